@@ -1,0 +1,466 @@
+"""The canonical data of one cell test: :class:`CellData` and :class:`ImpedanceData`.
+
+Columns are SI with the unit in the name. Inside, a polars DataFrame; ``to_pandas()`` and
+``to_arrow()`` for users of other libraries. Parquet is the on-disk cache and exchange format
+(metadata travel in the file's key-value metadata).
+
+Sign convention, applied by every reader whatever the instrument wrote
+---------------------------------------------------------------------
+``current_A < 0`` is reduction at the working electrode (Li plating on the working electrode,
+"discharge" of a Li half cell); ``current_A > 0`` is oxidation (stripping). ``voltage_V`` is the
+working-electrode potential against the counter/reference electrode. ``charge_C`` is the signed
+charge passed since the start of the test, the running integral of ``current_A`` over
+``time_s``. Impedance: ``z_imag_ohm`` is the imaginary part of Z itself (negative for a
+capacitive arc), not -Im(Z) as many instruments write it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+import polars as pl
+
+from lithiophile.errors import FileFormatError, InputError
+from lithiophile.io import steps as _steps
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = [
+    "CHARGE",
+    "CURRENT",
+    "CYCLE",
+    "FREQUENCY",
+    "STEP",
+    "STEP_KIND",
+    "TEMPERATURE",
+    "TIME",
+    "VOLTAGE",
+    "Z_IMAG",
+    "Z_REAL",
+    "CellData",
+    "ImpedanceData",
+    "Metadata",
+]
+
+TIME = "time_s"
+VOLTAGE = "voltage_V"
+CURRENT = "current_A"
+CHARGE = "charge_C"
+CYCLE = "cycle"
+STEP = "step"
+STEP_KIND = "step_kind"
+TEMPERATURE = "temperature_K"
+FREQUENCY = "frequency_Hz"
+Z_REAL = "z_real_ohm"
+Z_IMAG = "z_imag_ohm"
+SPECTRUM = "spectrum"
+
+STEP_KIND_DTYPE = pl.Enum(list(_steps.STEP_KINDS))
+_PARQUET_KEY = b"lithiophile"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What is known of a file besides its columns.
+
+    Attributes
+    ----------
+    source_path, sha256
+        The file read and the SHA-256 of its bytes (None for data made in memory).
+    instrument, format, format_version
+        E.g. ``"BioLogic"``, ``"biologic-mpr"``, ``"EC-Lab 11.50 / data module v3"``.
+    start_time
+        Start of the test as the file states it (naive local time when the file has no zone).
+    area_m2, mass_kg
+        Electrode area [m^2] and active mass [kg] when the file states them.
+    techniques
+        Techniques run, e.g. ``("GCPL",)`` or ``("OCV", "PEIS")``.
+    header
+        Everything else the reader found in the header (technique parameters ...), JSON-safe.
+    notes
+        What the reader had to decide or could not read, one sentence each.
+    """
+
+    source_path: str | None = None
+    sha256: str | None = None
+    instrument: str | None = None
+    format: str | None = None
+    format_version: str | None = None
+    start_time: datetime | None = None
+    area_m2: float | None = None
+    mass_kg: float | None = None
+    techniques: tuple[str, ...] = ()
+    header: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("area_m2", "mass_kg"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise InputError(f"Metadata '{name}' must be a positive finite number. Got {value!r}.")
+
+    def replace(self, **changes: Any) -> Metadata:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
+        out = dataclasses.asdict(self)
+        out["start_time"] = self.start_time.isoformat() if self.start_time else None
+        out["techniques"] = list(self.techniques)
+        out["notes"] = list(self.notes)
+        out["header"] = _json_safe(dict(self.header))
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Metadata:
+        """Inverse of :meth:`as_dict`; unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in d.items() if k in names}
+        if kw.get("start_time"):
+            kw["start_time"] = datetime.fromisoformat(kw["start_time"])
+        kw["techniques"] = tuple(kw.get("techniques") or ())
+        kw["notes"] = tuple(kw.get("notes") or ())
+        kw["header"] = dict(kw.get("header") or {})
+        return cls(**kw)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _json_safe(value.item())
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+class _Table:
+    """What CellData and ImpedanceData share: a validated polars frame plus Metadata."""
+
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+    SCHEMA: ClassVar[dict[str, Any]] = {}
+    KIND: ClassVar[str] = ""
+
+    def __init__(self, table: pl.DataFrame, meta: Metadata | None = None) -> None:
+        missing = [c for c in self.REQUIRED if c not in table.columns]
+        if missing:
+            raise InputError(
+                f"{type(self).__name__} needs the columns {list(self.REQUIRED)}; "
+                f"missing {missing} (have {table.columns})."
+            )
+        casts = [pl.col(c).cast(d) for c, d in self.SCHEMA.items() if table.schema[c] != d]
+        if casts:
+            table = table.with_columns(casts)
+        self._table = table
+        self.meta = meta if meta is not None else Metadata()
+
+    # -- access --------------------------------------------------------------------------
+    @property
+    def table(self) -> pl.DataFrame:
+        """The columns as a polars DataFrame (not a copy: do not mutate)."""
+        return self._table
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._table.columns)
+
+    def __len__(self) -> int:
+        return self._table.height
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        """One column as a numpy array (zero-copy where polars allows)."""
+        if column not in self._table.columns:
+            raise KeyError(f"no column {column!r}; columns are {self._table.columns}")
+        return self._table.get_column(column).to_numpy()
+
+    def to_polars(self) -> pl.DataFrame:
+        return self._table.clone()
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The columns as a pandas DataFrame (needs pandas: ``pip install lithiophile[pandas]``)."""
+        try:
+            import pandas  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            from lithiophile.errors import DependencyMissing
+
+            raise DependencyMissing("to_pandas() needs pandas: pip install pandas") from exc
+        return self._table.to_pandas()
+
+    def to_arrow(self) -> pa.Table:
+        return self._table.to_arrow()
+
+    def __repr__(self) -> str:
+        fmt = self.meta.format or "memory"
+        return f"<{type(self).__name__} {len(self)} rows from {fmt}: {', '.join(self.columns)}>"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and self.meta == other.meta  # type: ignore[attr-defined]
+            and self._table.equals(other._table)  # type: ignore[attr-defined]
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- parquet -------------------------------------------------------------------------
+    def write_parquet(self, path: str | Path) -> Path:
+        """Write columns and metadata to a Parquet file; returns the path."""
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        arrow = self._table.to_arrow()
+        info = {"kind": self.KIND, "meta": self.meta.as_dict()}
+        schema_meta = dict(arrow.schema.metadata or {})
+        schema_meta[_PARQUET_KEY] = json.dumps(info).encode()
+        pq.write_table(arrow.replace_schema_metadata(schema_meta), path, compression="zstd")
+        return path
+
+    @classmethod
+    def read_parquet(cls, path: str | Path) -> Self:
+        """Read a Parquet file written by :meth:`write_parquet` (or any with the columns)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        try:
+            arrow = pq.read_table(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise FileFormatError(path, "Parquet", str(exc)) from None
+        meta = Metadata(source_path=str(path), format="parquet")
+        raw = (arrow.schema.metadata or {}).get(_PARQUET_KEY)
+        if raw:
+            try:
+                info = json.loads(raw)
+                meta = Metadata.from_dict(info.get("meta", {}))
+            except (ValueError, TypeError, InputError) as exc:
+                raise FileFormatError(path, "Parquet", f"lithiophile metadata unreadable: {exc}") from None
+        table = pl.from_arrow(arrow.replace_schema_metadata(None))
+        assert isinstance(table, pl.DataFrame)  # noqa: S101 - from_arrow of a Table
+        try:
+            return cls(table, meta)
+        except InputError as exc:
+            raise FileFormatError(path, "Parquet", str(exc)) from None
+
+
+class CellData(_Table):
+    """A time series of one cell test with SI columns.
+
+    Always present: ``time_s``, ``voltage_V``, ``current_A``, ``charge_C``, ``cycle``, ``step``,
+    ``step_kind``; ``temperature_K`` and instrument columns when the file has them. Build one
+    with :meth:`from_columns`, which derives whatever the file lacks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(6.0)
+    >>> cd = CellData.from_columns({"time_s": t, "voltage_V": [0.1, 0.1, 0.1, -0.1, -0.1, -0.1],
+    ...                             "current_A": [1e-3, 1e-3, 1e-3, -1e-3, -1e-3, -1e-3]})
+    >>> cd["step"].tolist(), cd["step_kind"].tolist()[2:4]
+    ([1, 1, 1, 2, 2, 2], ['charge', 'discharge'])
+    """
+
+    REQUIRED = (TIME, VOLTAGE, CURRENT, CHARGE, CYCLE, STEP, STEP_KIND)
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        TIME: pl.Float64,
+        VOLTAGE: pl.Float64,
+        CURRENT: pl.Float64,
+        CHARGE: pl.Float64,
+        CYCLE: pl.Int32,
+        STEP: pl.Int32,
+        STEP_KIND: STEP_KIND_DTYPE,
+    }
+    KIND = "cell"
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Any] | pl.DataFrame,
+        meta: Metadata | None = None,
+    ) -> CellData:
+        """Build CellData from SI columns, deriving ``charge_C``, ``step``, ``step_kind`` and
+        ``cycle`` when absent.
+
+        Parameters
+        ----------
+        columns
+            At least ``time_s``, ``voltage_V`` and ``current_A`` (already in SI and in the
+            package's sign convention). ``step_kind`` may be given as strings of
+            :data:`lithiophile.io.steps.STEP_KINDS` or left out.
+        meta
+            What is known of the source.
+        """
+        frame = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(dict(columns))
+        for c in (TIME, VOLTAGE, CURRENT):
+            if c not in frame.columns:
+                raise InputError(
+                    f"CellData needs a '{c}' column; got columns {frame.columns}. "
+                    "A reader must map the file's time, voltage and current to time_s, voltage_V "
+                    "and current_A (SI units)."
+                )
+        frame = frame.with_columns(pl.col(TIME, VOLTAGE, CURRENT).cast(pl.Float64))
+        t = frame.get_column(TIME).to_numpy()
+        v = frame.get_column(VOLTAGE).to_numpy()
+        i = frame.get_column(CURRENT).to_numpy()
+        if t.size and not np.isfinite(t).all():
+            bad = int(np.flatnonzero(~np.isfinite(t))[0])
+            raise InputError(f"time_s is not finite at row {bad}; every point needs a time.")
+        new: dict[str, Any] = {}
+        if CHARGE not in frame.columns:
+            new[CHARGE] = cumulative_charge_C(t, i)
+        if STEP in frame.columns:
+            step = frame.get_column(STEP).cast(pl.Int32).to_numpy()
+        else:
+            step = _steps.derive_steps(t, v, i)
+            new[STEP] = step
+        if STEP_KIND in frame.columns:
+            kind_series = frame.get_column(STEP_KIND).cast(pl.String)
+            unknown = set(kind_series.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
+            if unknown:
+                raise InputError(
+                    f"step_kind values must be among {list(_steps.STEP_KINDS)}; got {sorted(unknown)}."
+                )
+            kind_codes = (
+                kind_series.fill_null("unknown").cast(STEP_KIND_DTYPE).to_physical().to_numpy()
+            ).astype(np.uint8)
+        else:
+            kind_codes = _steps.kinds_from_steps(step, v, i)
+            new[STEP_KIND] = kinds_series(kind_codes)
+        if CYCLE not in frame.columns:
+            new[CYCLE] = _steps.cycles_from_steps(step, kind_codes, i)
+        if new:
+            frame = frame.with_columns(
+                [v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in new.items()]
+            )
+        order = [c for c in cls.REQUIRED if c in frame.columns]
+        if TEMPERATURE in frame.columns:
+            order.append(TEMPERATURE)
+        order += [c for c in frame.columns if c not in order]
+        return cls(frame.select(order), meta)
+
+    def summary(self) -> dict[str, Any]:
+        """What is in the data: the answer of ``lithiophile read``."""
+        t = self[TIME]
+        m = self.meta
+        cycles = self._table.get_column(CYCLE)
+        kinds = self._table.get_column(STEP_KIND).value_counts(sort=True)
+        return {
+            "file": m.source_path,
+            "format": m.format,
+            "instrument": m.instrument,
+            "format_version": m.format_version,
+            "kind": "cell",
+            "rows": len(self),
+            "columns": self.columns,
+            "start_time": m.start_time.isoformat() if m.start_time else None,
+            "time_span_s": float(t.max() - t.min()) if t.size else 0.0,
+            "cycles": int(cycles.n_unique()) if len(self) else 0,
+            "steps": int(self._table.get_column(STEP).n_unique()) if len(self) else 0,
+            "step_kinds": {str(k): int(c) for k, c in kinds.iter_rows()},
+            "techniques": list(m.techniques),
+            "area_m2": m.area_m2,
+            "mass_kg": m.mass_kg,
+            "notes": list(m.notes),
+        }
+
+
+class ImpedanceData(_Table):
+    """Impedance spectra: ``frequency_Hz``, ``z_real_ohm``, ``z_imag_ohm`` (Im Z itself).
+
+    Optional: ``spectrum`` (index of the sweep, 1-based, for files with several loops),
+    ``time_s``, ``cycle``, ``temperature_K``, ``voltage_V``, ``current_A``.
+
+    Examples
+    --------
+    >>> zd = ImpedanceData.from_columns({"frequency_Hz": [1e3, 1.0],
+    ...                                  "z_real_ohm": [10.0, 60.0], "z_imag_ohm": [-1.0, -5.0]})
+    >>> zd.summary()["spectra"]
+    1
+    """
+
+    REQUIRED = (FREQUENCY, Z_REAL, Z_IMAG)
+    SCHEMA: ClassVar[dict[str, Any]] = {FREQUENCY: pl.Float64, Z_REAL: pl.Float64, Z_IMAG: pl.Float64}
+    KIND = "impedance"
+
+    @classmethod
+    def from_columns(
+        cls, columns: Mapping[str, Any] | pl.DataFrame, meta: Metadata | None = None
+    ) -> ImpedanceData:
+        """Build ImpedanceData from SI columns; adds ``spectrum`` = 1 when absent."""
+        frame = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(dict(columns))
+        missing = [c for c in cls.REQUIRED if c not in frame.columns]
+        if missing:
+            raise InputError(
+                f"ImpedanceData needs the columns {list(cls.REQUIRED)}; missing {missing}."
+            )
+        frame = frame.with_columns(pl.col(*cls.REQUIRED).cast(pl.Float64))
+        if SPECTRUM not in frame.columns:
+            frame = frame.with_columns(pl.lit(1, dtype=pl.Int32).alias(SPECTRUM))
+        order = [*cls.REQUIRED, SPECTRUM]
+        order += [c for c in frame.columns if c not in order]
+        return cls(frame.select(order), meta)
+
+    @property
+    def z(self) -> np.ndarray:
+        """Complex impedance [ohm]."""
+        return self[Z_REAL] + 1j * self[Z_IMAG]
+
+    def summary(self) -> dict[str, Any]:
+        f = self[FREQUENCY]
+        m = self.meta
+        return {
+            "file": m.source_path,
+            "format": m.format,
+            "instrument": m.instrument,
+            "format_version": m.format_version,
+            "kind": "impedance",
+            "rows": len(self),
+            "columns": self.columns,
+            "start_time": m.start_time.isoformat() if m.start_time else None,
+            "spectra": int(self._table.get_column(SPECTRUM).n_unique()) if len(self) else 0,
+            "frequency_range_Hz": [float(f.min()), float(f.max())] if f.size else None,
+            "techniques": list(m.techniques),
+            "area_m2": m.area_m2,
+            "mass_kg": m.mass_kg,
+            "notes": list(m.notes),
+        }
+
+
+def kinds_series(codes: np.ndarray) -> pl.Series:
+    """A ``step_kind`` Enum series from codes (indices into STEP_KINDS), without strings."""
+    levels = pl.Series(STEP_KIND, list(_steps.STEP_KINDS), dtype=STEP_KIND_DTYPE)
+    return levels.gather(codes.astype(np.uint32, copy=False))
+
+
+def cumulative_charge_C(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
+    """Signed charge passed since the first point [C]: trapezoidal running integral of I dt.
+
+    Non-finite currents count as zero; steps back in time (appended files) add nothing.
+    """
+    out = np.zeros(time_s.size, dtype=np.float64)
+    if time_s.size < 2:
+        return out
+    i = np.where(np.isfinite(current_A), current_A, 0.0)
+    dt = np.diff(time_s)
+    np.maximum(dt, 0.0, out=dt)
+    seg = i[1:] + i[:-1]
+    seg *= dt
+    seg *= 0.5
+    np.cumsum(seg, out=out[1:])
+    return out

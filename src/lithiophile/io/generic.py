@@ -1,0 +1,163 @@
+"""Generic CSV/XLSX tables: time, voltage and current found by name or given by a mapping.
+
+``--map "time=Time(s),voltage=Ewe/V,current=I/mA"`` names the columns; units come from the
+labels ("I/mA", "Current(mA)", "Voltage [V]", "Test Time / s"); a label without a unit is
+taken as SI and the reader says so in the metadata notes. Without a mapping, columns called
+time/t/test time, voltage/potential/Ewe/E/V, current/I are recognised.
+
+Sign: the current is taken as written; it must already follow the package's convention
+(reduction at the working electrode negative). Pass ``current_sign=-1`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from lithiophile.errors import FileFormatError, InputError
+from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.table import (
+    ROLES,
+    column_by_role,
+    read_xlsx,
+    rows_to_frame,
+    table_to_celldata,
+    unique_labels,
+)
+from lithiophile.io.text import decode, guess_separator, looks_binary, numeric_table
+
+FMT = "a generic CSV/XLSX table"
+
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "time": ("time", "test time", "total time", "elapsed time", "t", "time_s", "testtime"),
+    "voltage": ("voltage", "potential", "ewe", "e", "v", "cell voltage", "voltage_v", "ecell"),
+    "current": ("current", "i", "current_a", "cell current"),
+    "cycle": ("cycle", "cycle number", "cycle index", "cycle count"),
+    "step": ("step", "step number", "step index", "step count"),
+    "temperature": ("temperature", "temp", "t1"),
+}
+
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+def parse_map(text: str) -> dict[str, str]:
+    """Parse ``"time=Time(s),voltage=Ewe/V"`` into a role -> label dict.
+
+    Raises
+    ------
+    InputError
+        For entries without '=' or roles other than those of :data:`ROLES`.
+    """
+    out: dict[str, str] = {}
+    for part in re.split(r",(?=\s*\w+\s*=)", text.strip()):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise InputError(
+                f"the column map must be 'role=label' pairs separated by commas, such as "
+                f"\"time=Time(s),voltage=Ewe/V,current=I/mA\". Got the entry {part!r}."
+            )
+        role, label = (s.strip() for s in part.split("=", 1))
+        if role not in ROLES:
+            raise InputError(f"unknown role {role!r} in the column map; roles are {', '.join(ROLES)}.")
+        out[role] = label
+    return out
+
+
+def _header_line(lines: list[str]) -> int | None:
+    """Index of the first line followed by lines that are all numbers (the header)."""
+    for k, line in enumerate(lines[:200]):
+        if not line.strip() or k + 1 >= len(lines):
+            continue
+        nxt = lines[k + 1]
+        sep = guess_separator([line, nxt])
+        fields = [f.strip().strip('"') for f in nxt.split(sep)]
+        if len(fields) >= 2 and all(_is_number(f) for f in fields if f) and not all(
+            _is_number(f.strip().strip('"')) for f in line.split(sep) if f.strip()
+        ):
+            return k
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def sniff(head: bytes, path: Path) -> int:
+    if head.startswith(_XLSX_MAGIC):
+        return 1  # any xlsx might be a table; specific readers score higher
+    if looks_binary(head):
+        return 0
+    lines = decode(head).splitlines()[:50]
+    k = _header_line(lines)
+    if k is None:
+        return 0
+    sep = guess_separator(lines[k : k + 2])
+    labels = [f.strip().strip('"') for f in lines[k].split(sep)]
+    roles = column_by_role(labels, CANDIDATES)
+    return 10 if {"time", "voltage", "current"} <= roles.keys() else 0
+
+
+def _frame_from_text(path: Path, data: bytes) -> pl.DataFrame:
+    text = decode(data)
+    lines = text.splitlines()
+    k = _header_line(lines)
+    if k is None:
+        raise FileFormatError(path, FMT, "no header line followed by numeric rows in the first 200 lines")
+    sep = guess_separator(lines[k : k + 20])
+    sample = lines[k + 1 : k + 20]
+    decimal_comma = sep != "," and any(re.search(r"\d,\d", s) for s in sample)
+    header = unique_labels([f.strip().strip('"') for f in lines[k].split(sep)])
+    body = "\n".join(lines[k + 1 :])
+    return numeric_table(
+        path, FMT, body, separator=sep, has_header=False, decimal_comma=decimal_comma,
+        first_line=k + 2, columns=header,
+    )
+
+
+def read(
+    path: Path,
+    *,
+    column_map: dict[str, str] | str | None = None,
+    sheet: str | None = None,
+    current_sign: float = 1.0,
+    **_: Any,
+) -> CellData:
+    """Read a table with time, voltage and current columns (see module docstring)."""
+    data = path.read_bytes()
+    if data.startswith(_XLSX_MAGIC):
+        sheets = read_xlsx(path, FMT)
+        if sheet is not None and sheet not in sheets:
+            raise InputError(f"no sheet {sheet!r} in '{path}'; sheets are {list(sheets)}.")
+        name = sheet or max(sheets, key=lambda s: len(sheets[s]))
+        frame = rows_to_frame(sheets[name], 0, path, FMT)
+    else:
+        if looks_binary(data[:65536]):
+            raise FileFormatError(path, FMT, "the file is binary, not a text table")
+        frame = _frame_from_text(path, data)
+    mapping = parse_map(column_map) if isinstance(column_map, str) else dict(column_map or {})
+    notes: list[str] = []
+    if not mapping:
+        mapping = column_by_role(frame.columns, CANDIDATES)
+        notes.append(f"columns recognised by name: {mapping}")
+    for role, label in mapping.items():
+        if label not in frame.columns:
+            raise InputError(
+                f"the column map names {label!r} for {role}, but '{path}' has no such column; "
+                f"its columns are {frame.columns}."
+            )
+        from lithiophile.io.text import parse_label
+
+        if role not in ("cycle", "step") and parse_label(label)[1] is None:
+            notes.append(f"column {label!r} ({role}) has no unit in its label: taken as SI")
+    meta = Metadata(format="generic-csv", notes=tuple(notes))
+    return table_to_celldata(
+        frame, mapping, path=path, fmt=FMT, meta=meta, current_sign=current_sign
+    )

@@ -1,0 +1,23 @@
+"""Parquet files written by lithiophile (``convert -o x.parquet``) or with canonical columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from lithiophile.io.celldata import CellData, ImpedanceData
+
+_MAGIC = b"PAR1"
+
+
+def sniff(head: bytes, path: Path) -> int:
+    return 90 if head.startswith(_MAGIC) else 0
+
+
+def read(path: Path, **_: Any) -> CellData | ImpedanceData:
+    """CellData or ImpedanceData, whichever the file's columns are."""
+    names = pq.read_schema(path).names
+    cls = ImpedanceData if "frequency_Hz" in names and "time_s" not in names else CellData
+    return cls.read_parquet(path)

@@ -1,0 +1,221 @@
+"""From a parsed table of an export (columns with labels and units) to CellData.
+
+Shared by the readers of tabular exports (generic CSV/XLSX, Arbin, Neware BTSDA, LAND,
+Maccor): each knows which of its labels is time, voltage, current ...; this module converts
+units, parses clock-style times, and builds the canonical frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from lithiophile.errors import FileFormatError, UnitsError
+from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.text import parse_label
+from lithiophile.units import factor_to_si
+
+__all__ = [
+    "ROLES",
+    "column_by_role",
+    "read_xlsx",
+    "rows_to_frame",
+    "seconds",
+    "table_to_celldata",
+    "temperature_K",
+    "unique_labels",
+]
+
+#: role -> (canonical column, SI unit or None for counters)
+ROLES: dict[str, tuple[str, str | None]] = {
+    "time": ("time_s", "s"),
+    "voltage": ("voltage_V", "V"),
+    "current": ("current_A", "A"),
+    "charge": ("charge_C", "C"),
+    "cycle": ("cycle", None),
+    "step": ("step", None),
+    "temperature": ("temperature_K", "K"),
+}
+
+_CLOCK = re.compile(
+    r"^\s*(?:(?P<d>\d+)\s*(?:d|day|days)[\s,-]*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
+)
+
+
+def seconds(series: pl.Series, *, unit: str | None, path: Path, fmt: str) -> np.ndarray:
+    """A time column in seconds from the start of its clock.
+
+    Numbers are scaled by ``unit`` (default s); clock strings ``[d ]h:mm:ss[.f]`` become
+    seconds; date-time strings become seconds since the first one.
+    """
+    if series.dtype.is_numeric():
+        factor = factor_to_si(unit, "s") if unit else 1.0
+        return series.cast(pl.Float64).to_numpy() * factor
+    if series.dtype in (pl.Datetime, pl.Date):
+        ts = series.cast(pl.Datetime("us")).dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
+        return ts - ts[0] if ts.size else ts
+    text = series.cast(pl.String).str.strip_chars()
+    parts = text.str.extract_groups(_CLOCK.pattern)
+    if parts.struct.field("h").null_count() == 0:
+        d = parts.struct.field("d").cast(pl.Float64).fill_null(0.0)
+        h = parts.struct.field("h").cast(pl.Float64)
+        m = parts.struct.field("m").cast(pl.Float64)
+        s = parts.struct.field("s").str.replace(",", ".").cast(pl.Float64)
+        return ((d * 86400.0) + h * 3600.0 + m * 60.0 + s).to_numpy()
+    try:
+        stamps = text.str.to_datetime(strict=True, time_unit="us")
+    except pl.exceptions.PolarsError:
+        bad = text.head(3).to_list()
+        raise FileFormatError(
+            path, fmt, f"time column '{series.name}' holds neither numbers, clock times nor dates (e.g. {bad})"
+        ) from None
+    ts = stamps.dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
+    return ts - ts[0] if ts.size else ts
+
+
+def temperature_K(values: np.ndarray, unit: str | None) -> np.ndarray:
+    """Temperatures in kelvin from a column in degC (the default for cyclers), K or degF."""
+    u = (unit or "degC").strip().replace("°", "").lower()
+    if u in ("c", "degc", "celsius", "deg c", "oc"):
+        return values + 273.15
+    if u in ("k", "kelvin"):
+        return values
+    if u in ("f", "degf"):
+        return (values - 32.0) * 5.0 / 9.0 + 273.15
+    raise UnitsError(f"temperature unit '{unit}' not understood (expected degC, K or degF)")
+
+
+def column_by_role(labels: list[str], candidates: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map roles to labels by the labels' names (case- and punctuation-insensitive).
+
+    ``candidates`` gives, per role, name spellings in order of preference (without units).
+    """
+    norm = {re.sub(r"[\s_\-.]", "", parse_label(lab)[0]).lower(): lab for lab in labels}
+    out: dict[str, str] = {}
+    for role, names in candidates.items():
+        for name in names:
+            key = re.sub(r"[\s_\-.]", "", name).lower()
+            if key in norm:
+                out[role] = norm[key]
+                break
+    return out
+
+
+def table_to_celldata(
+    frame: pl.DataFrame,
+    mapping: Mapping[str, str],
+    *,
+    path: Path,
+    fmt: str,
+    meta: Metadata,
+    units: Mapping[str, str | None] | None = None,
+    current_sign: float | np.ndarray = 1.0,
+    keep_other: bool = True,
+    extra: Mapping[str, Any] | None = None,
+) -> CellData:
+    """Build CellData from a frame and a role -> label mapping.
+
+    Parameters
+    ----------
+    mapping
+        Role (see :data:`ROLES`) -> column label in ``frame``; time, voltage and current needed.
+    units
+        Role -> unit, overriding the unit parsed from the label (``None`` = SI).
+    current_sign
+        Multiplies the current after unit conversion: +1 when the instrument already writes
+        reduction as negative, -1 when it writes the opposite, or an array of +-1 per row for
+        exports that give an unsigned current and a charge/discharge state.
+    keep_other
+        Keep the columns not mapped, under their labels.
+    extra
+        Further canonical columns already computed (e.g. ``step_kind``).
+    """
+    units = dict(units or {})
+    for role in ("time", "voltage", "current"):
+        if role not in mapping:
+            raise FileFormatError(
+                path, fmt, f"no {role} column found among {frame.columns[:12]}"
+                + (" ..." if frame.width > 12 else "")
+            )
+    missing = [lab for lab in mapping.values() if lab not in frame.columns]
+    if missing:
+        raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {frame.columns})")
+    cols: dict[str, Any] = {}
+    try:
+        for role, label in mapping.items():
+            name, si = ROLES[role]
+            unit = units[role] if role in units else parse_label(label)[1]
+            series = frame.get_column(label)
+            if role == "time":
+                cols[name] = seconds(series, unit=unit, path=path, fmt=fmt)
+                continue
+            if role in ("cycle", "step"):
+                cols[name] = series.cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32)
+                continue
+            values = series.cast(pl.Float64, strict=False).to_numpy()
+            if role == "temperature":
+                cols[name] = temperature_K(values, unit)
+                continue
+            assert si is not None  # noqa: S101 - ROLES has a unit for every non-counter role
+            factor = factor_to_si(unit, si) if unit else 1.0
+            cols[name] = values * factor
+    except UnitsError as exc:
+        raise FileFormatError(path, fmt, f"header unit not understood: {exc}") from None
+    cols["current_A"] = cols["current_A"] * current_sign
+    if extra:
+        cols.update(extra)
+    if keep_other:
+        used = set(mapping.values())
+        for label in frame.columns:
+            if label not in used and label not in cols:
+                cols[label] = frame.get_column(label)
+    return CellData.from_columns(pl.DataFrame(cols), meta)
+
+
+def read_xlsx(path: Path, fmt: str) -> dict[str, list[list[Any]]]:
+    """All sheets of an .xlsx file as lists of rows (python-calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    except Exception as exc:  # calamine raises its own error types for corrupt workbooks
+        raise FileFormatError(path, fmt, f"not a readable .xlsx workbook ({exc})") from None
+
+
+def unique_labels(labels: list[str]) -> list[str]:
+    """Labels made unique by appending ``_2``, ``_3`` ... to repeats."""
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        n = seen.get(lab, 0) + 1
+        seen[lab] = n
+        out.append(lab if n == 1 else f"{lab}_{n}")
+    return out
+
+
+def rows_to_frame(rows: list[list[Any]], header_row: int, path: Path, fmt: str) -> pl.DataFrame:
+    """A frame from spreadsheet rows, taking labels from ``rows[header_row]``."""
+    if len(rows) <= header_row:
+        raise FileFormatError(path, fmt, f"sheet has no header at row {header_row + 1}")
+    labels = unique_labels(
+        [str(c).strip() if c not in (None, "") else f"column_{i + 1}" for i, c in enumerate(rows[header_row])]
+    )
+    body = rows[header_row + 1 :]
+    data: dict[str, list[Any]] = {lab: [] for lab in labels}
+    width = len(labels)
+    for r in body:
+        if not any(c not in (None, "") for c in r):
+            continue
+        for j in range(width):
+            v = r[j] if j < len(r) else None
+            data[labels[j]].append(None if v == "" else v)
+    try:
+        return pl.DataFrame(data, strict=False)
+    except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
+        raise FileFormatError(path, fmt, f"sheet table unreadable: {exc}") from None

@@ -1,0 +1,151 @@
+"""Helpers shared by the readers of text exports: decoding, labels with units, numeric tables.
+
+Instrument exports come as UTF-8 (with or without BOM), UTF-16, or a Windows code page; with
+LF or CRLF line ends; with ',' or ';' or tab separators and decimal commas in some locales.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from lithiophile.errors import FileFormatError, UnitsError
+from lithiophile.units import factor_to_si
+
+__all__ = [
+    "decode",
+    "guess_separator",
+    "looks_binary",
+    "numeric_table",
+    "parse_label",
+    "si_factor_for",
+]
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the bytes are not text (NUL bytes outside a UTF-16 BOM, or many controls)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = head[:4096]
+    if b"\x00" in sample:
+        return True
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 100 + 1
+
+
+def decode(data: bytes) -> str:
+    """Text of a file's bytes: BOM-aware UTF-8/UTF-16, else cp1252, else latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def guess_separator(lines: Sequence[str]) -> str:
+    """The separator that splits the given lines into the most equal, >1 numbers of fields."""
+    best, best_score = ",", -1
+    for sep in ("\t", ";", ","):
+        counts = [line.count(sep) for line in lines if line.strip()]
+        if not counts or min(counts) == 0:
+            continue
+        score = min(counts) * 10 - (max(counts) - min(counts))
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+_LABEL_PATTERNS = [
+    re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/()\[\]]+?)\s*$"),  # "Current / A", "I/mA"
+    re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]*)\)\s*$"),  # "Current(mA)"
+    re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]\s*$"),  # "Voltage [V]"
+]
+
+
+def parse_label(label: str) -> tuple[str, str | None]:
+    """Split a column label into its name and unit: ``"Current(mA)" -> ("Current", "mA")``.
+
+    Examples
+    --------
+    >>> parse_label("Ewe/V"), parse_label("Test Time / s"), parse_label("Voltage [V]")
+    (('Ewe', 'V'), ('Test Time', 's'), ('Voltage', 'V'))
+    >>> parse_label("Cycle_Index")
+    ('Cycle_Index', None)
+    """
+    text = label.strip().strip('"').strip()
+    for pattern in _LABEL_PATTERNS:
+        m = pattern.match(text)
+        if m and m.group("name"):
+            return m.group("name").strip(), m.group("unit").strip() or None
+    return text, None
+
+
+def si_factor_for(unit: str | None, si_unit: str, *, default: float = 1.0) -> float:
+    """Factor from a header unit to ``si_unit``; ``default`` when the header gives none.
+
+    Time units written as ``h:min:s`` are not factors; callers parse those themselves.
+    """
+    if unit is None:
+        return default
+    return factor_to_si(unit, si_unit)
+
+
+def numeric_table(
+    path: Path,
+    fmt: str,
+    text: str,
+    *,
+    separator: str,
+    has_header: bool,
+    decimal_comma: bool = False,
+    first_line: int = 1,
+    columns: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """Parse the data block of a text export into a polars frame with Float64 columns.
+
+    Parameters
+    ----------
+    path, fmt
+        For error messages (the file and the format being read).
+    text
+        The data block only (header line first when ``has_header``).
+    first_line
+        Line number of the block's first line in the file, for error messages.
+    columns
+        Names to use when ``has_header`` is False.
+    """
+    if decimal_comma and separator == ",":
+        raise FileFormatError(path, fmt, "decimal commas with ',' as separator cannot be parsed")
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            separator=separator,
+            has_header=has_header,
+            new_columns=list(columns) if columns else None,
+            decimal_comma=decimal_comma,
+            infer_schema_length=10_000,
+            truncate_ragged_lines=True,
+            ignore_errors=False,
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FileFormatError(path, fmt, f"data table from line {first_line} unreadable: {msg}") from None
+    return frame
+
+
+def unit_error_to_format_error(path: Path, fmt: str, exc: UnitsError) -> FileFormatError:
+    """A FileFormatError for a unit in a header that cannot be converted."""
+    return FileFormatError(path, fmt, f"header unit not understood: {exc}")
