@@ -31,6 +31,7 @@ __all__ = ["area_from_diameter_m2", "factor_to_si", "registry", "to_si"]
 _ALIASES = {
     "ohm.cm2": "ohm*cm^2",
     "Ω": "ohm",
+    "Ohm": "ohm",
     "µ": "u",
     "μ": "u",
     "°C": "degC",

@@ -68,26 +68,33 @@ def parse_map(text: str) -> dict[str, str]:
 
 
 def _header_line(lines: list[str]) -> int | None:
-    """Index of the first line followed by lines that are all numbers (the header)."""
+    """Index of the header: the first line of labels followed by a line of values only."""
     for k, line in enumerate(lines[:200]):
         if not line.strip() or k + 1 >= len(lines):
             continue
         nxt = lines[k + 1]
         sep = guess_separator([line, nxt])
         fields = [f.strip().strip('"') for f in nxt.split(sep)]
-        if len(fields) >= 2 and all(_is_number(f) for f in fields if f) and not all(
-            _is_number(f.strip().strip('"')) for f in line.split(sep) if f.strip()
+        labels = [f.strip().strip('"') for f in line.split(sep) if f.strip()]
+        if (
+            len(fields) >= 2
+            and len(labels) >= 2
+            and all(_is_value(f) for f in fields if f)
+            and not any(_is_value(f) for f in labels)
         ):
             return k
     return None
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-    except ValueError:
-        return False
-    return True
+_VALUE = re.compile(
+    r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"  # number, decimal point or comma
+    r"|^(\d+\s*d(ays?)?[\s,-]*)?\d+:\d{1,2}:\d{1,2}([.,]\d*)?$"  # clock time
+    r"|^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}([.,]\d*)?)?)?$"  # date [time]
+)
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(text.strip()))
 
 
 def sniff(head: bytes, path: Path) -> int:

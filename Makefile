@@ -1,0 +1,50 @@
+# Two set-up commands for a fresh machine:
+#   make demo   virtual environment + install + `lithiophile demo` (the main job)
+#   make test   install with the test extras (+ mdbtools for Arbin .res) and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PIP     = $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: demo test lint bench atomistic mdbtools clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/lithiophile demo
+
+# mdbtools' mdb-export reads Arbin .res files (an MS Access database); Debian/Ubuntu package.
+mdbtools:
+	@command -v mdb-export >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq mdbtools) >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then (sudo apt-get update -qq && sudo apt-get install -y -qq mdbtools) >/dev/null; \
+	  else echo "note: mdbtools not installed (apt-get install mdbtools); Arbin .res tests will skip"; fi; }
+
+test: $(VENV)/.test-installed mdbtools
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.test-installed mdbtools
+	$(BIN)/python benchmarks/bench_read.py
+
+# The atomistic extra pulls torch: install the CPU build first (a local wheel), so that no
+# multi-gigabyte GPU build is downloaded.
+atomistic: $(VENV)/.installed
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e ".[atomistic]"
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""The ``lithiophile`` command line (typer). Holds no science: each command calls the library."""

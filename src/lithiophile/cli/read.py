@@ -1,0 +1,43 @@
+"""``lithiophile read FILE...``: what is in a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+HELP = (
+    "Show what is in instrument files: format, version, rows, columns, time span, cycles, "
+    "techniques, area and mass found."
+)
+
+
+def read(
+    files: list[Path] = typer.Argument(..., help="Files to inspect.", show_default=False),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="Skip detection and read as this format (e.g. biologic-mpr)."
+    ),
+    column_map: str | None = typer.Option(
+        None, "--map", help='Column mapping for plain tables: "time=Time(s),voltage=Ewe/V,current=I/mA".'
+    ),
+) -> None:
+    import json
+
+    import lithiophile.io as lio
+    from lithiophile.io.generic import parse_map
+
+    mapping = parse_map(column_map) if column_map else None
+    summaries = []
+    for path in files:
+        data = lio.read(path, format=fmt, column_map=mapping)
+        summary = data.summary()
+        summary["sha256"] = data.meta.sha256
+        summaries.append(summary)
+    if json_:
+        typer.echo(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2))
+        return
+    from lithiophile.cli.display import print_summary
+
+    for summary in summaries:
+        print_summary(summary)
