@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
+from lithiophile.errors import FileFormatError
 from lithiophile.io.celldata import CellData, ImpedanceData
 
+FMT = "Parquet"
 _MAGIC = b"PAR1"
 
 
@@ -18,6 +18,12 @@ def sniff(head: bytes, path: Path) -> int:
 
 def read(path: Path, **_: Any) -> CellData | ImpedanceData:
     """CellData or ImpedanceData, whichever the file's columns are."""
-    names = pq.read_schema(path).names
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, pa.ArrowException) as exc:
+        raise FileFormatError(path, FMT, str(exc)) from None
     cls = ImpedanceData if "frequency_Hz" in names and "time_s" not in names else CellData
     return cls.read_parquet(path)
