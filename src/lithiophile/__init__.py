@@ -13,9 +13,17 @@ Examples
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Cycler files run to tens of millions of rows. polars' allocator (jemalloc) keeps freed pages
+# for a while by default, which doubles the peak memory of a big read; ask it to return them
+# at once. Only effective before polars is loaded, and never overrides a user's own setting.
+if "polars" not in sys.modules:
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 __all__ = [
     "CellData",

@@ -452,15 +452,21 @@ def cumulative_charge_C(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray
     """Signed charge passed since the first point [C]: trapezoidal running integral of I dt.
 
     Non-finite currents count as zero; steps back in time (appended files) add nothing.
+    Computed block by block so that temporaries stay small on long files.
     """
-    out = np.zeros(time_s.size, dtype=np.float64)
-    if time_s.size < 2:
-        return out
-    i = np.where(np.isfinite(current_A), current_A, 0.0)
-    dt = np.diff(time_s)
-    np.maximum(dt, 0.0, out=dt)
-    seg = i[1:] + i[:-1]
-    seg *= dt
-    seg *= 0.5
-    np.cumsum(seg, out=out[1:])
+    n = time_s.size
+    out = np.zeros(n, dtype=np.float64)
+    total = 0.0
+    block = _steps.BLOCK
+    for a in range(1, n, block):
+        b = min(n, a + block)
+        i = current_A[a - 1 : b]
+        i = np.where(np.isfinite(i), i, 0.0)
+        seg = np.diff(time_s[a - 1 : b])
+        np.maximum(seg, 0.0, out=seg)
+        seg *= i[1:] + i[:-1]
+        seg *= 0.5
+        np.cumsum(seg, out=out[a:b])
+        out[a:b] += total
+        total = float(out[b - 1])
     return out

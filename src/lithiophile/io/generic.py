@@ -11,6 +11,7 @@ Sign: the current is taken as written; it must already follow the package's conv
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from lithiophile.io.table import (
     table_to_celldata,
     unique_labels,
 )
-from lithiophile.io.text import decode, guess_separator, looks_binary, numeric_table
+from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
 
 FMT = "a generic CSV/XLSX table"
 
@@ -112,21 +113,55 @@ def sniff(head: bytes, path: Path) -> int:
     return 10 if {"time", "voltage", "current"} <= roles.keys() else 0
 
 
-def _frame_from_text(path: Path, data: bytes) -> pl.DataFrame:
-    text = decode(data)
-    lines = text.splitlines()
+def columns_from_csv(path: Path, head: bytes, fmt: str = FMT) -> dict[str, Any]:
+    """The columns of a delimited text table as numpy arrays (numbers) or polars Series.
+
+    Only the head of the file is decoded to find the header line, separator and decimal mark;
+    polars parses the rest straight from the file. Columns are handed over one at a time so
+    that a 10-million-row file never holds two copies of every column at once.
+    """
+    text_head = decode(head)
+    lines = text_head.splitlines()
+    if len(head) == 65536 and lines:
+        lines = lines[:-1]  # the last line of a cut head may be partial
     k = _header_line(lines)
     if k is None:
-        raise FileFormatError(path, FMT, "no header line followed by numeric rows in the first 200 lines")
+        raise FileFormatError(path, fmt, "no header line followed by numeric rows in the first 200 lines")
     sep = guess_separator(lines[k : k + 20])
     sample = lines[k + 1 : k + 20]
     decimal_comma = sep != "," and any(re.search(r"\d,\d", s) for s in sample)
     header = unique_labels([f.strip().strip('"') for f in lines[k].split(sep)])
-    body = "\n".join(lines[k + 1 :])
-    return numeric_table(
-        path, FMT, body, separator=sep, has_header=False, decimal_comma=decimal_comma,
-        first_line=k + 2, columns=header,
-    )
+    utf8 = not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if utf8:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            utf8 = exc.start > len(head) - 4  # a multi-byte character cut by the head
+    source: Any = path
+    if not utf8:  # UTF-16 or a Windows code page: re-encode (such files are small)
+        source = io.BytesIO(decode(path.read_bytes()).encode("utf-8"))
+    skip = k + 1  # the header line is replaced by our own decoded labels
+    try:
+        frame = pl.read_csv(
+            source,
+            skip_rows=skip,
+            has_header=False,
+            new_columns=header,
+            separator=sep,
+            decimal_comma=decimal_comma,
+            infer_schema_length=10_000,
+            truncate_ragged_lines=True,
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FileFormatError(path, fmt, f"data table from line {k + 2} unreadable: {msg}") from None
+    columns: dict[str, Any] = {}
+    for name in list(frame.columns):
+        series = frame.get_column(name)
+        frame = frame.drop(name)
+        columns[name] = series.to_numpy() if series.dtype.is_float() and not series.has_nulls() else series
+        del series
+    return columns
 
 
 def read(
@@ -138,30 +173,32 @@ def read(
     **_: Any,
 ) -> CellData:
     """Read a table with time, voltage and current columns (see module docstring)."""
-    data = path.read_bytes()
-    if data.startswith(_XLSX_MAGIC):
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    frame: dict[str, Any]
+    if head.startswith(_XLSX_MAGIC):
         sheets = read_xlsx(path, FMT)
         if sheet is not None and sheet not in sheets:
             raise InputError(f"no sheet {sheet!r} in '{path}'; sheets are {list(sheets)}.")
         name = sheet or max(sheets, key=lambda s: len(sheets[s]))
-        frame = rows_to_frame(sheets[name], 0, path, FMT)
+        table = rows_to_frame(sheets[name], 0, path, FMT)
+        frame = {c: table.get_column(c) for c in table.columns}
+        del table
     else:
-        if looks_binary(data[:65536]):
+        if looks_binary(head):
             raise FileFormatError(path, FMT, "the file is binary, not a text table")
-        frame = _frame_from_text(path, data)
+        frame = columns_from_csv(path, head)
     mapping = parse_map(column_map) if isinstance(column_map, str) else dict(column_map or {})
     notes: list[str] = []
     if not mapping:
-        mapping = column_by_role(frame.columns, CANDIDATES)
+        mapping = column_by_role(list(frame), CANDIDATES)
         notes.append(f"columns recognised by name: {mapping}")
     for role, label in mapping.items():
-        if label not in frame.columns:
+        if label not in frame:
             raise InputError(
                 f"the column map names {label!r} for {role}, but '{path}' has no such column; "
-                f"its columns are {frame.columns}."
+                f"its columns are {list(frame)}."
             )
-        from lithiophile.io.text import parse_label
-
         if role not in ("cycle", "step") and parse_label(label)[1] is None:
             notes.append(f"column {label!r} ({role}) has no unit in its label: taken as SI")
     meta = Metadata(format="generic-csv", notes=tuple(notes))

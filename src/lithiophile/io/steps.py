@@ -39,12 +39,15 @@ def rest_tolerance_A(current: FloatArray) -> float:
     1e-4 of the 99th percentile of |I| (a current that noise or an instrument's offset reaches
     but no intended step does), and never below 1e-12 A.
     """
-    finite = np.abs(current[np.isfinite(current)])
-    if finite.size == 0:
-        return 1e-12
     # a strided sample keeps this O(1e5) for 10-million-row files
-    sample = finite[:: max(1, finite.size // 200_000)]
+    sample = current[:: max(1, current.size // 200_000)]
+    sample = np.abs(sample[np.isfinite(sample)])
+    if sample.size == 0:
+        return 1e-12
     return max(1e-12, 1e-4 * float(np.percentile(sample, 99)))
+
+
+BLOCK = 1 << 20  # rows per block: keeps temporaries small on 10-million-row files
 
 
 def derive_steps(
@@ -59,23 +62,31 @@ def derive_steps(
     A new step starts where the current changes sign class (negative / rest / positive), or
     where its magnitude jumps by more than ``relative_jump`` of the larger of the two values
     while the voltage is not being held (a potentiostatic hold decays the current smoothly and
-    stays one step). The time array is not needed for the boundaries but is kept in the
-    signature so that future criteria (gaps) can use it.
+    stays one step). ``time_s`` is not used for the boundaries today; it is part of the
+    signature so that criteria such as gaps in time can be added without changing callers.
+    Works block by block so that temporaries stay small.
     """
     n = current_A.size
     if n == 0:
         return np.zeros(0, dtype=np.int32)
     tol = rest_tolerance_A(current_A)
-    sign = np.sign(current_A).astype(np.int8)
-    sign[np.abs(current_A) <= tol] = 0
     new = np.empty(n, dtype=bool)
     new[0] = True
-    np.not_equal(sign[1:], sign[:-1], out=new[1:])
-    mag = np.abs(current_A)
-    jump = np.abs(np.diff(current_A)) > relative_jump * np.maximum(mag[1:], mag[:-1]) + tol
-    held = np.abs(np.diff(voltage_V)) < 1e-3
-    decaying = mag[1:] < mag[:-1]
-    new[1:] |= jump & ~(held & decaying) & (sign[1:] != 0)
+    for a in range(1, n, BLOCK):
+        b = min(n, a + BLOCK)
+        cur = current_A[a - 1 : b]
+        mag = np.abs(cur)
+        sign = np.sign(cur).astype(np.int8)
+        sign[mag <= tol] = 0
+        out = sign[1:] != sign[:-1]
+        larger = np.maximum(mag[1:], mag[:-1])
+        larger *= relative_jump
+        larger += tol
+        jump = np.abs(np.diff(cur)) > larger
+        held = np.abs(np.diff(voltage_V[a - 1 : b])) < 1e-3
+        decaying = mag[1:] < mag[:-1]
+        out |= jump & ~(held & decaying) & (sign[1:] != 0)
+        new[a:b] = out
     return np.cumsum(new, dtype=np.int32)
 
 

@@ -55,7 +55,8 @@ def seconds(series: pl.Series, *, unit: str | None, path: Path, fmt: str) -> np.
     """
     if series.dtype.is_numeric():
         factor = factor_to_si(unit, "s") if unit else 1.0
-        return series.cast(pl.Float64).to_numpy() * factor
+        values = series.cast(pl.Float64).to_numpy()
+        return values if factor == 1.0 else values * factor
     if series.dtype in (pl.Datetime, pl.Date):
         ts = series.cast(pl.Datetime("us")).dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
         return ts - ts[0] if ts.size else ts
@@ -106,8 +107,14 @@ def column_by_role(labels: list[str], candidates: Mapping[str, tuple[str, ...]])
     return out
 
 
+def _float_array(column: Any) -> np.ndarray:
+    if isinstance(column, np.ndarray):
+        return column if column.dtype == np.float64 else column.astype(np.float64)
+    return column.cast(pl.Float64, strict=False).to_numpy()
+
+
 def table_to_celldata(
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | Mapping[str, Any],
     mapping: Mapping[str, str],
     *,
     path: Path,
@@ -118,10 +125,13 @@ def table_to_celldata(
     keep_other: bool = True,
     extra: Mapping[str, Any] | None = None,
 ) -> CellData:
-    """Build CellData from a frame and a role -> label mapping.
+    """Build CellData from a table and a role -> label mapping.
 
     Parameters
     ----------
+    frame
+        A polars DataFrame, or a dict of label -> numpy array / polars Series (what
+        :func:`lithiophile.io.generic.columns_from_csv` returns; lets big files avoid copies).
     mapping
         Role (see :data:`ROLES`) -> column label in ``frame``; time, voltage and current needed.
     units
@@ -135,45 +145,54 @@ def table_to_celldata(
     extra
         Further canonical columns already computed (e.g. ``step_kind``).
     """
+    table: dict[str, Any] = (
+        {c: frame.get_column(c) for c in frame.columns} if isinstance(frame, pl.DataFrame) else dict(frame)
+    )
+    labels = list(table)
     units = dict(units or {})
     for role in ("time", "voltage", "current"):
         if role not in mapping:
             raise FileFormatError(
-                path, fmt, f"no {role} column found among {frame.columns[:12]}"
-                + (" ..." if frame.width > 12 else "")
+                path, fmt, f"no {role} column found among {labels[:12]}" + (" ..." if len(labels) > 12 else "")
             )
-    missing = [lab for lab in mapping.values() if lab not in frame.columns]
+    missing = [lab for lab in mapping.values() if lab not in table]
     if missing:
-        raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {frame.columns})")
+        raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {labels})")
     cols: dict[str, Any] = {}
     try:
         for role, label in mapping.items():
             name, si = ROLES[role]
             unit = units[role] if role in units else parse_label(label)[1]
-            series = frame.get_column(label)
+            column = table[label]
             if role == "time":
+                series = column if isinstance(column, pl.Series) else pl.Series(label, column)
                 cols[name] = seconds(series, unit=unit, path=path, fmt=fmt)
                 continue
             if role in ("cycle", "step"):
+                series = column if isinstance(column, pl.Series) else pl.Series(label, column)
                 cols[name] = series.cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32)
                 continue
-            values = series.cast(pl.Float64, strict=False).to_numpy()
+            values = _float_array(column)
             if role == "temperature":
                 cols[name] = temperature_K(values, unit)
                 continue
             assert si is not None  # noqa: S101 - ROLES has a unit for every non-counter role
             factor = factor_to_si(unit, si) if unit else 1.0
-            cols[name] = values * factor
+            if role == "current":
+                factor = factor * current_sign
+            if not (np.isscalar(factor) and factor == 1.0):
+                values = values * factor
+            cols[name] = values
     except UnitsError as exc:
         raise FileFormatError(path, fmt, f"header unit not understood: {exc}") from None
-    cols["current_A"] = cols["current_A"] * current_sign
     if extra:
         cols.update(extra)
     if keep_other:
         used = set(mapping.values())
-        for label in frame.columns:
+        for label in labels:
             if label not in used and label not in cols:
-                cols[label] = frame.get_column(label)
+                cols[label] = table[label]
+    del table
     return CellData.from_columns(pl.DataFrame(cols), meta)
 
 
