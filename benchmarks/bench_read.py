@@ -1,0 +1,262 @@
+"""Reading speed of lithiophile next to the libraries a user would otherwise use, in one run.
+
+    python benchmarks/bench_read.py [--repeat 7] [--rows 10000000] [--json out.json]
+
+For every real file in ../shared/data/cycler (skipped when absent): our parse and our full read
+(format detection + SHA-256 + canonical CellData with steps, cycles and charge) next to
+galvani (.mpr), fastnda and NewareNDA (Neware), pandas (CSV/text) and galvani's res2sqlite
+(Arbin .res). Then a synthetic 10-million-row file: time and peak memory (in a fresh process)
+to read it into canonical data, and to convert it to Parquet. Ratios are ours / theirs
+(< 1 = we are faster). Times are medians of --repeat runs after one warm-up.
+
+galvani is GPL-3.0: it is imported here, in a benchmark, never by the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import lithiophile  # first: sets the allocator policy before polars loads  # noqa: F401
+import lithiophile.io as lio
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cycler"
+ROWS: list[dict] = []
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fn()  # warm-up: imports, caches
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def compare(group: str, name: str, ours: dict[str, Callable], theirs: dict[str, Callable], repeat: int, target: float | None = None):
+    """Time every callable; print ours/theirs ratios for the first of each."""
+    res_o = {k: median_time(f, repeat) for k, f in ours.items()}
+    res_t = {}
+    for k, f in theirs.items():
+        try:
+            res_t[k] = median_time(f, repeat)
+        except Exception as exc:  # the other library fails on this file: say so
+            res_t[k] = None
+            print(f"    {k} failed on {name}: {type(exc).__name__}: {str(exc)[:80]}")
+    row = {"group": group, "file": name, **{f"ours {k}": v for k, v in res_o.items()}, **{k: v for k, v in res_t.items()}}
+    parts = [f"ours {k} {v * 1e3:8.2f} ms" for k, v in res_o.items()]
+    parts += [f"{k} {v * 1e3:8.2f} ms" if v is not None else f"{k}   failed" for k, v in res_t.items()]
+    ratios = []
+    for tk, tv in res_t.items():
+        if tv:
+            for ok, ov in res_o.items():
+                ratios.append(f"{ok}/{tk} = {ov / tv:5.2f}x")
+                row[f"ratio {ok}/{tk}"] = ov / tv
+    flag = ""
+    if target is not None and res_t and next(iter(res_t.values())):
+        first_ratio = next(iter(res_o.values())) / next(iter(res_t.values()))
+        flag = "  [target met]" if first_ratio <= target else f"  [target {target}x MISSED]"
+    print(f"  {name[:58]:58s} " + " | ".join(parts))
+    if ratios:
+        print(f"  {'':58s} " + ", ".join(ratios) + flag)
+    ROWS.append(row)
+
+
+def shared_files(*suffixes: str) -> list[Path]:
+    if not SHARED.is_dir():
+        return []
+    return sorted(p for p in SHARED.iterdir() if p.suffix.lower() in suffixes)
+
+
+def bench_biologic(repeat: int) -> None:
+    files = shared_files(".mpr")
+    print(f"\nBioLogic .mpr ({len(files)} files): ours parse / full read vs galvani.BioLogic.MPRfile (target <= 1.2x)")
+    if not files:
+        print("  skipped: ../shared/data/cycler not found")
+        return
+    from galvani import BioLogic
+
+    from lithiophile.io import biologic_mpr
+
+    for p in files:
+        compare(
+            "mpr", p.name,
+            {"parse": lambda p=p: biologic_mpr.parse(p), "read": lambda p=p: lio.read(p)},
+            {"galvani": lambda p=p: BioLogic.MPRfile(str(p))},
+            repeat, target=1.2,
+        )
+
+
+def bench_neware(repeat: int) -> None:
+    files = [p for p in shared_files(".nda", ".ndax")]
+    print(f"\nNeware .nda/.ndax ({len(files)} files): ours full read vs fastnda.read and NewareNDA.read (target <= 1.0x fastnda)")
+    if not files:
+        print("  skipped: ../shared/data/cycler not found")
+        return
+    import fastnda
+    import NewareNDA
+
+    for p in files:
+        compare(
+            "neware", p.name,
+            {"read": lambda p=p: lio.read(p)},
+            {"fastnda": lambda p=p: fastnda.read(str(p)), "NewareNDA": lambda p=p: NewareNDA.read(str(p))},
+            repeat, target=1.0,
+        )
+
+
+def bench_text(repeat: int) -> None:
+    import pandas as pd
+
+    cases = {
+        "bdtk__arbin_example.csv": lambda p: pd.read_csv(p),
+        "beep__2017-05-09_test-TC-contact_CH33.csv": lambda p: pd.read_csv(p),
+        "cellpy__neware_uio.csv": lambda p: pd.read_csv(p),
+        "impedancepy__exampleData.csv": lambda p: pd.read_csv(p, header=None),
+        "pydrttools__1ZARC.csv": lambda p: pd.read_csv(p),
+        "bdtk__maccor_example.001": lambda p: pd.read_csv(p, sep="\t", skiprows=1),
+        "beep__PredictionDiagnostics_000151_test.052": lambda p: pd.read_csv(p, sep="\t", skiprows=1),
+        "yadg__gcpl.pr_182.1.mpt": lambda p: pd.read_csv(p, sep="\t", skiprows=3, encoding="latin-1", decimal=","),
+    }
+    print("\nText exports: ours full read (detect + parse + canonical) vs pandas.read_csv (raw table only)")
+    if not SHARED.is_dir():
+        print("  skipped: ../shared/data/cycler not found")
+        return
+    for name, fn in cases.items():
+        p = SHARED / name
+        if p.is_file():
+            compare("text", name, {"read": lambda p=p: lio.read(p)}, {"pandas": lambda p=p, fn=fn: fn(p)}, repeat)
+
+
+def bench_arbin_res(repeat: int) -> None:
+    files = shared_files(".res")
+    print(f"\nArbin .res ({len(files)} files): ours full read vs galvani res2sqlite + sqlite3 (both run mdb-export)")
+    if not files:
+        print("  skipped: ../shared/data/cycler not found")
+        return
+    import shutil
+
+    if not shutil.which("mdb-export"):
+        print("  skipped: mdb-export not installed (apt-get install mdbtools)")
+        return
+    import sqlite3
+
+    from galvani import res2sqlite
+
+    def galvani_res(p: Path) -> int:
+        with tempfile.TemporaryDirectory() as d:
+            db = Path(d) / "x.sqlite"
+            res2sqlite.convert_arbin_to_sqlite(str(p), str(db))
+            with sqlite3.connect(db) as con:
+                return len(con.execute("SELECT * FROM Channel_Normal_Table").fetchall())
+
+    for p in files:
+        compare("res", p.name, {"read": lambda p=p: lio.read(p)}, {"galvani": lambda p=p: galvani_res(p)}, max(1, repeat // 3))
+
+
+_CHILD = r"""
+import sys, time, json
+import lithiophile, lithiophile.io as lio
+def hwm():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM'):
+            return int(line.split()[1]) * 1024
+    return 0
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS'):
+            return int(line.split()[1]) * 1024
+    return 0
+mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == 'pandas':
+    import pandas as pd
+base = rss()
+t0 = time.perf_counter()
+if mode == 'read':
+    d = lio.read(path)
+    rows = len(d)
+elif mode == 'convert':
+    d = lio.read(path)
+    d.write_parquet(out)
+    rows = len(d)
+else:
+    rows = len(pd.read_csv(path))
+t = time.perf_counter() - t0
+print(json.dumps({'seconds': t, 'peak_bytes_above_start': hwm() - base, 'rows': rows}))
+"""
+
+
+def _child(mode: str, path: Path, out: Path) -> dict:
+    res = subprocess.run(
+        [sys.executable, "-c", _CHILD, mode, str(path), str(out)], capture_output=True, text=True, check=True
+    )
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def bench_big(rows: int) -> None:
+    import numpy as np
+    import polars as pl
+
+    print(f"\nSynthetic {rows:,}-row CSV (time, voltage, current at 1 s; Li||Li square wave, 1 h half cycles)")
+    print("  target: canonical CellData in < 3 s and < 3x the raw column bytes (rows x 3 x 8 B) of peak memory")
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "big.csv"
+        t = np.arange(rows, dtype=np.float64)
+        i = np.where((np.arange(rows) // 3600) % 2 == 0, -1.13e-3, 1.13e-3)
+        v = np.sign(i) * (0.03 + 0.01 * np.random.default_rng(0).random(rows))
+        pl.DataFrame({"time_s": t, "voltage_V": v, "current_A": i}).write_csv(path, float_precision=6)
+        del t, i, v
+        raw = rows * 3 * 8
+        print(f"  file {path.stat().st_size / 1e6:.0f} MB on disk, raw columns {raw / 1e6:.0f} MB")
+        results = {}
+        for mode in ("read", "convert", "pandas"):
+            best = min((_child(mode, path, Path(d) / "out.parquet") for _ in range(3)), key=lambda r: r["seconds"])
+            results[mode] = best
+            label = {"read": "ours read -> CellData", "convert": "ours read + write Parquet", "pandas": "pandas.read_csv (raw table)"}[mode]
+            print(
+                f"  {label:30s} {best['seconds']:6.2f} s   peak +{best['peak_bytes_above_start'] / 1e6:6.0f} MB "
+                f"({best['peak_bytes_above_start'] / raw:4.2f}x raw columns)"
+            )
+        ok_t = results["read"]["seconds"] < 3.0
+        ok_m = results["read"]["peak_bytes_above_start"] < 3 * raw
+        print(f"  ours/pandas time = {results['read']['seconds'] / results['pandas']['seconds']:.2f}x; "
+              f"target time {'met' if ok_t else 'MISSED'}, memory {'met' if ok_m else 'MISSED'} (best of 3 fresh processes)")
+        ROWS.append({"group": "big", "rows": rows, **{k: v for k, v in results.items()}})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--only", choices=["mpr", "neware", "text", "res", "big"], default=None)
+    args = ap.parse_args()
+    print(f"lithiophile {lithiophile.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    steps = {
+        "mpr": lambda: bench_biologic(args.repeat),
+        "neware": lambda: bench_neware(args.repeat),
+        "text": lambda: bench_text(args.repeat),
+        "res": lambda: bench_arbin_res(args.repeat),
+        "big": lambda: bench_big(args.rows),
+    }
+    for key, step in steps.items():
+        if args.only in (None, key):
+            step()
+    if args.json:
+        args.json.write_text(json.dumps(ROWS, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
