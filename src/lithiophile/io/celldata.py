@@ -50,6 +50,8 @@ __all__ = [
     "CellData",
     "ImpedanceData",
     "Metadata",
+    "cumulative_charge_C",
+    "kinds_series",
 ]
 
 TIME = "time_s"
@@ -306,53 +308,49 @@ class CellData(_Table):
         meta
             What is known of the source.
         """
-        frame = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(dict(columns))
+        cols = _column_dict(columns)
         for c in (TIME, VOLTAGE, CURRENT):
-            if c not in frame.columns:
+            if c not in cols:
                 raise InputError(
-                    f"CellData needs a '{c}' column; got columns {frame.columns}. "
+                    f"CellData needs a '{c}' column; got columns {list(cols)}. "
                     "A reader must map the file's time, voltage and current to time_s, voltage_V "
                     "and current_A (SI units)."
                 )
-        frame = frame.with_columns(pl.col(TIME, VOLTAGE, CURRENT).cast(pl.Float64))
-        t = frame.get_column(TIME).to_numpy()
-        v = frame.get_column(VOLTAGE).to_numpy()
-        i = frame.get_column(CURRENT).to_numpy()
+        t, v, i = (_float64(cols, c) for c in (TIME, VOLTAGE, CURRENT))
         if t.size and not np.isfinite(t).all():
             bad = int(np.flatnonzero(~np.isfinite(t))[0])
             raise InputError(f"time_s is not finite at row {bad}; every point needs a time.")
-        new: dict[str, Any] = {}
-        if CHARGE not in frame.columns:
-            new[CHARGE] = cumulative_charge_C(t, i)
-        if STEP in frame.columns:
-            step = frame.get_column(STEP).cast(pl.Int32).to_numpy()
+        if CHARGE not in cols:
+            cols[CHARGE] = cumulative_charge_C(t, i)
+        if STEP in cols:
+            step = pl.Series(STEP, cols[STEP]).cast(pl.Int32).to_numpy()
+            cols[STEP] = step
         else:
-            step = _steps.derive_steps(t, v, i)
-            new[STEP] = step
-        if STEP_KIND in frame.columns:
-            kind_series = frame.get_column(STEP_KIND).cast(pl.String)
-            unknown = set(kind_series.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
-            if unknown:
-                raise InputError(
-                    f"step_kind values must be among {list(_steps.STEP_KINDS)}; got {sorted(unknown)}."
-                )
-            kind_codes = (
-                kind_series.fill_null("unknown").cast(STEP_KIND_DTYPE).to_physical().to_numpy()
-            ).astype(np.uint8)
-        else:
+            step = cols[STEP] = _steps.derive_steps(t, v, i)
+        if STEP_KIND not in cols:
             kind_codes = _steps.kinds_from_steps(step, v, i)
-            new[STEP_KIND] = kinds_series(kind_codes)
-        if CYCLE not in frame.columns:
-            new[CYCLE] = _steps.cycles_from_steps(step, kind_codes, i)
-        if new:
-            frame = frame.with_columns(
-                [v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in new.items()]
-            )
-        order = [c for c in cls.REQUIRED if c in frame.columns]
-        if TEMPERATURE in frame.columns:
-            order.append(TEMPERATURE)
-        order += [c for c in frame.columns if c not in order]
-        return cls(frame.select(order), meta)
+            cols[STEP_KIND] = kinds_series(kind_codes)
+        else:
+            kinds = pl.Series(STEP_KIND, cols[STEP_KIND])
+            if kinds.dtype != STEP_KIND_DTYPE:
+                kinds = kinds.cast(pl.String)
+                unknown = set(kinds.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
+                if unknown:
+                    raise InputError(
+                        f"step_kind values must be among {list(_steps.STEP_KINDS)}; got {sorted(unknown)}."
+                    )
+                kinds = kinds.fill_null("unknown").cast(STEP_KIND_DTYPE)
+            cols[STEP_KIND] = kinds
+            kind_codes = kinds.to_physical().to_numpy().astype(np.uint8, copy=False)
+        if CYCLE not in cols:
+            cols[CYCLE] = _steps.cycles_from_steps(step, kind_codes, i)
+        order = [*cls.REQUIRED, *([TEMPERATURE] if TEMPERATURE in cols else [])]
+        order += [c for c in cols if c not in order]
+        try:
+            frame = pl.DataFrame({c: cols[c] for c in order})
+        except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
+            raise InputError(f"CellData columns do not form a table: {exc}") from None
+        return cls(frame, meta)
 
     def summary(self) -> dict[str, Any]:
         """What is in the data: the answer of ``lithiophile read``."""
@@ -440,6 +438,25 @@ class ImpedanceData(_Table):
             "mass_kg": m.mass_kg,
             "notes": list(m.notes),
         }
+
+
+def _column_dict(columns: Mapping[str, Any] | pl.DataFrame) -> dict[str, Any]:
+    if isinstance(columns, pl.DataFrame):
+        return {c: columns.get_column(c) for c in columns.columns}
+    return dict(columns)
+
+
+def _float64(cols: dict[str, Any], name: str) -> np.ndarray:
+    """Column ``name`` as a contiguous float64 array (stored back, so the frame shares it)."""
+    col = cols[name]
+    if isinstance(col, pl.Series):
+        arr = col.cast(pl.Float64, strict=False).to_numpy()
+    else:
+        arr = np.ascontiguousarray(col, dtype=np.float64)
+    if arr.ndim != 1:
+        raise InputError(f"column '{name}' must be one-dimensional; got shape {arr.shape}.")
+    cols[name] = arr
+    return arr
 
 
 def kinds_series(codes: np.ndarray) -> pl.Series:
