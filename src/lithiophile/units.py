@@ -36,11 +36,11 @@ _ALIASES = {
     "μ": "u",
     "°C": "degC",
     "degC": "degC",
-    "Ah": "A*h",
-    "mAh": "mA*h",
-    "uAh": "uA*h",
-    "Wh": "W*h",
-    "mWh": "mW*h",
+    "Ah": "(A*h)",
+    "mAh": "(mA*h)",
+    "uAh": "(uA*h)",
+    "Wh": "(W*h)",
+    "mWh": "(mW*h)",
 }
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile import cite
-from lithiophile.errors import FileFormatError
+from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
 from lithiophile.io.text import decode, looks_binary
 
@@ -86,6 +86,7 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
     impedance = "Frequency / Hz" in frame.columns and "Test Time / s" not in frame.columns
     labels = IMPEDANCE_LABELS if impedance else CELL_LABELS
     cols: dict[str, Any] = {}
+    notes: list[str] = []
     for col, (label, factor, offset) in labels.items():
         if label not in frame.columns:
             continue
@@ -93,7 +94,11 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
         if col == "step_kind":
             cols[col] = s.cast(pl.String)
         elif col in ("cycle", "step", "spectrum"):
-            cols[col] = s.cast(pl.Int32, strict=False)
+            counter = s.cast(pl.Int32, strict=False)
+            if counter.has_nulls():  # a non-integer counter cannot be trusted: derive it
+                notes.append(f"column '{label}' has non-integer entries: ignored, derived from the data")
+                continue
+            cols[col] = counter
         else:
             values = s.cast(pl.Float64, strict=False).to_numpy()
             cols[col] = (values - offset) / factor
@@ -107,6 +112,9 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
     for label in frame.columns:
         if label not in used:
             cols[label] = frame.get_column(label)
-    meta = Metadata(format="bdf-csv", instrument="any")
+    meta = Metadata(format="bdf-csv", instrument="any", notes=tuple(notes))
     cls = ImpedanceData if impedance else CellData
-    return cls.from_columns(pl.DataFrame(cols), meta)
+    try:
+        return cls.from_columns(cols, meta)
+    except InputError as exc:  # the file's content, not the caller, is at fault
+        raise FileFormatError(path, FMT, str(exc)) from None

@@ -8,14 +8,14 @@ units, parses clock-style times, and builds the canonical frame.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from lithiophile.errors import FileFormatError, UnitsError
+from lithiophile.errors import FileFormatError, InputError, UnitsError
 from lithiophile.io.celldata import CellData, Metadata
 from lithiophile.io.text import parse_label
 from lithiophile.units import factor_to_si
@@ -193,16 +193,28 @@ def table_to_celldata(
             if label not in used and label not in cols:
                 cols[label] = table[label]
     del table
-    return CellData.from_columns(pl.DataFrame(cols), meta)
+    try:
+        return CellData.from_columns(cols, meta)
+    except InputError as exc:  # the file's content, not the caller, is at fault
+        raise FileFormatError(path, fmt, str(exc)) from None
 
 
-def read_xlsx(path: Path, fmt: str) -> dict[str, list[list[Any]]]:
-    """All sheets of an .xlsx file as lists of rows (python-calamine)."""
+def read_xlsx(
+    path: Path, fmt: str, sheets: Callable[[str], bool] | None = None
+) -> dict[str, list[list[Any]]]:
+    """Sheets of an .xlsx file as lists of rows (python-calamine).
+
+    ``sheets`` selects sheets by name (e.g. to skip large statistics sheets); default all.
+    """
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+        return {
+            name: book.get_sheet_by_name(name).to_python()
+            for name in book.sheet_names
+            if sheets is None or sheets(name)
+        }
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
         raise FileFormatError(path, fmt, f"not a readable .xlsx workbook ({exc})") from None
 

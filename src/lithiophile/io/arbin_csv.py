@@ -1,0 +1,816 @@
+"""Arbin MITS Pro exports: CSV (old and new headers, BEEP-style) and Excel workbooks.
+
+Layouts read
+------------
+* **Old header** (Arbin's database column names, no units), e.g. the CSV dumps of the MITS Pro
+  SQL/``.res`` tables and the BEEP test files::
+
+      Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,
+      Charge_Capacity,Discharge_Capacity,Charge_Energy,Discharge_Energy,dV/dt,
+      Internal_Resistance,Temperature
+
+  Units are Arbin's: s, A, V, A·h, W·h, V/s, ohm, degC. ``DateTime`` is Unix time [s] (UTC);
+  values between 1e4 and 1e6 are taken as OLE Automation dates [days] (local time).
+* **New header** (MITS Pro data export, units in parentheses), e.g.
+  ``Date_Time,Test_Time(s),Step_Time(s),Step_Index,Cycle_Index,Voltage(V),Current(A),
+  Charge_Capacity(Ah),...,Internal Resistance(Ohm),dV/dt(V/s),Aux_Temperature_1(C)``; spaces
+  instead of underscores are accepted, and the stated units are converted (``Current(mA)``).
+* **Excel** ``.xlsx`` (``.xls`` goes through the same code but no sample was at hand to test
+  it): a ``Global_Info`` sheet (test name, channel, start time,
+  schedule, software version ...) and the data in ``Channel_<N>_<part>`` sheets (a long test
+  continues over ``Channel_11_1``, ``Channel_11_2`` ...; they are joined). Read with
+  python-calamine through :func:`lithiophile.io.table.read_xlsx`.
+
+Columns kept, in SI: ``time_s``, ``voltage_V``, ``current_A``, ``cycle`` (Arbin's
+``Cycle_Index``), ``step`` (a running count of steps: +1 at every change of ``Step_Index``,
+``Cycle_Index`` or a reset of ``Step_Time``, so that it increases even where ``Step_Index``
+repeats from cycle to cycle), ``step_index`` (Arbin's ``Step_Index`` as written),
+``step_time_s``, ``data_point``, ``date_time``, ``charge_capacity_C``,
+``discharge_capacity_C`` (from A·h), ``charge_energy_J``, ``discharge_energy_J`` (from W·h),
+``dvdt_V_s``, ``internal_resistance_ohm``, ``power_W``, ``temperature_K`` (first temperature;
+further ones ``aux_temperature_<n>_K``), ``aux_voltage_<n>_V`` ... Instrument columns that
+carry no information (empty, or all zero) are dropped and listed in the metadata notes.
+``step_kind`` is derived from the data of each step (:mod:`lithiophile.io.steps`): Arbin
+files do not say what a step was (the schedule does).
+
+Sign convention: Arbin writes charge current positive and discharge current negative, with
+``Discharge_Capacity`` growing while the current is negative. Discharge is reduction at the
+electrode on the working (positive) lead: the cathode of a full cell, graphite or Si being
+lithiated in a Li half cell, Cu being plated in a Li||Cu cell. That is the package's
+convention (reduction = negative current), so the current is kept as written. Verified on the
+shared files: the Si|Li cell of ``cellpy__20160805_test001_45_cc_01.res`` lithiates (voltage
+falling to 0.05 V) at -0.15 mA, the LCO cell of ``navani__arbin_example.res`` charges to 4.3 V
+at +0.086 mA, and in both ``Discharge_Capacity`` grows only while the current is negative.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
+from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.table import read_xlsx, rows_to_frame, seconds, temperature_K, unique_labels
+from lithiophile.io.text import decode, guess_separator, looks_binary
+from lithiophile.units import factor_to_si
+
+__all__ = ["read", "sniff"]
+
+FMT_CSV = "an Arbin CSV export"
+FMT_XLSX = "an Arbin Excel export"
+
+_BOM = b"\xef\xbb\xbf"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHANNEL_SHEET = re.compile(r"^Channel[_ ]?(?P<channel>\d+)_(?P<part>\d+)$", re.IGNORECASE)
+#: 1899-12-30, day 0 of OLE Automation dates (Excel, MS Access) [s since the Unix epoch]
+OLE_EPOCH_S = -2_209_161_600.0
+
+
+@dataclass(frozen=True)
+class _Col:
+    """Where an Arbin column goes: output name, SI unit, unit when the label gives none."""
+
+    name: str
+    si: str | None
+    default: str | None
+    kind: str = "float"  # float | int | time | datetime | temperature
+
+
+#: Arbin column names (lower case, without spaces, '_', '-', '.', '/') -> output column
+COLUMNS: dict[str, _Col] = {
+    "datapoint": _Col("data_point", None, None, "int"),
+    "testid": _Col("test_id", None, None, "int"),
+    "testtime": _Col("time_s", "s", "s", "time"),
+    "steptime": _Col("step_time_s", "s", "s", "time"),
+    "datetime": _Col("date_time", None, None, "datetime"),
+    "stepindex": _Col("step_index", None, None, "int"),
+    "cycleindex": _Col("cycle", None, None, "int"),
+    "substepindex": _Col("sub_step_index", None, None, "int"),
+    "substeptime": _Col("sub_step_time_s", "s", "s", "time"),
+    "current": _Col("current_A", "A", "A"),
+    "voltage": _Col("voltage_V", "V", "V"),
+    "power": _Col("power_W", "W", "W"),
+    "chargecapacity": _Col("charge_capacity_C", "C", "Ah"),
+    "dischargecapacity": _Col("discharge_capacity_C", "C", "Ah"),
+    "chargeenergy": _Col("charge_energy_J", "J", "Wh"),
+    "dischargeenergy": _Col("discharge_energy_J", "J", "Wh"),
+    "dvdt": _Col("dvdt_V_s", "V/s", "V/s"),
+    "didt": _Col("didt_A_s", "A/s", "A/s"),
+    "dqdv": _Col("dqdv_C_V", "C/V", "Ah/V"),
+    "dvdq": _Col("dvdq_V_C", "V/C", "V/Ah"),
+    "internalresistance": _Col("internal_resistance_ohm", "ohm", "ohm"),
+    "acr": _Col("ac_resistance_ohm", "ohm", "ohm"),
+    "acimpedance": _Col("ac_impedance_ohm", "ohm", "ohm"),
+    "aciphaseangle": _Col("ac_phase_angle_rad", "rad", "deg"),
+    "temperature": _Col("temperature_K", "K", "degC", "temperature"),
+    "isfcdata": _Col("is_fc_data", None, None, "int"),
+}
+
+_AUX = re.compile(
+    r"^aux(?P<q>temperature|voltage|pressure|ph|flowrate|concentration|di|do)(?P<n>\d+)$"
+)
+_AUX_RATE = re.compile(r"^auxd(?P<q>t|v)dt(?P<n>\d+)$")
+_AUX_UNITS = {"temperature": ("K", "degC"), "voltage": ("V", "V")}
+
+#: Names that only Arbin writes (with time/voltage/current they make a header Arbin's)
+_ARBIN_KEYS = frozenset(
+    {
+        "datapoint",
+        "stepindex",
+        "cycleindex",
+        "steptime",
+        "chargecapacity",
+        "dischargecapacity",
+        "chargeenergy",
+        "dischargeenergy",
+        "isfcdata",
+        "internalresistance",
+        "dvdt",
+        "datetime",
+    }
+)
+#: Columns that are kept even when all zero
+_ALWAYS_KEEP = frozenset(
+    {"time_s", "voltage_V", "current_A", "cycle", "step_index", "data_point", "test_id"}
+)
+
+
+# -- labels -----------------------------------------------------------------------------------
+def split_label(label: str) -> tuple[str, str | None]:
+    """Normalised name and unit of an Arbin column label.
+
+    Examples
+    --------
+    >>> split_label("Test_Time(s)"), split_label("dV/dt"), split_label("Internal Resistance(Ohm)")
+    (('testtime', 's'), ('dvdt', None), ('internalresistance', 'Ohm'))
+    """
+    text = label.strip().lstrip("\ufeff").strip('"').strip()
+    m = re.match(r"^(?P<name>.*?)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$", text)
+    name, unit = (m.group("name"), m.group("unit").strip() or None) if m else (text, None)
+    return re.sub(r"[\s_\-./]", "", name).lower(), unit
+
+
+def _spec(label: str) -> tuple[_Col | None, str | None, str]:
+    """Column spec, unit and normalised key of a label (spec None when unknown)."""
+    key, unit = split_label(label)
+    if key in COLUMNS:
+        return COLUMNS[key], unit, key
+    m = _AUX.match(key)
+    if m:
+        q, n = m.group("q"), m.group("n")
+        si, default = _AUX_UNITS.get(q, (None, None))
+        kind = "temperature" if q == "temperature" else "float"
+        suffix = f"_{si}" if si else ""
+        return _Col(f"aux_{q}_{n}{suffix}", si, default, kind), unit, key
+    m = _AUX_RATE.match(key)
+    if m:
+        q, n = m.group("q"), m.group("n")
+        name = f"aux_dtdt_{n}_K_s" if q == "t" else f"aux_dvdt_{n}_V_s"
+        return _Col(name, None, None, "rate_" + q), unit, key
+    return None, unit, key
+
+
+def _factor(unit: str, si: str) -> float:
+    """Factor from an Arbin unit to SI; 'Ah'/'Wh' kept together inside quotients."""
+    wrapped = re.sub(r"(?<![A-Za-z])([mku]?[AW])h(?![A-Za-z])", r"(\1*h)", unit)
+    return factor_to_si(wrapped, si)
+
+
+def header_score(labels: Sequence[str]) -> int:
+    """How surely a list of column labels is an Arbin header (0, 60 or 90)."""
+    keys = {_spec(lab)[2] for lab in labels}
+    if not {"testtime", "voltage", "current"} <= keys:
+        return 0
+    specific = len(keys & _ARBIN_KEYS)
+    if specific >= 3:
+        return 90
+    return 60 if specific >= 1 else 0
+
+
+# -- sniffing ---------------------------------------------------------------------------------
+def _zip_member(head: bytes, wanted: str) -> bytes | None:
+    """Uncompressed start of a zip member whose local header lies in ``head`` (or None)."""
+    pos = 0
+    while True:
+        pos = head.find(_ZIP_MAGIC, pos)
+        if pos < 0 or pos + 30 > len(head):
+            return None
+        method = int.from_bytes(head[pos + 8 : pos + 10], "little")
+        name_len = int.from_bytes(head[pos + 26 : pos + 28], "little")
+        extra_len = int.from_bytes(head[pos + 28 : pos + 30], "little")
+        name = head[pos + 30 : pos + 30 + name_len].decode("cp437", errors="replace")
+        start = pos + 30 + name_len + extra_len
+        if name == wanted:
+            body = head[start:]
+            if method == 0:
+                return body
+            if method == 8:
+                try:
+                    return zlib.decompressobj(-15).decompress(body, 1 << 20)
+                except zlib.error:
+                    return None
+            return None
+        pos = start
+
+
+def _sheet_score(names_text: str) -> int:
+    has_global = "Global_Info" in names_text
+    has_channel = re.search(r"Channel_\d+_\d+", names_text) is not None
+    if has_global and has_channel:
+        return 95
+    if has_channel:
+        return 85
+    return 70 if has_global else 0
+
+
+def sniff(head: bytes, path: Path) -> int:
+    """0..100: an Arbin CSV header (Data_Point, Test_Time, Step_Index ...) or an Arbin workbook
+    (sheets ``Global_Info`` and ``Channel_N_M``)."""
+    if head.startswith(_ZIP_MAGIC):
+        workbook = _zip_member(head, "xl/workbook.xml")
+        if workbook is None:
+            return 0
+        names = " ".join(
+            re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook.decode("utf-8", "replace"))
+        )
+        return _sheet_score(names)
+    if head.startswith(_OLE_MAGIC):  # .xls: BIFF BOUNDSHEET records hold the sheet names
+        text = head.replace(b"\x00", b"").decode("latin-1")
+        return min(_sheet_score(text), 80)
+    if looks_binary(head):
+        return 0
+    lines = decode(head).splitlines()[:30]
+    best = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        sep = guess_separator([line])
+        best = max(best, header_score([f for f in line.split(sep)]))
+    return best
+
+
+# -- building CellData ------------------------------------------------------------------------
+def _datetime_column(series: pl.Series, notes: list[str]) -> pl.Series | None:
+    """``date_time`` from Arbin's DateTime: Unix seconds (UTC), OLE days, text or datetimes."""
+    s = series.alias("date_time")
+    if s.dtype == pl.Datetime or s.dtype == pl.Date:
+        return s.cast(pl.Datetime("us"))
+    if s.dtype == pl.String:
+        text = s.str.strip_chars()
+        as_number = text.cast(pl.Float64, strict=False)
+        if as_number.null_count() == text.null_count():  # numbers written as text
+            return _datetime_column(as_number.alias("date_time"), notes)
+        for fmt in (
+            None,
+            "%m/%d/%Y %H:%M:%S%.f",
+            "%m/%d/%Y %H:%M:%S",
+            "%d/%m/%Y %H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%m/%d/%Y %I:%M:%S %p",
+        ):
+            try:
+                return text.str.to_datetime(format=fmt, strict=True, time_unit="us")
+            except (pl.exceptions.PolarsError, ValueError):
+                continue
+        notes.append("DateTime text not understood as a date; kept as text in 'date_time'")
+        return text
+    values = s.cast(pl.Float64, strict=False)
+    values = values.fill_nan(None)
+    finite = values.drop_nulls()
+    if finite.len() == 0:
+        return None
+    typical = float(finite.median())  # type: ignore[arg-type]
+    if typical > 1e8:  # Unix time [s]
+        seconds_since_epoch, zone = values, "UTC"
+    elif 1e4 < typical < 1e6:  # OLE Automation date [days], the tester's local time
+        seconds_since_epoch, zone = values * 86400.0 + OLE_EPOCH_S, None
+    else:
+        seconds_since_epoch = None
+    if seconds_since_epoch is not None:
+        # years 1900 .. 9999; anything else (a corrupted value) becomes null
+        ok = (seconds_since_epoch > -2.2e9) & (seconds_since_epoch < 2.5e11)
+        masked = pl.when(ok).then(seconds_since_epoch * 1e6).otherwise(None)
+        us = pl.select(masked.round(0).cast(pl.Int64)).to_series()
+        return us.cast(pl.Datetime("us", zone)).alias("date_time")
+    notes.append(f"DateTime values (typical {typical:g}) are neither Unix nor OLE times; dropped")
+    return None
+
+
+def _numbers(series: pl.Series, path: Path, fmt: str, label: str) -> np.ndarray:
+    if series.dtype.is_numeric():
+        return series.cast(pl.Float64).to_numpy()
+    if series.dtype == pl.Boolean:
+        return series.cast(pl.Float64).to_numpy()
+    cast = series.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+    bad = cast.is_null() & series.is_not_null() & (series.cast(pl.String).str.strip_chars() != "")
+    if bad.any():
+        row = int(bad.arg_true()[0])
+        raise FileFormatError(
+            path, fmt, f"column '{label}' holds a non-number at data row {row + 1}: {series[row]!r}"
+        )
+    return cast.to_numpy()
+
+
+def _counter(values: np.ndarray, name: str, label: str, path: Path, fmt: str) -> pl.Series:
+    """An integer column (Int32) from numbers that must be whole and in range."""
+    finite = np.isfinite(values)
+    bad = finite & ((values != np.round(values)) | (np.abs(values) > 2**31 - 1))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise FileFormatError(
+            path, fmt, f"column '{label}' holds {values[row]:g} at data row {row + 1}: not a count"
+        )
+    ints = np.where(finite, values, 0).astype(np.int32)
+    return pl.Series(name, ints).scatter(np.flatnonzero(~finite), None)
+
+
+def running_step(
+    step_index: np.ndarray,
+    *,
+    cycle: np.ndarray | None = None,
+    step_time: np.ndarray | None = None,
+    test_id: np.ndarray | None = None,
+) -> np.ndarray:
+    """A step count (1-based) that increases at every step change.
+
+    A new step starts where ``step_index`` or ``cycle`` or ``test_id`` changes, or where the
+    step time goes back (a step that jumps to itself keeps its index but restarts its clock).
+
+    Examples
+    --------
+    >>> running_step(np.array([1, 2, 2, 1, 2]), cycle=np.array([1, 1, 1, 2, 2])).tolist()
+    [1, 2, 2, 3, 4]
+    """
+    n = step_index.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(step_index[1:], step_index[:-1], out=new[1:])
+    for other in (cycle, test_id):
+        if other is not None:
+            new[1:] |= other[1:] != other[:-1]
+    if step_time is not None:
+        with np.errstate(invalid="ignore"):
+            new[1:] |= step_time[1:] < step_time[:-1] - 1e-9
+    return np.cumsum(new, dtype=np.int32)
+
+
+def build_celldata(
+    frame: pl.DataFrame,
+    *,
+    path: Path,
+    fmt: str,
+    meta: Metadata,
+    notes: list[str],
+    extra: Mapping[str, Any] | None = None,
+) -> CellData:
+    """CellData from a frame with Arbin column labels (any of the layouts in the module doc).
+
+    Parameters
+    ----------
+    frame
+        The table as read, labels as written by Arbin.
+    path, fmt
+        For error messages.
+    meta
+        Metadata so far; notes are appended, ``start_time`` filled from the data when absent.
+    notes
+        Notes collected while reading (extended here).
+    extra
+        Columns already in SI (e.g. auxiliary inputs of a ``.res``), added as they are.
+    """
+    cols: dict[str, Any] = {}
+    source: dict[str, str] = {}  # output name -> label in the file
+    unknown: list[str] = []
+    dropped: list[str] = []
+    n_rows = frame.height
+    for label in frame.columns:
+        spec, unit, _key = _spec(label)
+        series = frame.get_column(label)
+        if spec is None:
+            if series.null_count() < n_rows:
+                unknown.append(label)
+                cols[label] = series
+            continue
+        if series.null_count() == n_rows or (
+            series.dtype == pl.String and (series.str.strip_chars() == "").all()
+        ):
+            dropped.append(label)
+            continue
+        name = spec.name
+        if name in cols:  # the same quantity twice: keep the second under its label
+            name = label
+        source[name] = label
+        try:
+            if spec.kind == "time":
+                as_number = series.cast(pl.Float64, strict=False)
+                if as_number.null_count() == series.null_count():  # numbers (or number text)
+                    factor = _factor(unit, "s") if unit else 1.0
+                    cols[name] = as_number.to_numpy() * factor
+                else:  # clock times "h:mm:ss" or dates
+                    cols[name] = seconds(series, unit=None, path=path, fmt=fmt)
+            elif spec.kind == "datetime":
+                dt = _datetime_column(series, notes)
+                if dt is not None:
+                    cols[name] = dt
+            elif spec.kind == "int":
+                cols[name] = _counter(_numbers(series, path, fmt, label), name, label, path, fmt)
+            elif spec.kind == "temperature":
+                cols[name] = temperature_K(_numbers(series, path, fmt, label), unit or spec.default)
+            elif spec.kind.startswith("rate_"):
+                values = _numbers(series, path, fmt, label)
+                if spec.kind == "rate_t":  # a temperature rate: degC/s and K/s are the same
+                    factor = _factor((unit or "K/s").replace("C", "K").replace("°", ""), "K/s")
+                else:
+                    factor = _factor(unit or "V/s", "V/s")
+                cols[name] = values * factor
+            else:
+                values = _numbers(series, path, fmt, label)
+                u = unit or spec.default
+                cols[name] = values * (_factor(u, spec.si) if u and spec.si else 1.0)
+        except UnitsError as exc:
+            raise FileFormatError(
+                path, fmt, f"unit of column '{label}' not understood: {exc}"
+            ) from None
+    if extra:
+        cols.update(extra)
+    if "temperature_K" not in cols:
+        aux_t = sorted(
+            (c for c in cols if re.fullmatch(r"aux_temperature_\d+_K", c)),
+            key=lambda c: int(c.split("_")[2]),
+        )
+        if aux_t:
+            cols = {("temperature_K" if c == aux_t[0] else c): v for c, v in cols.items()}
+            notes.append(f"temperature_K is the first auxiliary temperature ({aux_t[0]})")
+    for role, name in (("time", "time_s"), ("voltage", "voltage_V"), ("current", "current_A")):
+        if name not in cols:
+            raise FileFormatError(
+                path,
+                fmt,
+                f"no {role} column among {frame.columns[:16]}"
+                + (" ..." if frame.width > 16 else ""),
+            )
+    for name in list(cols):
+        v = cols[name]
+        if name in _ALWAYS_KEEP:
+            continue
+        if isinstance(v, pl.Series):
+            if not v.dtype.is_numeric():
+                continue
+            v = v.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        if v.size and np.all((v == 0) | np.isnan(v)):
+            dropped.append(source.get(name, name))
+            del cols[name]
+    if dropped:
+        notes.append(f"columns without information (empty or all zero) dropped: {dropped}")
+    if unknown:
+        warnings.warn(
+            f"'{path.name}': columns of unknown meaning kept under their labels: {unknown}",
+            UnknownColumnWarning,
+            stacklevel=3,
+        )
+    t = cols["time_s"]
+    if t.size and not np.isfinite(t).all():
+        row = int(np.flatnonzero(~np.isfinite(t))[0])
+        raise FileFormatError(
+            path, fmt, f"Test_Time is missing or not a number at data row {row + 1}"
+        )
+    # counters: Arbin's Cycle_Index is the cycle; a running count of steps is the step
+    for name in ("step_index", "cycle", "test_id"):
+        if name in cols and isinstance(cols[name], pl.Series):
+            s = cols[name].fill_null(strategy="forward").fill_null(strategy="backward")
+            cols[name] = s
+    if "step_index" in cols:
+        cols["step"] = running_step(
+            cols["step_index"].to_numpy(),
+            cycle=cols["cycle"].to_numpy() if "cycle" in cols else None,
+            step_time=cols.get("step_time_s"),
+            test_id=cols["test_id"].to_numpy() if "test_id" in cols else None,
+        )
+    else:
+        notes.append("no Step_Index in the file: steps derived from the current")
+    if "cycle" not in cols:
+        notes.append("no Cycle_Index in the file: cycles derived from the steps")
+    for name in ("data_point", "test_id", "is_fc_data", "sub_step_index"):
+        if name in cols and isinstance(cols[name], pl.Series):
+            cols[name] = cols[name].alias(name)
+    start = meta.start_time
+    if "date_time" in cols and cols["date_time"].dtype != pl.String and t.size:
+        first = cols["date_time"][0]
+        if isinstance(first, datetime):
+            data_start = first - timedelta(seconds=float(t[0]))
+            if start is None:
+                start = data_start
+            elif abs(_naive(start) - _naive(data_start)) > timedelta(seconds=60):
+                notes.append(
+                    f"the stated start {start.isoformat()} differs from the first point's "
+                    f"DateTime minus Test_Time ({data_start.isoformat()}); start_time is the "
+                    "stated one"
+                )
+    out = pl.DataFrame(
+        [v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in cols.items()]
+    )
+    return CellData.from_columns(out, meta.replace(start_time=start, notes=(*meta.notes, *notes)))
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+# -- CSV --------------------------------------------------------------------------------------
+def _read_csv(path: Path, data: bytes, notes: list[str]) -> tuple[pl.DataFrame, str]:
+    if looks_binary(data[:65536]):
+        raise FileFormatError(path, FMT_CSV, "the file is binary, not a CSV text export")
+    if data.startswith(_BOM):
+        data = data[3:]
+        notes.append("UTF-8 byte-order mark skipped")
+    try:
+        text_data = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text_data = decode(data)
+        data = text_data.encode("utf-8")
+    head_lines = text_data[:65536].splitlines()[:30]
+    k = next(
+        (
+            i
+            for i, line in enumerate(head_lines)
+            if header_score(line.split(guess_separator([line]))) > 0
+        ),
+        None,
+    )
+    if k is None:
+        raise FileFormatError(
+            path,
+            FMT_CSV,
+            "no Arbin header (Test_Time, Voltage, Current with Data_Point/Step_Index/Cycle_Index "
+            "...) in the first 30 lines",
+        )
+    sample = head_lines[k : k + 3]
+    sep = guess_separator(sample)
+    labels = unique_labels([f.strip().strip('"') for f in head_lines[k].split(sep)])
+    decimal_comma = sep != "," and any(re.search(r"\d,\d", s) for s in sample[1:])
+    schema: dict[str, Any] = {}
+    for lab in labels:
+        spec = _spec(lab)[0]
+        if spec is None:
+            continue
+        schema[lab] = pl.String if spec.kind in ("datetime", "time") else pl.Float64
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            separator=sep,
+            skip_rows=k + 1,
+            has_header=False,
+            new_columns=labels,
+            schema_overrides=schema,
+            decimal_comma=decimal_comma,
+            infer_schema_length=10_000,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.NoDataError:
+        raise FileFormatError(path, FMT_CSV, f"header on line {k + 1} but no data rows") from None
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "does not match number of columns" in msg:
+            msg = f"the header has {len(labels)} labels but the rows have fewer fields"
+        raise FileFormatError(path, FMT_CSV, f"data table unreadable: {msg}") from None
+    if frame.width != len(labels):
+        raise FileFormatError(
+            path, FMT_CSV, f"the header has {len(labels)} labels but rows have {frame.width} fields"
+        )
+    if frame.height == 0:
+        raise FileFormatError(path, FMT_CSV, f"header on line {k + 1} but no data rows")
+    if frame.height > 1:  # a cut-off last line leaves its last fields empty
+        last, before = frame.row(-1), frame.row(-2)
+        if any(a is None and b is not None for a, b in zip(last, before, strict=True)):
+            raise FileFormatError(
+                path,
+                FMT_CSV,
+                f"the last line (line {k + 1 + frame.height + 1}) has fewer fields than the "
+                "header (file truncated?)",
+            )
+    version = (
+        "CSV, new header (labels with units)"
+        if any(_spec(lab)[1] for lab in labels)
+        else "CSV, old header (labels without units)"
+    )
+    return frame, version
+
+
+# -- Excel ------------------------------------------------------------------------------------
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _global_info(rows: list[list[Any]], channel: int | None) -> tuple[dict[str, Any], Any]:
+    """Header dict and start time from the Global_Info sheet."""
+    header: dict[str, Any] = {}
+    start: Any = None
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            label = _cell_text(value)
+            below = rows[r + 1][c] if r + 1 < len(rows) and c < len(rows[r + 1]) else None
+            if label == "TEST REPORT" and below not in (None, ""):
+                header["test_name"] = _cell_text(below)
+                below2 = rows[r + 2][c] if r + 2 < len(rows) and c < len(rows[r + 2]) else None
+                if isinstance(below2, datetime) or below2.__class__.__name__ == "date":
+                    header["export_date"] = str(below2)
+            elif label == "Serial Number" and below not in (None, ""):
+                serial = below
+                if isinstance(serial, float) and serial.is_integer():
+                    serial = int(serial)
+                header["serial_number"] = str(serial)
+            elif "\\" in label and ":" in label and "result_path" not in header:
+                header["result_path"] = label
+    k = next(
+        (
+            i
+            for i, row in enumerate(rows)
+            if "Channel" in [_cell_text(v) for v in row]
+            and any("start" in _cell_text(v).lower() for v in row)
+        ),
+        None,
+    )
+    if k is None:
+        return header, start
+    labels = [_cell_text(v) for v in rows[k]]
+    chosen: list[Any] | None = None
+    for row in rows[k + 1 :]:
+        if not any(_cell_text(v) for v in row):
+            break
+        value = row[labels.index("Channel")] if len(row) > labels.index("Channel") else None
+        if chosen is None or (channel is not None and _as_int(value) == channel):
+            chosen = row
+    if chosen is None:
+        return header, start
+    for lab, value in zip(labels, chosen, strict=False):
+        if not lab:
+            continue
+        key = re.sub(r"\W+", "_", lab.strip()).strip("_").lower()
+        if key == "start_datetime":
+            start = value
+            continue
+        if key == "has_specail":  # Arbin's spelling
+            key = "has_special"
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        header[key] = value.isoformat() if isinstance(value, datetime) else value
+    return header, start
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_start(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, int | float) and 1e4 < value < 1e6:
+        return datetime(1899, 12, 30) + timedelta(days=float(value))
+    text = _cell_text(value)
+    for fmt in (
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %H:%M:%S.%f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _read_workbook(
+    path: Path, channel: int | None, notes: list[str]
+) -> tuple[pl.DataFrame, dict[str, Any], datetime | None]:
+    sheets = read_xlsx(path, FMT_XLSX)
+    parts: dict[int, list[tuple[int, str]]] = {}
+    for name in sheets:
+        m = _CHANNEL_SHEET.match(name.strip())
+        if m:
+            parts.setdefault(int(m.group("channel")), []).append((int(m.group("part")), name))
+    if not parts:
+        raise FileFormatError(
+            path, FMT_XLSX, f"no data sheet named Channel_<N>_<part> (sheets: {list(sheets)})"
+        )
+    if channel is None:
+        channel = min(parts)
+        if len(parts) > 1:
+            notes.append(
+                f"workbook holds channels {sorted(parts)}; read channel {channel} "
+                "(choose with channel=...)"
+            )
+    elif channel not in parts:
+        raise InputError(
+            f"the channel option must be one of the channels in '{path}': {sorted(parts)}. "
+            f"Got {channel!r}."
+        )
+    frames: list[pl.DataFrame] = []
+    for _, name in sorted(parts[channel]):
+        frame = rows_to_frame(sheets[name], 0, path, FMT_XLSX)
+        if frames and frame.columns != frames[0].columns:
+            raise FileFormatError(
+                path,
+                FMT_XLSX,
+                f"sheet {name} has other columns than the first sheet of channel {channel}",
+            )
+        frames.append(frame)
+    try:
+        frame = pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]
+    except pl.exceptions.PolarsError as exc:
+        raise FileFormatError(path, FMT_XLSX, f"data sheets cannot be joined: {exc}") from None
+    if len(frames) > 1:
+        notes.append(f"data joined from sheets {[n for _, n in sorted(parts[channel])]}")
+    header: dict[str, Any] = {
+        "channel": channel,
+        "data_sheets": [n for _, n in sorted(parts[channel])],
+    }
+    start = None
+    if "Global_Info" in sheets:
+        info, raw_start = _global_info(sheets["Global_Info"], channel)
+        header.update(info)
+        header["channel"] = channel
+        start = _parse_start(raw_start)
+    else:
+        notes.append("no Global_Info sheet: test name, schedule and start time unknown")
+    others = [s for s in sheets if s != "Global_Info" and not _CHANNEL_SHEET.match(s.strip())]
+    if others:
+        header["other_sheets"] = others
+    return frame, header, start
+
+
+# -- entry point ------------------------------------------------------------------------------
+def read(path: Path, *, channel: int | None = None, **_: Any) -> CellData:
+    """Read an Arbin CSV or Excel export.
+
+    Parameters
+    ----------
+    path
+        The export (.csv, .xlsx, .xls). Opened for reading only.
+    channel
+        For workbooks with several channels' ``Channel_<N>_*`` sheets: the channel number to
+        read (default: the lowest, with a note).
+
+    Returns
+    -------
+    CellData
+        SI columns (see the module docstring); ``meta.format`` is ``"arbin-csv"``.
+
+    Raises
+    ------
+    FileFormatError
+        Binary or truncated input, no Arbin header, cells that are not numbers.
+    """
+    path = Path(path)
+    notes: list[str] = []
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    header: dict[str, Any] = {}
+    start: datetime | None = None
+    if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        fmt = FMT_XLSX
+        frame, header, start = _read_workbook(path, channel, notes)
+        version = "Excel export" + (
+            f", {header['software_version']}" if header.get("software_version") else ""
+        )
+    else:
+        fmt = FMT_CSV
+        frame, version = _read_csv(path, path.read_bytes(), notes)
+    if "test_name" not in header:
+        header["test_name"] = path.stem
+    mass = header.get("mass_g") or header.get("mass")
+    mass_kg = (
+        float(mass) * 1e-3
+        if isinstance(mass, int | float) and mass > 0 and math.isfinite(mass)
+        else None
+    )
+    meta = Metadata(
+        instrument="Arbin",
+        format="arbin-csv",
+        format_version=version,
+        start_time=start,
+        mass_kg=mass_kg,
+        techniques=("cycling",),
+        header=header,
+    )
+    notes.append(
+        "current sign as written by Arbin (discharge negative = reduction at the working electrode)"
+    )
+    return build_celldata(frame, path=path, fmt=fmt, meta=meta, notes=notes)

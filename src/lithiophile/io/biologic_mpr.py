@@ -1,0 +1,636 @@
+"""BioLogic EC-Lab / BT-Lab binary raw data (``.mpr``).
+
+Our own parser, written from the files in ``../shared/data/cycler`` and their EC-Lab text
+exports (no code taken from GPL readers; galvani is run by the tests only as a cross-check).
+
+Layout (every offset checked on the files listed in :mod:`lithiophile.io._biologic_columns`)
+--------------------------------------------------------------------------------------------
+* File header, 52 bytes: ``BIO-LOGIC MODULAR FILE\\x1a`` padded with spaces and 4 zero bytes.
+* Then modules, back to back, each ``b"MODULE"`` + short name (10 bytes) + long name
+  (25 bytes) + either ``length, version`` (u32 each) + date ``MM/DD/YY`` (8 bytes) [EC-Lab
+  <= 11.43], or ``0xFFFFFFFF, length, version, revision`` (u32 each) + date [EC-Lab 11.50;
+  "extended" header]. ``length`` bytes of content follow the header.
+* ``VMP Set`` (settings): byte 0 = technique id; 0x211 = electrode surface area (f32) in the
+  unit of byte 0x250 (2 = cm^2); 0x24C = characteristic mass (f32) in the unit of byte 0x251
+  (1 = g; 2 = mg, inferred); 0x11E and 0x1C0 = electrode material and electrolyte
+  (length-prefixed text). Empty fields hold 0.001, EC-Lab's placeholder: treated as not stated.
+* ``VMP data``: n points (u32), number of columns (u8; u16 with the extended header), the
+  column ids (u16 each), then from byte 0x196 (v3) / 0x3EF (extended) of the content the rows:
+  the columns in id order with their own dtypes, packed (no padding), the flag ids sharing one
+  byte. The row size times n must fill the module exactly; this is checked.
+* ``VMP LOG``: 0x249 = acquisition start as an OLE automation date (f64, days since
+  1899-12-30, local time); 0x3B7, 0x3BE, 0x3C5 = EC-Lab software, server and interpreter
+  versions, 0x3CF = device serial number (length-prefixed text).
+* ``VMP loop``: u32 count, then count u32 row indices where experiment loops start (the last
+  is the number of points).
+
+Sign convention: EC-Lab counts anodic current (oxidation at the working electrode) as positive
+and cathodic as negative, which is the package's convention, so currents are taken as written.
+Checked on ``yadg__gcpl.issue_149.mpr``: the working-electrode potential rises during the
+sequences with I > 0 and falls during those with I < 0 (see the tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import struct
+import warnings
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lithiophile.errors import FileFormatError, UnknownColumnWarning
+from lithiophile.io._biologic_columns import (
+    COLUMN_IDS,
+    FLAG_IDS,
+    TECHNIQUE_IDS,
+    build_data,
+    is_placeholder,
+)
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+
+__all__ = ["FMT", "MAGIC", "parse", "read", "sniff"]
+
+FMT = "BioLogic .mpr"
+MAGIC = b"BIO-LOGIC MODULAR FILE"
+_FIRST_MODULE = 52  # first b"MODULE" at byte 52 in every file here
+_HEADER_SHORT = 6 + 10 + 25 + 4 + 4 + 8  # "MODULE", names, length, version, date
+_HEADER_EXTENDED = 6 + 10 + 25 + 4 * 4 + 8
+_SIZE_DTYPE = {1: "u1", 2: "<u2", 4: "<f4", 8: "<f8"}  # an unknown column's dtype by its size
+_OLE_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class _Module:
+    start: int  # byte offset of b"MODULE"
+    short: str
+    long: str
+    content: int  # byte offset of the content
+    length: int
+    version: int
+    revision: int | None  # extended header only
+    date: str
+    extended: bool
+
+    @property
+    def end(self) -> int:
+        return self.content + self.length
+
+
+def sniff(head: bytes, path: Path) -> int:
+    """100 for the .mpr magic bytes, else 0."""
+    return 100 if head.startswith(MAGIC) else 0
+
+
+class _Reader:
+    """Bounds-checked access to the file's bytes, with errors that name the byte offset."""
+
+    def __init__(self, buf: bytes, name: str | Path) -> None:
+        self.buf = buf
+        self.size = len(buf)
+        self.name = name
+
+    def fail(self, problem: str) -> FileFormatError:
+        return FileFormatError(self.name, FMT, problem)
+
+    def modules(self) -> list[_Module]:
+        buf, size = self.buf, self.size
+        if not buf.startswith(MAGIC):
+            raise self.fail(
+                f"it does not start with {MAGIC.decode()!r} (first bytes {bytes(buf[:24])!r})"
+            )
+        if size < _FIRST_MODULE:
+            raise self.fail(f"the file header is cut off at byte {size} (file truncated?)")
+        out: list[_Module] = []
+        o = _FIRST_MODULE
+        while o < size:  # every pass advances by >= 57 bytes: no hang
+            if buf[o : o + 6] != b"MODULE":
+                if not any(buf[o:]):  # zero padding after the last module
+                    break
+                found = bytes(buf[o : o + 6])
+                raise self.fail(
+                    f"expected a module header 'MODULE' at byte {o}, found {found!r} "
+                    "(corrupt file?)"
+                )
+            if o + _HEADER_SHORT > size:
+                raise self.fail(
+                    f"the module header at byte {o} is cut off at byte {size} (file truncated?)"
+                )
+            short = bytes(buf[o + 6 : o + 16]).decode("latin-1").strip(" \x00")
+            long = bytes(buf[o + 16 : o + 41]).decode("latin-1").strip(" \x00")
+            h = o + 41
+            extended = buf[h : h + 4] == b"\xff\xff\xff\xff"
+            if extended:
+                if o + _HEADER_EXTENDED > size:
+                    raise self.fail(
+                        f"the module header at byte {o} is cut off at byte {size} (file truncated?)"
+                    )
+                length, version, revision = struct.unpack_from("<III", buf, h + 4)
+                date = bytes(buf[h + 16 : h + 24])
+                content = h + 24
+            else:
+                length, version = struct.unpack_from("<II", buf, h)
+                revision = None
+                date = bytes(buf[h + 8 : h + 16])
+                content = h + 16
+            if content + length > size:
+                raise self.fail(
+                    f"the {short or '?'} module (header at byte {o}) ends at byte {size} but its "
+                    f"header declares {length} bytes from byte {content} (file truncated?)"
+                )
+            out.append(
+                _Module(
+                    o,
+                    short,
+                    long,
+                    content,
+                    length,
+                    version,
+                    revision,
+                    date.decode("latin-1").strip("\x00 "),
+                    extended,
+                )
+            )
+            o = content + length
+        return out
+
+    # -- small typed reads inside one module, None when out of range ---------------------
+    def f32(self, mod: _Module, offset: int) -> float | None:
+        if offset + 4 > mod.length:
+            return None
+        return float(str(np.frombuffer(self.buf, "<f4", 1, mod.content + offset)[0]))
+
+    def f64(self, mod: _Module, offset: int) -> float | None:
+        if offset + 8 > mod.length:
+            return None
+        return float(struct.unpack_from("<d", self.buf, mod.content + offset)[0])
+
+    def u8(self, mod: _Module, offset: int) -> int | None:
+        if offset + 1 > mod.length:
+            return None
+        return self.buf[mod.content + offset]
+
+    def text(self, mod: _Module, offset: int) -> str | None:
+        """A length-prefixed (1 byte) string, None if out of range or not printable."""
+        n = self.u8(mod, offset)
+        if n is None or offset + 1 + n > mod.length:
+            return None
+        start = mod.content + offset + 1
+        s = bytes(self.buf[start : start + n]).decode("cp1252", errors="replace")
+        return s if all(ch.isprintable() or ch in "\r\n\t" for ch in s) else None
+
+
+@dataclass(frozen=True)
+class _Col:
+    kind: str  # "flags" | "known" | "unknown"
+    ids: tuple[int, ...]
+    label: str = ""
+    dtype: str = ""
+    size: int = 0
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(ids: tuple[int, ...]) -> tuple[_Col, ...]:
+    """Columns in file order: the flag ids share one byte where the first of them stands;
+    consecutive unknown ids form one block (size 0 until resolved). Cached per id set."""
+    plan: list[_Col] = []
+    flag_ids = tuple(cid for cid in ids if cid in FLAG_IDS)
+    for cid in ids:
+        if cid in FLAG_IDS:
+            if cid == flag_ids[0]:
+                plan.append(_Col("flags", flag_ids, "flags", "u1", 1))
+        elif cid in COLUMN_IDS:
+            label, dtype = COLUMN_IDS[cid]
+            plan.append(_Col("known", (cid,), label, dtype, np.dtype(dtype).itemsize))
+        elif plan and plan[-1].kind == "unknown":
+            plan[-1] = replace(plan[-1], ids=(*plan[-1].ids, cid))
+        else:
+            plan.append(_Col("unknown", (cid,), "", "V0", 0))
+    return tuple(plan)
+
+
+def _known_size(plan: tuple[_Col, ...]) -> int:
+    return sum(c.size for c in plan if c.kind != "unknown")
+
+
+@functools.lru_cache(maxsize=256)
+def _dtype(plan: tuple[_Col, ...]) -> np.dtype:
+    """The structured row dtype of a plan, built once per column-id set (and sizes)."""
+    return np.dtype([(f"c{j}", c.dtype) for j, c in enumerate(plan)])
+
+
+def _achievable(k: int) -> list[int]:
+    return sorted({sum(p) for p in itertools.product((1, 2, 4, 8), repeat=k)}) if k <= 4 else []
+
+
+def _split(k: int, size: int) -> tuple[int, ...] | None:
+    """The one way k columns of 1/2/4/8 bytes fill ``size`` bytes, else None."""
+    if k > 4:
+        return None
+    ways = [p for p in itertools.product((1, 2, 4, 8), repeat=k) if sum(p) == size]
+    return ways[0] if len(ways) == 1 else None
+
+
+def _plausibility(buf: bytes, plan: tuple[_Col, ...], start: int, n: int) -> float:
+    """How much the known float columns of the first rows look like numbers (0..1), and the
+    time non-decreasing; used only to choose between layouts of unknown columns."""
+    m = min(n, 2000)
+    arr = np.frombuffer(buf, _dtype(plan), m, start)
+    scores = []
+    for j, c in enumerate(plan):
+        if c.kind != "known" or c.dtype[-2] != "f":
+            continue
+        with np.errstate(all="ignore"):
+            x = arr[f"c{j}"].astype(np.float64)
+            ok = np.isfinite(x) & (np.abs(x) < 1e15)
+            if c.label == "time/s" and m > 1:
+                ok[1:] &= np.diff(x) >= 0
+        scores.append(float(ok.mean()) if m else 1.0)
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def _sized(plan: tuple[_Col, ...], sizes: tuple[int, ...]) -> tuple[_Col, ...]:
+    it = iter(sizes)
+    return tuple(
+        replace(c, dtype=f"V{(s := next(it))}", size=s) if c.kind == "unknown" else c for c in plan
+    )
+
+
+def _resolve_unknown(
+    rd: _Reader, plan: tuple[_Col, ...], start: int, n: int, avail: int
+) -> tuple[_Col, ...]:
+    """Give each block of unknown ids the size that makes the rows fill the module exactly.
+
+    Several possible sizes are told apart by how plausible the known float columns then look;
+    a tie is an error rather than a guess.
+    """
+    blocks = [c for c in plan if c.kind == "unknown"]
+    if n == 0:
+        return plan
+    spare = avail // n - _known_size(plan)
+    if spare == 0:  # no bytes of their own: bits of the flags byte, probably
+        return plan
+    options = [_achievable(len(b.ids)) for b in blocks]
+    if any(not o for o in options) or np.prod([len(o) for o in options]) > 50_000:
+        raise rd.fail(
+            f"too many unknown column ids ({[c.ids for c in blocks]}) to infer their sizes"
+        )
+    fits = [sizes for sizes in itertools.product(*options) if sum(sizes) == spare]
+    if not fits:
+        raise rd.fail(
+            f"the unknown column ids {[i for b in blocks for i in b.ids]} would need "
+            f"{spare} bytes per row, which 1/2/4/8-byte columns cannot fill"
+        )
+    if len(fits) > 1:
+        scored = sorted(
+            ((_plausibility(rd.buf, _sized(plan, sizes), start, n), sizes) for sizes in fits),
+            key=lambda x: x[0],
+            reverse=True,
+        )
+        if scored[0][0] == scored[1][0]:
+            raise rd.fail(
+                f"the sizes of the unknown column ids {[b.ids for b in blocks]} cannot be told "
+                f"apart ({spare} bytes per row between them); please report the file"
+            )
+        fits = [scored[0][1]]
+    return _sized(plan, fits[0])
+
+
+def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, int, str]:
+    """Column ids, column plan, row start, n points and a layout description of a data module.
+
+    Layouts ([T] the rows then fill the module exactly in every file here): extended header:
+    u16 column count, rows from content byte 0x3EF; short header v3: u8 count, rows from 0x196.
+    Other versions are tried against both and, for v2 files of older EC-Lab versions, a start
+    one byte earlier (0x195; not checked against a file here); a layout is accepted only if the
+    known columns' sizes fill the module exactly.
+    """
+    if mod.length < 6:
+        raise rd.fail(f"the data module at byte {mod.start} has only {mod.length} bytes")
+    c = mod.content
+    n = struct.unpack_from("<I", rd.buf, c)[0]
+    preferred: list[tuple[int, int, str]] = []  # (count size, rows start, name)
+    if mod.extended:
+        preferred.append((2, 0x3EF, "extended"))
+    if mod.version == 3:
+        preferred.append((1, 0x196, "v3"))
+    if mod.version == 2:
+        preferred.append((1, 0x195, "v2"))
+    for cand in ((2, 0x3EF, "extended"), (1, 0x196, "v3"), (1, 0x195, "v2")):
+        if cand not in preferred:
+            preferred.append(cand)
+    first_problem = None
+    for count_size, rows_at, name in preferred:
+        nc = rd.buf[c + 4] if count_size == 1 else struct.unpack_from("<H", rd.buf, c + 4)[0]
+        ids_at = 4 + count_size
+        if nc == 0 or ids_at + 2 * nc > rows_at or rows_at > mod.length:
+            first_problem = first_problem or (
+                f"its column list ({nc} ids from byte {c + ids_at}) does not fit before the "
+                f"rows at byte {c + rows_at}"
+                if nc
+                else "it declares 0 columns"
+            )
+            continue
+        ids = np.frombuffer(rd.buf, "<u2", nc, c + ids_at).tolist()
+        plan = _plan(tuple(ids))
+        avail = mod.length - rows_at
+        has_unknown = any(p.kind == "unknown" for p in plan)
+        need = n * _known_size(plan)
+        if not has_unknown and need != avail:
+            first_problem = first_problem or (
+                f"its {n} points of {_known_size(plan)} bytes (column ids {ids}) need {need} "
+                f"bytes from byte {c + rows_at} but the module holds {avail} (file corrupt, or "
+                "a column whose size lithiophile's table has wrong)"
+            )
+            continue
+        if has_unknown and (need > avail or (n and avail % n)):
+            first_problem = first_problem or (
+                f"its {n} points need at least {need} bytes from byte {c + rows_at} and a "
+                f"whole number of bytes per point, but the module holds {avail} (file corrupt?)"
+            )
+            continue
+        if has_unknown:
+            plan = _resolve_unknown(rd, plan, c + rows_at, n, avail)
+        return ids, plan, c + rows_at, n, name
+    raise rd.fail(f"the data module (header at byte {mod.start}) is not readable: {first_problem}")
+
+
+def _columns(
+    rd: _Reader, plan: tuple[_Col, ...], start: int, n: int
+) -> tuple[dict[str, np.ndarray], list[tuple[tuple[int, ...], str, int]]]:
+    """Named column views into the file's bytes (zero-copy except the decoded flag bits)."""
+    arr = np.frombuffer(rd.buf, _dtype(plan), n, start)
+    out: dict[str, np.ndarray] = {}
+    unknown: list[tuple[tuple[int, ...], str, int]] = []
+    offset = 0
+    rowsize = arr.dtype.itemsize
+    for j, c in enumerate(plan):
+        if c.kind == "known":
+            label = c.label if c.label not in out else f"{c.label} (id {c.ids[0]})"
+            out[label] = arr[f"c{j}"]
+        elif c.kind == "flags":
+            flags = arr[f"c{j}"]
+            for cid in c.ids:
+                label, mask = FLAG_IDS[cid]
+                shift = (mask & -mask).bit_length() - 1
+                values = flags & mask
+                out[label] = values >> shift if shift else values
+        elif c.size == 0:
+            unknown.extend(((cid,), "", 0) for cid in c.ids)
+        else:
+            sizes = (c.size,) if len(c.ids) == 1 else _split(len(c.ids), c.size)
+            if sizes is None:  # keep the block's bytes, one row per point
+                label = "raw_id_" + "_".join(map(str, c.ids))
+                rows = np.frombuffer(rd.buf, np.uint8, n * rowsize, start).reshape(n, rowsize)
+                out[label] = rows[:, offset : offset + c.size]
+                unknown.append((c.ids, label, c.size))
+            else:
+                sub = offset
+                for cid, size in zip(c.ids, sizes, strict=True):
+                    label = f"raw_id_{cid}"
+                    dt = np.dtype(_SIZE_DTYPE[size])
+                    out[label] = np.ndarray((n,), dt, rd.buf, start + sub, (rowsize,))
+                    unknown.append(((cid,), label, size))
+                    sub += size
+        offset += c.size
+    return out, unknown
+
+
+def _warn_unknown(name: str | Path, unknown: list[tuple[tuple[int, ...], str, int]]) -> None:
+    parts = []
+    for ids, label, size in unknown:
+        if not label:
+            parts.append(f"id {ids[0]} (no bytes of its own: a flag bit, not decoded)")
+        elif len(ids) > 1:  # a block whose split into columns is ambiguous
+            parts.append(f"ids {list(ids)} -> {label} ({size} raw bytes per row)")
+        else:
+            parts.append(
+                f"id {ids[0]} -> {label} ({size} bytes per row, read as "
+                f"{np.dtype(_SIZE_DTYPE[size]).name})"
+            )
+    warnings.warn(
+        f"'{name}': column ids unknown to lithiophile, kept under raw names with sizes inferred "
+        f"from the data module's length: {'; '.join(parts)}. Export the file as .mpt in EC-Lab "
+        "to learn their labels.",
+        UnknownColumnWarning,
+        stacklevel=3,
+    )
+
+
+def _settings(rd: _Reader, mod: _Module, info: dict[str, Any], notes: list[str]) -> None:
+    tid = rd.u8(mod, 0)
+    info["technique_id"] = tid
+    technique = TECHNIQUE_IDS.get(tid) if tid is not None else None
+    if technique:
+        info["techniques"] = (technique,)
+    elif tid is not None:
+        notes.append(
+            f"technique id {tid} (0x{tid:02X}) in the settings is not known to lithiophile"
+        )
+    for key, off in (("electrode_material", 0x11E), ("electrolyte", 0x1C0)):
+        s = rd.text(mod, off)
+        if s:
+            info["header"][key] = s.strip()
+    area = rd.f32(mod, 0x211)
+    area_unit = rd.u8(mod, 0x250)
+    if area is not None:
+        info["header"]["electrode_surface_area"] = area
+        info["header"]["electrode_surface_area_unit_code"] = area_unit
+        if not is_placeholder(area):
+            if area_unit == 2:  # [T] 2 in every file here, with "... cm²" in the exports
+                info["area_m2"] = area * 1e-4
+            else:
+                notes.append(
+                    f"electrode surface area {area} has unit code {area_unit}, not known: "
+                    "area not set"
+                )
+    mass = rd.f32(mod, 0x24C)
+    unit = rd.u8(mod, 0x251)
+    if mass is not None:
+        info["header"]["characteristic_mass"] = mass
+        info["header"]["characteristic_mass_unit_code"] = unit
+        if not is_placeholder(mass):
+            if unit == 1:  # [T] code 1 with "Characteristic mass : ... g" in the exports
+                info["mass_kg"] = mass * 1e-3
+            elif unit == 2:  # only in files without a full export; mg fits their values
+                info["mass_kg"] = mass * 1e-6
+                notes.append(
+                    "characteristic mass unit code 2 taken as mg (inferred, not "
+                    "confirmed by an export)"
+                )
+            else:
+                notes.append(
+                    f"characteristic mass {mass} has unit code {unit}, not known: mass not set"
+                )
+
+
+def _log(rd: _Reader, mod: _Module, info: dict[str, Any]) -> None:
+    days = rd.f64(mod, 0x249)
+    if days is not None and 1.0 < days < 2_958_465.0:  # 1900-01-01 .. 9999-12-31
+        info["start_time"] = _OLE_EPOCH + timedelta(milliseconds=round(days * 86_400_000))
+    for key, off in (
+        ("ec_lab_version", 0x3B7),
+        ("server_version", 0x3BE),
+        ("interpreter_version", 0x3C5),
+        ("device_serial", 0x3CF),
+    ):
+        s = rd.text(mod, off)
+        if s and s.strip():
+            info["header"][key] = s.strip()
+
+
+def _loops(rd: _Reader, mod: _Module, n: int) -> list[int] | None:
+    count = struct.unpack_from("<I", rd.buf, mod.content)[0] if mod.length >= 4 else 0
+    if count < 2 or 4 + 4 * count > mod.length:
+        return None
+    starts = np.frombuffer(rd.buf, "<u4", count, mod.content + 4).astype(np.int64)
+    if (np.diff(starts) < 0).any() or starts[-1] > n:
+        return None
+    return [int(s) for s in starts[:-1]]
+
+
+def parse(
+    source: str | Path | bytes | bytearray | memoryview,
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Parse an .mpr into its raw columns and what its header says; no unit conversion.
+
+    Parameters
+    ----------
+    source
+        A path, or the file's bytes.
+
+    Returns
+    -------
+    columns
+        EC-Lab label (``"time/s"``, ``"Ewe/V"``, ``"I/mA"``, flag names such as ``"mode"``)
+        -> numpy array in EC-Lab's units; views into the file's bytes where possible. Unknown
+        column ids appear as ``raw_id_<id>`` (with an :class:`UnknownColumnWarning`).
+    info
+        ``n_points``, ``column_ids``, ``modules``, ``format_version``, ``techniques``,
+        ``start_time``, ``area_m2`` [m^2], ``mass_kg`` [kg], ``loop_starts``, ``header``
+        (further settings and log entries) and ``notes``.
+
+    Raises
+    ------
+    FileFormatError
+        For anything that is not a well-formed .mpr, naming the byte offset.
+    """
+    name: str | Path
+    if isinstance(source, bytes | bytearray | memoryview):
+        buf, name = bytes(source), "<bytes>"
+    else:
+        path = Path(source)
+        name = path
+        try:
+            buf = path.read_bytes()
+        except OSError as exc:
+            raise FileFormatError(path, FMT, f"cannot open it ({exc.strerror})") from None
+    rd = _Reader(buf, name)
+    modules = rd.modules()
+    data_mods = [m for m in modules if m.short == "VMP data"]
+    if not data_mods:
+        raise rd.fail(f"it has no 'VMP data' module (modules: {[m.short for m in modules]})")
+    notes: list[str] = []
+    info: dict[str, Any] = {
+        "modules": [
+            {
+                "name": m.short,
+                "start": m.start,
+                "length": m.length,
+                "version": m.version,
+                "revision": m.revision,
+                "date": m.date,
+            }
+            for m in modules
+        ],
+        "techniques": (),
+        "start_time": None,
+        "area_m2": None,
+        "mass_kg": None,
+        "loop_starts": None,
+        "header": {},
+        "notes": notes,
+    }
+    ids, plan, start, n, layout = _data(rd, data_mods[0])
+    columns, unknown = _columns(rd, plan, start, n)
+    for extra in data_mods[1:]:  # files that EC-Lab merged: append modules with the same ids
+        ids2, plan2, start2, n2, _ = _data(rd, extra)
+        if ids2 != ids:
+            notes.append(f"a second data module at byte {extra.start} has other columns: ignored")
+            continue
+        more, _ = _columns(rd, plan2, start2, n2)
+        columns = {k: np.concatenate([v, more[k]]) for k, v in columns.items()}
+        n += n2
+    if unknown:
+        _warn_unknown(name, unknown)
+    for m in modules:
+        if m.short == "VMP Set":
+            _settings(rd, m, info, notes)
+            break
+    for m in modules:
+        if m.short == "VMP LOG":
+            _log(rd, m, info)
+            break
+    else:
+        notes.append("no log module: start time and EC-Lab version not stated")
+    for m in modules:
+        if m.short == "VMP loop":
+            info["loop_starts"] = _loops(rd, m, n)
+            break
+    data_mod = data_mods[0]
+    version = info["header"].get("ec_lab_version")
+    fv = f"EC-Lab {version}, " if version else ""
+    fv += f"data module v{data_mod.version}"
+    if data_mod.extended:
+        fv += f" (extended module header, revision {data_mod.revision})"
+    info.update(
+        n_points=n,
+        column_ids=ids,
+        unknown_ids=[i for ids_, _, _ in unknown for i in ids_],
+        layout=layout,
+        format_version=fv,
+    )
+    return columns, info
+
+
+def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | ImpedanceData:
+    """Read an .mpr into CellData (GCPL, CP, OCV, MB ...) or ImpedanceData (PEIS, GEIS).
+
+    Parameters
+    ----------
+    path
+        The file (only read).
+    kind
+        ``"cell"`` or ``"impedance"`` to force the result type (default: from the technique).
+
+    Returns
+    -------
+    CellData or ImpedanceData
+        SI columns; ``step`` follows EC-Lab's sequence number Ns (split at control-mode,
+        half-cycle and loop changes), ``cycle`` is EC-Lab's cycle (half cycle // 2) + 1, and
+        every other column is kept under its EC-Lab label (``raw_id_<id>`` when unknown).
+    """
+    columns, info = parse(path)
+    header = dict(info["header"])
+    header.update(
+        column_ids=info["column_ids"],
+        modules=info["modules"],
+        layout=info["layout"],
+        loop_starts=info["loop_starts"],
+    )
+    meta = Metadata(
+        instrument="BioLogic",
+        format="biologic-mpr",
+        format_version=info["format_version"],
+        start_time=info["start_time"],
+        area_m2=info["area_m2"],
+        mass_kg=info["mass_kg"],
+        techniques=tuple(info["techniques"]),
+        header=header,
+        notes=tuple(info["notes"]),
+    )
+    return build_data(columns, meta, path=path, fmt=FMT, loop_starts=info["loop_starts"], kind=kind)
