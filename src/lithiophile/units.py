@@ -44,6 +44,16 @@ _ALIASES = {
 }
 
 
+def _parse_errors() -> tuple[type[BaseException], ...]:
+    import tokenize
+
+    import pint
+
+    # pint's parser raises its own errors but also the tokenizer's and Python's for odd text
+    return (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError,
+            KeyError, IndexError, SyntaxError, tokenize.TokenError)
+
+
 @functools.cache
 def registry() -> pint.UnitRegistry:
     """The package's single pint UnitRegistry (created on first use)."""
@@ -86,7 +96,7 @@ def factor_to_si(unit: str, si_unit: str) -> float:
         value = source.to(_normalise(si_unit)).magnitude
     except UnitsError:
         raise
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+    except _parse_errors() as exc:
         raise UnitsError(f"cannot convert unit '{unit}' to '{si_unit}': {exc}") from None
     return float(value)
 
@@ -121,7 +131,7 @@ def to_si(quantity: str | float, si_unit: str, *, name: str = "value") -> float:
             if parsed.dimensionless and not isinstance(parsed.magnitude, int | float):
                 raise ValueError("not a number")
             value = float(parsed.to(_normalise(si_unit)).magnitude)
-        except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+        except _parse_errors() as exc:
             raise UnitsError(
                 f"{name} must be a quantity convertible to {si_unit}, such as \"1 {si_unit}\". "
                 f"Got {quantity!r} ({exc})."

@@ -167,7 +167,8 @@ class _Table:
                 f"{type(self).__name__} needs the columns {list(self.REQUIRED)}; "
                 f"missing {missing} (have {table.columns})."
             )
-        casts = [pl.col(c).cast(d) for c, d in self.SCHEMA.items() if table.schema[c] != d]
+        schema = table.schema
+        casts = [pl.col(c).cast(d) for c, d in self.SCHEMA.items() if schema[c] != d]
         if casts:
             table = table.with_columns(casts)
         self._table = table

@@ -1,0 +1,1116 @@
+"""Neware BTS binary files: ``.nda`` and ``.ndax``.
+
+Versions read
+-------------
+* ``.nda`` written by BTS 7.x/8.x (file versions 1-29) and BTS 9.x (file versions 129 and 130,
+  "version 9 (130)"). Verified on version 29 (BTS 7.6) and on version 130 (BTS 9.1, record
+  struct 19); the other versions are decoded by fastnda's layouts, which fastnda itself marks as
+  unverified (the reader then says so in the metadata notes).
+* ``.ndax`` written by BTS 8.x: a zip archive of binary ``.ndc`` members (``data.ndc``: voltage
+  and current; ``data_runInfo.ndc``: times, capacities, energies at each logged change;
+  ``data_step.ndc``: cycle, step number and step type of every step; ``data_AUX_*.ndc`` or
+  ``data_<n>.ndc``: auxiliary channels) and XML members (``TestInfo.xml``,
+  ``VersionInfo.xml``, ``Step.xml``). Verified on ndc versions 5, 14, 16 and 17.
+
+How
+---
+The binary records are decoded by fastnda (BSD-3-Clause, Empa): :func:`fastnda.nda.read_nda`
+for ``.nda`` and :func:`fastnda._ndc.read_ndc` (the per-member parser that fastnda's own
+``read_ndax`` calls) for each ``.ndc`` member. This module does the rest itself, in numpy:
+
+* it reads each zip member once, inflating with ISA-L when installed and checking its CRC-32;
+* it fills the records between two ``runInfo`` entries exactly as fastnda does (step time and
+  Unix time advance by the logging interval ``dt``, capacities and energies by ``dt*I`` and
+  ``dt*V*I``) with cumulative sums instead of grouped window expressions;
+* it pairs auxiliary members with their ``TestInfo.xml`` entries by the real channel id and the
+  channel type written in the member name (``data_AUX_<RealChlID>_<ChlType-100>_<n>.ndc``),
+  falling back to the order of the entries. fastnda 1.3 and NewareNDA pair them by sort order
+  only, which swaps channels in ``cellpy__20260302_IFE_BTS85_2_9_8_1.ndax`` (they label the
+  0 V auxiliary-voltage channel as the cell temperature);
+* it skips what lithiophile does not need from ``fastnda.read`` (software cycle numbering,
+  categorical step names, pandas-style casts).
+
+Columns (SI)
+------------
+``time_s`` (test time: fastnda's ``total_time_s``, i.e. the step times laid end to end, or the
+total time the file stores), ``voltage_V``, ``current_A``, ``cycle`` (the instrument's cycle
+number, 1-based), ``step`` (the instrument's running step number, 1-based, +1 at every new
+step even where the program step repeats), ``step_kind``, ``temperature_K`` (first auxiliary
+temperature channel, when there is one), ``step_index`` (the program step, BTSDA's "Step
+Index"), ``step_type`` (Neware's name: ``CC_Chg``, ``CCCV_DChg``, ``Rest`` ...),
+``step_time_s``, ``date_time`` (the instrument clock: UTC where the file stores Unix time,
+naive local time where it stores the wall clock: nda versions 1-4 and 26-29, ndc versions 1-5
+and 7), ``record_index`` (Neware's record number),
+``step_charge_capacity_C``, ``step_discharge_capacity_C``, ``step_charge_energy_J``,
+``step_discharge_energy_J`` (magnitudes within the step, reset at each step), and the
+auxiliary channels (``aux<AuxID>_voltage_V``, ``aux<AuxID>_temperature_K`` ...).
+
+``step_kind`` from Neware's step type: CC/CP/CR/CCCV/CPCV/CRCV charge -> ``charge``, the
+matching discharges -> ``discharge``, CV_Chg/CV_DChg -> ``cv``, Rest/Pause -> ``rest``, OCV ->
+``ocv``; steps whose type does not say (Control, Pulse, SIM, Ramp, IR ...) get the kind the
+data of the step show (:func:`lithiophile.io.steps.kinds_from_steps`).
+
+Sign convention: Neware writes charge current positive and discharge current negative (the
+CC_DChg steps of ``newarenda__new_nda_file.nda`` and ``newarenda__Issue72_TestFile.nda`` run at
+negative current, their CC_Chg steps at positive current). Discharge of a cell, or of a Li
+half cell (lithiation of the working electrode, Li plating on Cu), is reduction at the working
+(positive) terminal, so Neware's sign is already the package's and the current is kept as
+written.
+
+Errors
+------
+Anything that cannot be read raises :class:`~lithiophile.errors.FileFormatError` naming the
+file, the format and what is wrong: a truncated file (data block or zip central directory
+missing), a member whose CRC-32 does not match (corrupted), records with identifiers that are
+not Neware's, values no instrument writes (non-finite, |U| > 10 kV, |I| > 100 kA), versions
+fastnda does not decode. The file is only ever opened for reading.
+
+References
+----------
+fastnda, https://github.com/empaeconversion/fastnda (BSD-3-Clause).
+NewareNDA, https://github.com/d-cogswell/NewareNDA (BSD-3-Clause), used by the tests only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import re
+import struct
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from lithiophile.errors import FileFormatError, InputError, UnknownColumnWarning
+from lithiophile.io import steps as _steps
+from lithiophile.io.celldata import STEP_KIND_DTYPE, CellData, Metadata
+
+__all__ = ["read", "sniff"]
+
+FMT_NDA = "Neware .nda"
+FMT_NDAX = "Neware .ndax"
+
+_NDA_MAGIC = b"NEWARE"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+#: Neware step type code -> name (the codes of BTS 7/8, as fastnda's ``STEP_TYPE_MAP``).
+STEP_TYPES: dict[int, str] = {
+    0: "Undefined", 1: "CC_Chg", 2: "CC_DChg", 3: "CV_Chg", 4: "Rest", 5: "Cycle", 6: "End",
+    7: "CCCV_Chg", 8: "CP_DChg", 9: "CP_Chg", 10: "CR_DChg", 11: "CR_Chg", 12: "IR",
+    13: "Pause", 16: "Pulse", 17: "SIM", 18: "PCCCV_Chg", 19: "CV_DChg", 20: "CCCV_DChg",
+    21: "Control", 22: "OCV", 23: "SubStep", 24: "Follow", 25: "Ramp", 26: "CPCV_DChg",
+    27: "CPCV_Chg", 28: "CRCV_DChg", 29: "CRCV_Chg", 30: "CyclicVoltammetry",
+}  # fmt: skip
+
+#: Neware step type name -> step kind; names not listed take the kind their data show.
+STEP_KIND_OF_TYPE: dict[str, str] = {
+    "CC_Chg": "charge", "CCCV_Chg": "charge", "CP_Chg": "charge", "CR_Chg": "charge",
+    "PCCCV_Chg": "charge", "CPCV_Chg": "charge", "CRCV_Chg": "charge",
+    "CC_DChg": "discharge", "CCCV_DChg": "discharge", "CP_DChg": "discharge",
+    "CR_DChg": "discharge", "CPCV_DChg": "discharge", "CRCV_DChg": "discharge",
+    "CV_Chg": "cv", "CV_DChg": "cv", "Rest": "rest", "Pause": "rest", "OCV": "ocv",
+}  # fmt: skip
+
+_TYPE_NAMES = [*STEP_TYPES.values(), "Unknown"]
+#: dtype of the ``step_type`` column
+STEP_TYPE_DTYPE = pl.Enum(_TYPE_NAMES)
+_UNKNOWN = _steps.KIND_CODE["unknown"]
+
+
+def _code_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables over the 256 possible step type codes: position in ``_TYPE_NAMES``
+    (unknown codes -> "Unknown") and step-kind code (types not listed -> 'unknown')."""
+    position = np.full(256, len(_TYPE_NAMES) - 1, dtype=np.uint32)
+    kind = np.full(256, _UNKNOWN, dtype=np.uint8)
+    for pos, (code, name) in enumerate(STEP_TYPES.items()):
+        position[code] = pos
+        if name in STEP_KIND_OF_TYPE:
+            kind[code] = _steps.KIND_CODE[STEP_KIND_OF_TYPE[name]]
+    return position, kind
+
+
+_TYPE_POS, _KIND_OF_CODE = _code_tables()
+# the levels of the two Enum columns, built once: a gather on them makes each column
+_TYPE_LEVELS = pl.Series("step_type", _TYPE_NAMES, dtype=STEP_TYPE_DTYPE)
+_KIND_LEVELS = pl.Series("step_kind", list(_steps.STEP_KINDS), dtype=STEP_KIND_DTYPE)
+
+
+def _enum_column(levels: pl.Series, positions: np.ndarray) -> pl.Series:
+    """An Enum column from positions in its levels (no strings made)."""
+    return levels.gather(pl.Series(positions.astype(np.uint32, copy=False)))
+
+
+#: Auxiliary channel type (``ChlType`` in TestInfo.xml) -> (quantity, factor, offset) giving
+#: the SI value from the stored one. 102-107 and 335 as documented by fastnda and NewareNDA.
+AUX_TYPES: dict[int, tuple[str, float, float]] = {
+    102: ("voltage_V", 1.0, 0.0),
+    103: ("temperature_K", 1.0, 273.15),
+    104: ("current_A", 1.0, 0.0),
+    105: ("voltage_V", 1.0, 0.0),
+    106: ("temperature_K", 1.0, 273.15),
+    107: ("current_A", 1.0, 0.0),
+    335: ("temperature_setpoint_K", 1.0, 273.15),
+}
+
+#: nda file version -> record length [bytes], for the versions whose layout fastnda has
+#: checked against real files (its ``_CONFIRMED_READER_NAMES``); used to check record ids.
+_NDA_RECORD_BYTES = {5: 59, 6: 59, 7: 59, 8: 59, 14: 86, 16: 86, 17: 86, 20: 86, 22: 86,
+                     23: 86, 24: 86, 26: 86, 28: 86, 29: 86}  # fmt: skip
+#: record identifiers (first byte) of data (0x55 and, up to version 8, 0x00), auxiliary
+#: (0x65) and step-marker (0xAA) records
+_NDA_IDS_OLD = np.array([0, 0x55, 0x65, 0xAA], dtype=np.uint8)
+_NDA_IDS = np.array([0x55, 0x65, 0xAA], dtype=np.uint8)
+
+#: file versions whose records hold the tester's wall-clock time (Y/M/D h:m:s) rather than
+#: Unix time, or whose time fastnda derives from the local start time
+_NDA_LOCAL_CLOCK = frozenset({1, 3, 4, 26, 28, 29})
+_NDC_LOCAL_CLOCK = frozenset({1, 2, 3, 4, 5, 7})
+
+#: limits no Neware channel reaches; beyond them a value is corrupt
+_MAX_VOLTAGE_V = 1e4
+_MAX_CURRENT_A = 1e5
+#: inflated size a member may reach per compressed byte (deflate cannot exceed ~1032)
+_MAX_RATIO = 1100
+_MAX_MEMBER_BYTES = 1 << 34
+
+_XML_MEMBERS: tuple[str, ...] = ("TestInfo.xml", "VersionInfo.xml", "Step.xml")
+_AUX_MEMBER = re.compile(r"^data_AUX_(\d+)_(\d+)_(\d+)\.ndc$")
+_AUX_MEMBER_SHORT = re.compile(r"^data_(\d+)\.ndc$")
+_NDA_AUX_COLUMN = re.compile(r"^aux(\d*)_(temperature_degC|voltage_V)$")
+
+
+# -- detection ------------------------------------------------------------------------------
+def sniff(head: bytes, path: Path) -> int:
+    """0..100: 100 for the ``NEWARE`` magic of an .nda file, 95 for a zip holding .ndc members."""
+    if head.startswith(_NDA_MAGIC):
+        return 100
+    if not head.startswith(_ZIP_MAGIC):
+        return 0
+    if b".ndc" in head:
+        return 95
+    if b"[Content_Types].xml" in head or b"xl/" in head:
+        return 0  # an Office document
+    try:  # the member names may all lie beyond the head: read the central directory
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return 0
+    if "data.ndc" in names:
+        return 95
+    return 50 if any(n.endswith(".ndc") for n in names) else 0
+
+
+# -- reading --------------------------------------------------------------------------------
+def read(path: Path, **options: Any) -> CellData:
+    """Read a Neware ``.nda`` or ``.ndax`` file.
+
+    Parameters
+    ----------
+    path
+        The file; which of the two it is is decided from its first bytes, not its name.
+    **options
+        None are accepted (the reader has no settings).
+
+    Returns
+    -------
+    CellData
+        SI columns as listed in the module documentation; metadata with the BTS and file
+        versions, the start time, the active mass (``.nda``) and the header fields.
+
+    Raises
+    ------
+    FileFormatError
+        When the file is not a readable Neware file (see the module documentation).
+    """
+    path = Path(path)
+    if options:
+        raise InputError(
+            f"the Neware .nda/.ndax reader takes no options; got {sorted(options)}. "
+            "Remove them (area_m2 is given to lithiophile.io.read)."
+        )
+    fmt = FMT_NDAX if path.suffix.lower() == ".ndax" else FMT_NDA
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise FileFormatError(path, fmt, f"cannot be opened ({exc.strerror or exc})") from None
+    if magic.startswith(_NDA_MAGIC):
+        return _read_nda(path)
+    if magic.startswith(_ZIP_MAGIC):
+        return _read_ndax(path)
+    if not magic:
+        raise FileFormatError(path, fmt, "the file is empty (0 bytes)")
+    raise FileFormatError(
+        path,
+        fmt,
+        f"the file starts with {magic!r}: neither an .nda file (which starts with b'NEWARE') "
+        "nor an .ndax zip archive (which starts with b'PK\\x03\\x04')",
+    )
+
+
+@contextlib.contextmanager
+def _warnings_to(notes: list[str]) -> Iterator[None]:
+    """Collect the warnings fastnda emits (unverified layouts ...) as metadata notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        text = " ".join(str(w.message).split())
+        text = text.split(" If you can, please share")[0]  # fastnda's plea for sample files
+        note = f"fastnda: {text}"
+        if note not in notes:
+            notes.append(note)
+
+
+def _fastnda_version() -> str:
+    import fastnda
+
+    return str(getattr(fastnda, "__version__", "?"))
+
+
+def _wrap(path: Path, fmt: str, what: str, exc: Exception) -> FileFormatError:
+    """A FileFormatError for an exception raised while fastnda decoded ``what``."""
+    if isinstance(exc, NotImplementedError):
+        return FileFormatError(
+            path, fmt, f"{what}: {exc} (fastnda {_fastnda_version()} cannot decode it)"
+        )
+    if isinstance(exc, MemoryError):
+        return FileFormatError(path, fmt, f"{what}: ran out of memory (corrupt sizes?)")
+    msg = str(exc).splitlines()[0] if str(exc) else ""
+    return FileFormatError(path, fmt, f"{what} is malformed ({type(exc).__name__}: {msg})")
+
+
+# .nda --------------------------------------------------------------------------------------
+def _u32(mm: mmap.mmap, at: int) -> int:
+    return int.from_bytes(mm[at : at + 4], "little")
+
+
+def _u64(mm: mmap.mmap, at: int) -> int:
+    return int.from_bytes(mm[at : at + 8], "little")
+
+
+def _check_block(path: Path, name: str, begin: int, length: int, size: int) -> None:
+    if begin and begin + length > size:
+        raise FileFormatError(
+            path,
+            FMT_NDA,
+            f"the header declares the {name} at bytes {begin}-{begin + length} but the file ends "
+            f"at byte {size} (file truncated?)",
+        )
+
+
+def _check_nda(mm: mmap.mmap, path: Path, notes: list[str]) -> int:
+    """Check the header and the data block of an .nda file before decoding; its version."""
+    size = len(mm)
+    if size < 128:
+        raise FileFormatError(
+            path,
+            FMT_NDA,
+            f"the file is {size} bytes long, shorter than an .nda header (truncated?)",
+        )
+    version = mm[14]
+    if 1 <= version <= 29:
+        begin, length = _u32(mm, 64), _u32(mm, 68)
+        _check_block(path, "data block", begin, length, size)
+        if version >= 11:
+            _check_block(path, "auxiliary block", _u32(mm, 72), _u32(mm, 76), size)
+        _check_block(path, "test-info block", _u32(mm, 24), _u32(mm, 28), size)
+        rec = _NDA_RECORD_BYTES.get(version)
+        if rec and begin and length:
+            _check_record_ids(mm, path, version, begin, length, rec, notes)
+    elif version in (129, 130):
+        _check_block(path, "data block", _u64(mm, 82), _u64(mm, 90), size)
+        _check_block(path, "test-info block", _u64(mm, 34), _u64(mm, 42), size)
+    return version
+
+
+def _check_record_ids(
+    mm: mmap.mmap, path: Path, version: int, begin: int, length: int, rec: int, notes: list[str]
+) -> None:
+    """Every record of the data block must open with a Neware record identifier."""
+    if length % rec:
+        raise FileFormatError(
+            path,
+            FMT_NDA,
+            f"the data block at byte {begin} is {length} bytes long, not a whole number of "
+            f"{rec}-byte records of nda version {version} (corrupted header?)",
+        )
+    n = length // rec
+    block = np.frombuffer(mm, dtype=np.uint8, count=n * rec, offset=begin).reshape(n, rec)
+    ids = block[:, 0].copy()
+    bad = np.flatnonzero(~np.isin(ids, _NDA_IDS_OLD if version <= 8 else _NDA_IDS))
+    first = int(bad[0]) if bad.size else n
+    padding = bad.size and not block[first:].any()
+    del block  # no view of the map may outlive this function (the map is closed after it)
+    if not bad.size:
+        return
+    if padding:
+        notes.append(f"the data block ends with {n - first} empty (all-zero) records, ignored")
+        return
+    raise FileFormatError(
+        path,
+        FMT_NDA,
+        f"record {first + 1} of {n} in the data block (byte {begin + first * rec}) has the "
+        f"identifier 0x{int(ids[first]):02x}, not that of a Neware data (0x55), auxiliary "
+        "(0x65) or step (0xaa) record: the data block is corrupted",
+    )
+
+
+def _decode_nda(path: Path, mm: mmap.mmap) -> pl.DataFrame:
+    """fastnda's decoding of an .nda file, on the map this module opened already.
+
+    ``fastnda.nda.read_nda(path)`` opens and maps the file, checks the magic, calls
+    ``_read_nda(map)`` and drops duplicate records; calling ``_read_nda`` on our map (and
+    checking the record order in numpy) saves a second open/map and a polars pass, about
+    0.3 ms a file. Should a later fastnda rename the function, the public ``read_nda`` is
+    used instead.
+    """
+    from fastnda import nda as fastnda_nda
+
+    decode = getattr(fastnda_nda, "_read_nda", None)
+    if decode is None:  # pragma: no cover - depends on the fastnda version
+        return fastnda_nda.read_nda(path)
+    df: pl.DataFrame = decode(mm)
+    index = df.get_column("index").to_numpy()
+    if index.size > 1 and not (np.diff(index.astype(np.int64)) > 0).all():
+        df = df.unique(subset="index").sort(by="index")  # as read_nda: repeated records
+    return df
+
+
+def _read_nda(path: Path) -> CellData:
+    notes: list[str] = []
+    with open(path, "rb") as fh:
+        try:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as exc:
+            raise FileFormatError(path, FMT_NDA, f"cannot be mapped ({exc})") from None
+    try:
+        version = _check_nda(mm, path, notes)
+        with _warnings_to(notes):
+            try:
+                df = _decode_nda(path, mm)
+            except Exception as exc:  # fastnda: ValueError, EOFError, NotImplementedError ...
+                raise _wrap(path, FMT_NDA, f"the nda version {version} data", exc) from exc
+            info = _nda_info(path, notes)
+    finally:
+        with contextlib.suppress(BufferError):  # polars may still share pages: GC closes it
+            mm.close()
+    cols = {name: df.get_column(name).to_numpy() for name in df.columns}
+    aux: list[tuple[str, np.ndarray]] = []
+    for name in df.columns:
+        m = _NDA_AUX_COLUMN.match(name)
+        if m:
+            values = cols.pop(name)
+            channel = m.group(1) or "1"
+            if m.group(2) == "temperature_degC":
+                aux.append((f"aux{channel}_temperature_K", values.astype(np.float64) + 273.15))
+            else:
+                aux.append((f"aux{channel}_voltage_V", values.astype(np.float64)))
+    meta = _nda_metadata(info, version)
+    local = version in _NDA_LOCAL_CLOCK
+    return _build(path, FMT_NDA, cols, aux, meta, notes, local_clock=local)
+
+
+def _nda_info(path: Path, notes: list[str]) -> dict[str, Any]:
+    from fastnda.nda_meta import read_nda_metadata
+
+    try:
+        return dict(read_nda_metadata(path))
+    except Exception as exc:  # metadata are optional: the data were read
+        notes.append(f"header fields unreadable ({type(exc).__name__}: {exc})")
+        return {}
+
+
+def _parse_start(text: Any) -> datetime | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y.%m.%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(text.strip(), fmt)
+    with contextlib.suppress(ValueError):
+        return datetime.fromisoformat(text.strip())
+    return None
+
+
+def _nda_metadata(info: dict[str, Any], version: int) -> Metadata:
+    parts = []
+    bts = info.get("bts_version") or info.get("client_version") or info.get("server_version")
+    if bts:
+        parts.append(str(bts) if str(bts).upper().startswith("BTS") else f"BTS {bts}")
+    parts.append(f"nda version {version}" + (" (BTS 9)" if version >= 129 else ""))
+    mass_mg = info.get("active_mass_mg")
+    mass_kg = float(mass_mg) * 1e-6 if isinstance(mass_mg, int | float) and mass_mg > 0 else None
+    header = {k: v for k, v in info.items() if v not in ("", None)}
+    return Metadata(
+        instrument="Neware",
+        format="neware-nda",
+        format_version=" / ".join(parts),
+        start_time=_parse_start(info.get("start_time")),
+        mass_kg=mass_kg,
+        header=header,
+    )
+
+
+# .ndax -------------------------------------------------------------------------------------
+_z: ModuleType
+try:  # ISA-L inflates about twice as fast as zlib; it is installed with fastnda
+    from isal import isal_zlib as _z
+except ImportError:  # pragma: no cover - depends on the environment
+    _z = zlib
+_crc32 = _z.crc32
+#: what a corrupt deflate stream raises (zlib.error, or isal's IsalError)
+_INFLATE_ERRORS: tuple[type[BaseException], ...] = (zlib.error, ValueError, OSError, _z.error)
+
+
+def _inflate(data: bytes, size: int) -> bytes:
+    """Raw-deflate data inflated to at most ``size + 1`` bytes (a longer stream is corrupt)."""
+    return _z.decompressobj(-15).decompress(data, size + 1)
+
+
+def _member(fh: Any, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """The bytes of one zip member, read directly and checked against its CRC-32."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise FileFormatError(path, FMT_NDAX, f"member {name} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name} uses zip compression method {info.compress_type}, "
+            "not deflate (not written by Neware BTS)",
+        )
+    if info.file_size > min(_MAX_MEMBER_BYTES, _MAX_RATIO * info.compress_size + (1 << 20)):
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name} declares {info.file_size} bytes from "
+            f"{info.compress_size} compressed bytes (corrupted directory?)",
+        )
+    size = os.fstat(fh.fileno()).st_size
+    if not 0 <= info.header_offset <= size - 30 or info.compress_size > size:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name}: the zip directory places it at byte {info.header_offset} with "
+            f"{info.compress_size} bytes, beyond the file's {size} (corrupted or truncated)",
+        )
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != _ZIP_MAGIC:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name}: no local zip header at byte {info.header_offset} "
+            "(file truncated or corrupted)",
+        )
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    data = fh.read(info.compress_size)
+    if len(data) < info.compress_size:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name} is cut short: {len(data)} of {info.compress_size} "
+            "compressed bytes present (file truncated?)",
+        )
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            data = _inflate(data, info.file_size)
+        except _INFLATE_ERRORS as exc:
+            raise FileFormatError(
+                path, FMT_NDAX, f"member {name} does not inflate ({exc}): corrupted"
+            ) from None
+    if len(data) != info.file_size or _crc32(data) != info.CRC:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"member {name} fails its CRC-32 check ({len(data)} bytes, "
+            f"{info.file_size} declared): the file is corrupted",
+        )
+    return data
+
+
+def _read_ndc(path: Path, name: str, buf: bytes) -> pl.DataFrame:
+    from fastnda._ndc import read_ndc
+
+    if len(buf) < 3:
+        raise FileFormatError(path, FMT_NDAX, f"member {name} is {len(buf)} bytes long (empty)")
+    try:
+        return read_ndc(buf)
+    except Exception as exc:  # ValueError (reshape), NotImplementedError, polars errors ...
+        raise _wrap(
+            path, FMT_NDAX, f"member {name} (ndc version {buf[2]}, type {buf[0]})", exc
+        ) from exc
+
+
+def _aux_members(names: list[str]) -> list[tuple[str, tuple[int, ...]]]:
+    found = []
+    for name in names:
+        m = _AUX_MEMBER.match(name) or _AUX_MEMBER_SHORT.match(name)
+        if m:
+            found.append((name, tuple(int(g) for g in m.groups())))
+    return sorted(found, key=lambda x: x[1])
+
+
+def _read_ndax(path: Path) -> CellData:
+    notes: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = {info.filename: info for info in zf.infolist()}
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        struct.error,
+        NotImplementedError,
+    ) as exc:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"not a readable zip archive ({exc}); an .ndax file is a zip of .ndc and .xml "
+            "members (file truncated?)",
+        ) from None
+    if "data.ndc" not in infos:
+        listing = ", ".join(list(infos)[:8]) or "nothing"
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"the zip archive holds no data.ndc member (it holds {listing}), so it is not a "
+            "Neware .ndax file",
+        )
+    aux_names = _aux_members(list(infos))
+    main_names: tuple[str, ...] = ("data.ndc", "data_runInfo.ndc", "data_step.ndc")
+    ndc = [n for n in main_names if n in infos] + [n for n, _ in aux_names]
+    xml_names = [n for n in _XML_MEMBERS if n in infos]
+    with _warnings_to(notes):
+        loaded = _load_members(path, infos, ndc, xml_names)
+    frames: dict[str, pl.DataFrame] = {}
+    aux_set = {n for n, _ in aux_names}
+    for name in ndc:
+        result = loaded[name]
+        if isinstance(result, FileFormatError):
+            raise result
+        if isinstance(result, _Undecoded):  # an auxiliary member fastnda cannot decode
+            if name not in aux_set:
+                raise result.error
+            notes.append(f"auxiliary channel {result.error.problem}; left out")
+            continue
+        frames[name] = result
+    xml: dict[str, bytes] = {}
+    for xml_name in xml_names:
+        result = loaded[xml_name]
+        if isinstance(result, FileFormatError):
+            raise result
+        xml[xml_name] = result
+    ndc_version = loaded["version"]
+    cols = _ndax_columns(path, frames)
+    info = _ndax_xml(xml, notes)
+    aux_frames = {n: frames[n] for n, _ in aux_names if n in frames}
+    aux = _ndax_aux(path, cols["record_index"], aux_frames, aux_names, info["aux"], notes)
+    meta = _ndax_metadata(info, ndc_version)
+    local = "data_runInfo.ndc" not in frames and ndc_version in _NDC_LOCAL_CLOCK
+    return _build(path, FMT_NDAX, cols, aux, meta, notes, local_clock=local)
+
+
+class _Undecoded:
+    """A member that was read intact but that fastnda cannot decode."""
+
+    def __init__(self, error: FileFormatError) -> None:
+        self.error = error
+
+
+#: compressed bytes above which members are inflated and decoded in parallel threads
+_PARALLEL_BYTES = 1 << 19
+
+
+def _load_members(
+    path: Path, infos: dict[str, zipfile.ZipInfo], ndc: list[str], xml: list[str]
+) -> dict[str, Any]:
+    """Bytes of the XML members and decoded frames of the .ndc members (or the error of each).
+
+    ISA-L inflation and fastnda's numpy/polars decoding release the GIL, so a large file's
+    members are handled by a few threads at once, as fastnda's own ``read_ndax`` does.
+    """
+
+    def job(names: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        with open(path, "rb") as fh:
+            for name in names:
+                try:
+                    buf = _member(fh, infos[name], path)
+                except FileFormatError as exc:  # truncated or corrupted: always fatal
+                    out[name] = exc
+                    continue
+                if not name.endswith(".ndc"):
+                    out[name] = buf
+                    continue
+                if name == "data.ndc":
+                    out["version"] = buf[2] if len(buf) > 2 else None
+                try:
+                    out[name] = _read_ndc(path, name, buf)
+                except FileFormatError as exc:
+                    out[name] = _Undecoded(exc)
+        return out
+
+    compressed = sum(infos[n].compress_size for n in ndc)
+    if compressed < _PARALLEL_BYTES or len(ndc) < 2:
+        return job(ndc + xml)
+    from concurrent.futures import ThreadPoolExecutor
+
+    # data.ndc alone (the largest), the rest shared out by size
+    rest = sorted(ndc[1:], key=lambda n: -infos[n].compress_size)
+    groups: list[list[str]] = [["data.ndc"], [], []]
+    for name in rest:
+        min(groups[1:], key=lambda g: sum(infos[n].compress_size for n in g)).append(name)
+    groups[2] += xml
+    loaded: dict[str, Any] = {}
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        for part in pool.map(job, [g for g in groups if g]):
+            loaded.update(part)
+    return loaded
+
+
+def _np(df: pl.DataFrame, name: str) -> np.ndarray:
+    return df.get_column(name).to_numpy()
+
+
+def _ndax_columns(path: Path, frames: dict[str, pl.DataFrame]) -> dict[str, np.ndarray]:
+    """Per-record columns from data.ndc, completed from data_runInfo.ndc and data_step.ndc."""
+    main = frames["data.ndc"]
+    cols = {name: _np(main, name) for name in main.columns}
+    cols["record_index"] = cols.pop("index")
+    if "data_runInfo.ndc" in frames:
+        cols.update(_fill_run_info(path, cols["record_index"], cols, frames["data_runInfo.ndc"]))
+    if "data_step.ndc" in frames and "step_count" in cols and "step_type" not in cols:
+        cols.update(_join_steps(path, cols["step_count"], frames["data_step.ndc"]))
+    return cols
+
+
+def _fill_run_info(
+    path: Path, record: np.ndarray, cols: dict[str, np.ndarray], run_info: pl.DataFrame
+) -> dict[str, np.ndarray]:
+    """Values of every record from the runInfo entries, as fastnda's ``_data_interpolation``.
+
+    A record at or after entry ``k`` (at record position ``p_k``) and before the next takes
+    the entry's step time and Unix time plus ``(p - p_k)*dt``, its capacities plus
+    ``dt*sum(I)/3600`` over the records since the entry (split by sign into charge and
+    discharge), its energies plus ``dt*sum(V*I)/3600``. Capacities and energies come out in
+    SI (C and J: ``step_charge_capacity_C`` ...).
+    """
+    n = record.size
+    if n > 1 and not (np.diff(record) > 0).all():
+        raise FileFormatError(
+            path, FMT_NDAX, "the records of data.ndc are not in increasing order (corrupted?)"
+        )
+    r_index = _np(run_info, "index").astype(np.int64)
+    order = np.argsort(r_index, kind="stable")
+    r_index = r_index[order]
+    pos = np.searchsorted(record, r_index)
+    hit = pos < n
+    hit[hit] = record[pos[hit]] == r_index[hit]
+    pos, order = pos[hit], order[hit]
+    if not pos.size or pos[0] != 0:
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            "data_runInfo.ndc has no entry for the first record, so its time "
+            "is unknown (member truncated?)",
+        )
+    lengths = np.diff(np.append(pos, n))  # records governed by each entry
+
+    def entry(name: str, dtype: Any = np.float64) -> np.ndarray:
+        return _np(run_info, name)[order].astype(dtype)
+
+    dt = entry("dt")
+    # elapsed since the entry = (p - p_k)*dt = p*dt - p_k*dt, evaluated per record
+    elapsed = np.arange(n, dtype=np.float64)
+    elapsed *= np.repeat(dt, lengths)
+    start = pos * dt
+    out = {
+        "step_time_s": elapsed + np.repeat(entry("step_time_s") - start, lengths),
+        "step_count": np.repeat(entry("step_count", np.int32), lengths),
+    }
+    if "unix_time_s" in run_info.columns:
+        out["unix_time_s"] = elapsed + np.repeat(entry("unix_time_s") - start, lengths)
+    current_mA = cols["current_mA"].astype(np.float64)
+    rates = {"capacity": current_mA, "energy": cols["voltage_V"] * current_mA}
+    for quantity, unit, stored in (
+        ("capacity", "C", "capacity_mAh"),
+        ("energy", "J", "energy_mWh"),
+    ):
+        if f"charge_{stored}" not in run_info.columns:
+            continue
+        # 1 mA*s = 1e-3 C, 1 mW*s = 1e-3 J; stored mAh/mWh x 3.6 = C/J
+        running = np.cumsum(rates[quantity])
+        inc = running - np.repeat(running[pos], lengths)
+        inc *= np.repeat(dt * 1e-3, lengths)
+        gain = np.maximum(inc, 0.0)
+        loss = np.minimum(inc, 0.0)
+        gain += np.repeat(np.abs(entry(f"charge_{stored}")) * 3.6, lengths)
+        loss -= np.repeat(np.abs(entry(f"discharge_{stored}")) * 3.6, lengths)
+        np.negative(loss, out=loss)
+        out[f"step_charge_{quantity}_{unit}"] = gain
+        out[f"step_discharge_{quantity}_{unit}"] = loss
+    return out
+
+
+def _join_steps(path: Path, step_count: np.ndarray, step_df: pl.DataFrame) -> dict[str, np.ndarray]:
+    """Cycle, program step and step type of each record from data_step.ndc (by step count)."""
+    numbers = _np(step_df, "step_count").astype(np.int64)
+    size = int(max(numbers.max(initial=0), step_count.max(initial=0))) + 1
+    where = np.full(size, -1, dtype=np.int64)
+    where[numbers] = np.arange(numbers.size)
+    row = where[step_count.astype(np.int64)]
+    if (row < 0).any():
+        first = int(np.flatnonzero(row < 0)[0])
+        raise FileFormatError(
+            path,
+            FMT_NDAX,
+            f"record {first + 1} belongs to step {int(step_count[first])}, which "
+            "data_step.ndc does not list (member truncated?)",
+        )
+    return {
+        "cycle_count": _np(step_df, "cycle_count").astype(np.int32)[row],
+        "step_index": _np(step_df, "step_index").astype(np.int32)[row],
+        "step_type": _np(step_df, "step_type").astype(np.uint8)[row],
+    }
+
+
+def _xml_root(data: bytes) -> Any:
+    """Parsed XML member, decoded with the encoding its declaration names (BTS writes GB2312
+    for TestInfo/VersionInfo and UTF-8 for Step.xml); defusedxml refuses entity tricks."""
+    from defusedxml import ElementTree
+
+    declared = re.match(rb'^\s*<\?xml[^>]*encoding="([^"]+)"', data)
+    encoding = declared.group(1).decode("ascii", "replace").lower() if declared else "utf-8"
+    if encoding in ("gb2312", "gbk"):
+        encoding = "gb18030"  # the superset: never fails on characters GB2312 lacks
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        text = data.decode("utf-8", errors="replace")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # decoded already
+    return ElementTree.fromstring(text)
+
+
+def _ndax_xml(xml: dict[str, bytes], notes: list[str]) -> dict[str, Any]:
+    """Header fields from TestInfo.xml, VersionInfo.xml and Step.xml."""
+    info: dict[str, Any] = {"aux": []}
+    for name, data in xml.items():
+        try:
+            root = _xml_root(data)
+        except Exception as exc:  # defusedxml / expat errors: metadata only
+            notes.append(f"{name} unreadable ({type(exc).__name__}: {exc}); its fields left out")
+            continue
+        config = root.find("config")
+        if config is None:
+            continue
+        if name == "TestInfo.xml":
+            test = config.find("TestInfo")
+            if test is not None:
+                info["TestInfo"] = dict(test.attrib)
+                info["aux"] = [
+                    dict(child.attrib) for child in test if re.fullmatch(r"Aux\d+", child.tag)
+                ]
+        elif name == "VersionInfo.xml":
+            info["SortVersion"] = config.attrib.get("SortVersion")
+            version = config.find("ZwjVersion")
+            if version is not None:
+                info["VersionInfo"] = dict(version.attrib)
+        elif name == "Step.xml":
+            head = config.find("Head_Info")
+            if head is not None:
+                info["Step.Head_Info"] = {c.tag: c.attrib.get("Value") for c in head}
+    return info
+
+
+def _ndax_metadata(info: dict[str, Any], ndc_version: int) -> Metadata:
+    test = info.get("TestInfo", {})
+    version = info.get("VersionInfo", {})
+    client = version.get("CurrClientVer") or info.get("SortVersion")
+    parts = [str(client)] if client else []
+    parts.append(f"ndc version {ndc_version}")
+    header: dict[str, Any] = {"ndc_version": ndc_version}
+    for key in ("TestInfo", "VersionInfo", "Step.Head_Info"):
+        if key in info:
+            header[key] = info[key]
+    if info.get("aux"):
+        header["aux_channels"] = info["aux"]
+    return Metadata(
+        instrument="Neware",
+        format="neware-nda",
+        format_version=" / ".join(parts),
+        start_time=_parse_start(test.get("StartTime")),
+        header=header,
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _pair_aux(
+    members: list[tuple[str, tuple[int, ...]]], entries: list[dict[str, Any]]
+) -> dict[str, dict[str, Any] | None]:
+    """TestInfo.xml entry of each auxiliary member.
+
+    ``data_AUX_<RealChlID>_<t>_<n>.ndc`` goes with the entry of that ``RealChlID`` whose
+    ``ChlType`` is ``t + 100`` (so in every file we have); members left over take the entries
+    left over in order, as fastnda and NewareNDA do for all of them.
+    """
+    free = list(range(len(entries)))
+    paired: dict[str, dict[str, Any] | None] = {}
+    for name, numbers in members:
+        if len(numbers) != 3:
+            continue
+        real, kind = numbers[0], numbers[1]
+        same = [j for j in free if _int(entries[j].get("RealChlID")) == real]
+        typed = [j for j in same if _int(entries[j].get("ChlType")) == kind + 100]
+        pick = typed or same
+        if len(pick) >= 1 and (len(pick) == 1 or typed):
+            paired[name] = entries[pick[0]]
+            free.remove(pick[0])
+    rest = [name for name, _ in members if name not in paired]
+    if rest and len(rest) == len(free):
+        paired.update({name: entries[j] for name, j in zip(rest, free, strict=True)})
+    else:
+        paired.update({name: None for name in rest})
+    return paired
+
+
+def _ndax_aux(
+    path: Path,
+    record: np.ndarray,
+    frames: dict[str, pl.DataFrame],
+    members: list[tuple[str, tuple[int, ...]]],
+    entries: list[dict[str, Any]],
+    notes: list[str],
+) -> list[tuple[str, np.ndarray]]:
+    """Auxiliary channels as (column name, SI values per record)."""
+    out: list[tuple[str, np.ndarray]] = []
+    if not frames:
+        return out
+    paired = _pair_aux([(n, g) for n, g in members if n in frames], entries)
+    for name, _ in members:
+        df = frames.get(name)
+        if df is None:
+            continue
+        entry = paired.get(name)
+        aux_id = _int(entry.get("AuxID")) if entry else None
+        ch_type = _int(entry.get("ChlType")) if entry else None
+        prefix = f"aux{aux_id}" if aux_id is not None else f"aux_{Path(name).stem}"
+        index = _np(df, "index").astype(np.int64) if "index" in df.columns else None
+        for col in df.columns:
+            if col in ("index", "Aux"):
+                continue
+            values = _np(df, col).astype(np.float64)
+            if col == "?":
+                spec = AUX_TYPES.get(ch_type) if ch_type is not None else None
+                if spec is None:
+                    label = f"{prefix}_chltype{ch_type}" if ch_type is not None else prefix
+                    warnings.warn(
+                        f"{path.name}: auxiliary member {name} has channel type {ch_type} "
+                        f"(TestInfo.xml), whose quantity and unit are unknown; kept as '{label}' "
+                        "as stored",
+                        UnknownColumnWarning,
+                        stacklevel=4,
+                    )
+                    out.append((label, _align(values, index, record)))
+                    continue
+                quantity, factor, offset = spec
+            elif col.endswith("_degC"):
+                quantity, factor, offset = col.replace("_degC", "_K"), 1.0, 273.15
+            else:
+                quantity, factor, offset = col, 1.0, 0.0
+            values = values * factor + offset if (factor != 1.0 or offset) else values
+            out.append((f"{prefix}_{quantity}", _align(values, index, record)))
+    return out
+
+
+def _align(values: np.ndarray, index: np.ndarray | None, record: np.ndarray) -> np.ndarray:
+    """Values per main record: by position when the lengths agree (as fastnda), else by index."""
+    if values.size == record.size or index is None:
+        if values.size != record.size:
+            out = np.full(record.size, np.nan)
+            k = min(values.size, record.size)
+            out[:k] = values[:k]
+            return out
+        return values
+    out = np.full(record.size, np.nan)
+    pos = np.searchsorted(record, index)
+    ok = pos < record.size
+    ok[ok] = record[pos[ok]] == index[ok]
+    out[pos[ok]] = values[ok]
+    return out
+
+
+# -- common ---------------------------------------------------------------------------------
+def _total_time(step_time: np.ndarray, step_count: np.ndarray) -> np.ndarray:
+    """Test time from step times, as fastnda's ``_add_total_time``: each step starts where the
+    largest step time of the steps before it (in step-count order) add up to."""
+    n = step_time.size
+    if n == 0:
+        return step_time.astype(np.float64)
+    st = step_time.astype(np.float64, copy=False)
+    sc = step_count.astype(np.int64, copy=False)
+    if (np.diff(sc) >= 0).all():
+        starts = np.flatnonzero(np.diff(sc)) + 1
+        starts = np.concatenate(([0], starts))
+        longest = np.maximum.reduceat(st, starts)
+        before = np.concatenate(([0.0], np.cumsum(longest[:-1])))
+        return st + np.repeat(before, np.diff(np.append(starts, n)))
+    values, inverse = np.unique(sc, return_inverse=True)
+    longest = np.full(values.size, -np.inf)
+    np.maximum.at(longest, inverse, st)
+    before = np.concatenate(([0.0], np.cumsum(longest[:-1])))
+    return st + before[inverse]
+
+
+def _check_values(
+    path: Path,
+    fmt: str,
+    time_s: np.ndarray,
+    voltage: np.ndarray,
+    current: np.ndarray,
+    record: np.ndarray | None,
+) -> None:
+    """Values no Neware channel writes mean a corrupted record."""
+    for name, values, limit, unit in (
+        ("time", time_s, np.inf, "s"),
+        ("voltage", voltage, _MAX_VOLTAGE_V, "V"),
+        ("current", current, _MAX_CURRENT_A, "A"),
+    ):
+        low, high = values.min(), values.max()  # NaN propagates
+        if np.isfinite(low) and np.isfinite(high) and -limit <= low and high <= limit:
+            continue
+        ok = np.abs(values) <= limit  # False for NaN too
+        row = int(np.flatnonzero(~ok)[0])
+        where = f"row {row + 1}" + (f" (record {int(record[row])})" if record is not None else "")
+        raise FileFormatError(
+            path,
+            fmt,
+            f"{where} has the {name} {float(values[row]):.6g} {unit}, which no Neware "
+            "channel writes: the data are corrupted",
+        )
+
+
+def _build(
+    path: Path,
+    fmt: str,
+    cols: dict[str, np.ndarray],
+    aux: list[tuple[str, np.ndarray]],
+    meta: Metadata,
+    notes: list[str],
+    *,
+    local_clock: bool,
+) -> CellData:
+    """CellData from the per-record columns fastnda names (voltage_V, current_mA ...)."""
+    if "voltage_V" not in cols or "current_mA" not in cols:
+        raise FileFormatError(path, fmt, f"no voltage/current records decoded (got {list(cols)})")
+    n = cols["voltage_V"].size
+    if n == 0:
+        raise FileFormatError(path, fmt, "the file holds no data records")
+    voltage = cols["voltage_V"].astype(np.float64)
+    current = np.multiply(cols["current_mA"], 1e-3, dtype=np.float64)
+    step_count = cols.get("step_count")
+    if step_count is None:
+        raise FileFormatError(path, fmt, "no step numbers decoded")
+    if "total_time_s" in cols:
+        time_s = cols["total_time_s"].astype(np.float64, copy=False)
+    elif "step_time_s" in cols:
+        time_s = _total_time(cols["step_time_s"], step_count)
+    else:
+        raise FileFormatError(path, fmt, "no record times decoded")
+    record = cols.get("record_index", cols.get("index"))
+    _check_values(path, fmt, time_s, voltage, current, record)
+
+    out: dict[str, Any] = {"time_s": time_s, "voltage_V": voltage, "current_A": current}
+    if "cycle_count" in cols:
+        out["cycle"] = cols["cycle_count"].astype(np.int32, copy=False)
+    out["step"] = step_count.astype(np.int32, copy=False)
+    if "step_type" in cols:
+        codes = cols["step_type"].astype(np.uint8, copy=False)
+        kind = _KIND_OF_CODE[codes]
+        undecided = kind == _UNKNOWN
+        if undecided.any():  # Control, Pulse, SIM ...: the data of those steps decide
+            kind[undecided] = _steps.kinds_from_steps(
+                out["step"][undecided], voltage[undecided], current[undecided]
+            )
+        out["step_kind"] = _enum_column(_KIND_LEVELS, kind)
+        used = np.flatnonzero(np.bincount(codes, minlength=256)).tolist()
+        unknown_codes = [c for c in used if c not in STEP_TYPES]
+        if unknown_codes:
+            notes.append(
+                f"step type codes {unknown_codes} are not Neware's known types: "
+                "their steps are named 'Unknown' and classed from their data"
+            )
+    temperature = [k for k, (name, _) in enumerate(aux) if name.endswith("_temperature_K")]
+    if temperature:
+        name, values = aux.pop(temperature[0])
+        out["temperature_K"] = values
+        notes.append(f"temperature_K is the auxiliary channel {name.split('_')[0]}")
+    if "step_index" in cols:
+        out["step_index"] = cols["step_index"].astype(np.int32, copy=False)
+    if "step_type" in cols:
+        out["step_type"] = _enum_column(_TYPE_LEVELS, _TYPE_POS[codes])
+    if "step_time_s" in cols:
+        out["step_time_s"] = cols["step_time_s"].astype(np.float64, copy=False)
+    if "unix_time_s" in cols:
+        us = np.rint(cols["unix_time_s"] * 1e6).astype(np.int64)
+        clock = pl.Datetime("us") if local_clock else pl.Datetime("us", "UTC")
+        out["date_time"] = pl.Series("date_time", us).cast(clock)
+    if record is not None:
+        out["record_index"] = record
+    for quantity, si in (("capacity_mAh", "capacity_C"), ("energy_mWh", "energy_J")):
+        if f"step_charge_{si}" in cols:  # already SI (.ndax runInfo)
+            out[f"step_charge_{si}"] = cols[f"step_charge_{si}"]
+            out[f"step_discharge_{si}"] = cols[f"step_discharge_{si}"]
+            continue
+        if f"charge_{quantity}" in cols:
+            charge = np.abs(cols[f"charge_{quantity}"].astype(np.float64)) * 3.6
+            discharge = np.abs(cols[f"discharge_{quantity}"].astype(np.float64)) * 3.6
+        elif quantity in cols:  # one signed column: + charge, - discharge
+            signed = cols[quantity].astype(np.float64) * 3.6
+            charge, discharge = np.maximum(signed, 0.0), np.maximum(-signed, 0.0)
+        else:
+            continue
+        out[f"step_charge_{si}"] = charge
+        out[f"step_discharge_{si}"] = discharge
+    seen = set(out)
+    for name, values in aux:
+        label = name
+        k = 2
+        while label in seen:
+            label, k = f"{name}_{k}", k + 1
+        seen.add(label)
+        out[label] = values
+    techniques = _techniques(cols.get("step_type"), step_count)
+    meta = meta.replace(techniques=techniques, notes=tuple(notes))
+    frame = pl.DataFrame(out)
+    return CellData.from_columns(frame, meta)
+
+
+def _techniques(codes: np.ndarray | None, step_count: np.ndarray) -> tuple[str, ...]:
+    """Neware step types run, in order of first use."""
+    if codes is None:
+        return ()
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(step_count)) + 1))
+    names: list[str] = []
+    for code in codes[starts].tolist():
+        name = STEP_TYPES.get(int(code), "Unknown")
+        if name not in names:
+            names.append(name)
+    return tuple(names)
