@@ -64,8 +64,13 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
+#: Whole-label spellings of instrument headers (Maccor's "Test (Min)", Neware's "mO").
+_WHOLE = {"Min": "min", "Sec": "s", "Hr": "h", "Hrs": "h", "mO": "mohm", "℃": "degC", "deg C": "degC"}
+
+
 def _normalise(unit: str) -> str:
     text = unit.strip()
+    text = _WHOLE.get(text, text)
     for old, new in _ALIASES.items():
         if old in ("Ah", "mAh", "uAh", "Wh", "mWh"):
             text = re.sub(rf"(?<![A-Za-z]){old}(?![A-Za-z])", new, text)
@@ -84,7 +89,6 @@ def factor_to_si(unit: str, si_unit: str) -> float:
         If ``unit`` cannot be parsed or is not convertible to ``si_unit`` (or is an offset
         unit such as degC, which has no multiplicative factor: use :func:`to_si`).
     """
-    import pint
 
     ureg = registry()
     try:
@@ -118,7 +122,6 @@ def to_si(quantity: str | float, si_unit: str, *, name: str = "value") -> float:
     UnitsError
         With a message naming ``name``, what was expected and what was given.
     """
-    import pint
 
     if isinstance(quantity, bool):
         raise UnitsError(f"{name} must be a quantity in {si_unit}, such as \"1 {si_unit}\". Got {quantity!r}.")

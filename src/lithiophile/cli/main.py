@@ -11,7 +11,6 @@ import sys
 import traceback
 
 import typer
-
 from typer import Abort, Exit
 
 # typer re-exports click's usage errors (recent versions vendor click): find their base class

@@ -52,6 +52,7 @@ __all__ = [
     "Metadata",
     "cumulative_charge_C",
     "kinds_series",
+    "spectrum_index",
 ]
 
 TIME = "time_s"
@@ -488,3 +489,40 @@ def cumulative_charge_C(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray
         out[a:b] += total
         total = float(out[b - 1])
     return out
+
+
+def spectrum_index(freq: np.ndarray) -> np.ndarray:
+    """1-based sweep number: a new sweep starts where the frequency sweep starts over.
+
+    Two layouts are recognised: repeated sweeps in one direction (a single jump back to the
+    start frequency between them) and sweeps that alternate direction (down, then up ...).
+    A new spectrum starts after a jump, and at each turn of direction that is followed by
+    more than one step the other way. A single sweep gives all ones.
+    """
+    n = freq.size
+    out = np.ones(n, dtype=np.int32)
+    if n < 3:
+        return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.diff(np.log10(np.abs(freq)))
+    sign = np.sign(np.where(np.isfinite(step), step, 0.0))
+    if not sign.any():
+        return out
+    # repeated frequencies (step 0) belong to the run they sit in
+    idx = np.where(sign != 0, np.arange(sign.size), 0)
+    np.maximum.accumulate(idx, out=idx)
+    sign = sign[idx]
+    starts = np.flatnonzero(np.diff(sign)) + 1  # step index where a new run begins
+    if starts.size == 0:
+        return out
+    bounds = np.concatenate(([0], starts, [sign.size]))
+    lengths = np.diff(bounds)
+    new_at: list[int] = []
+    for r in range(1, lengths.size):
+        if lengths[r] == 1 and r + 1 < lengths.size:
+            new_at.append(int(bounds[r]) + 1)  # a one-step jump: the sweep restarts after it
+        elif lengths[r - 1] > 1 and lengths[r] > 1:
+            new_at.append(int(bounds[r]) + 1)  # a turn: the turning point ends the last sweep
+    resets = np.zeros(n, dtype=np.int32)
+    resets[new_at] = 1
+    return out + np.cumsum(resets, dtype=np.int32)

@@ -37,13 +37,7 @@ class Format:
         return importlib.import_module(f"lithiophile.io.{self.module}")
 
     def sniff(self, head: bytes, path: Path) -> int:
-        try:  # DEVELOPMENT ONLY: remove once every reader module exists
-            module = self.load()
-        except ModuleNotFoundError as exc:
-            if exc.name == f"lithiophile.io.{self.module}":
-                return 0
-            raise
-        return int(module.sniff(head, path))
+        return int(self.load().sniff(head, path))
 
 
 FORMATS: tuple[Format, ...] = (

@@ -42,8 +42,9 @@ ROLES: dict[str, tuple[str, str | None]] = {
     "temperature": ("temperature_K", "K"),
 }
 
+# "h:mm:ss[.f]", "1 d 02:03:04", "1 day, 02:03:04" and LANHE's "1-02:03:04"
 _CLOCK = re.compile(
-    r"^\s*(?:(?P<d>\d+)\s*(?:d|day|days)[\s,-]*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
+    r"^\s*(?:(?P<d>\d+)\s*(?:d|day|days|-)[\s,-]*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
 )
 
 
@@ -81,7 +82,7 @@ def seconds(series: pl.Series, *, unit: str | None, path: Path, fmt: str) -> np.
 
 def temperature_K(values: np.ndarray, unit: str | None) -> np.ndarray:
     """Temperatures in kelvin from a column in degC (the default for cyclers), K or degF."""
-    u = (unit or "degC").strip().replace("°", "").lower()
+    u = (unit or "degC").strip().replace("°", "").replace("℃", "c").lower()
     if u in ("c", "degc", "celsius", "deg c", "oc"):
         return values + 273.15
     if u in ("k", "kelvin"):

@@ -6,23 +6,14 @@ LF or CRLF line ends; with ',' or ';' or tab separators and decimal commas in so
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
-from pathlib import Path
-
-import polars as pl
-
-from lithiophile.errors import FileFormatError, UnitsError
-from lithiophile.units import factor_to_si
 
 __all__ = [
     "decode",
     "guess_separator",
     "looks_binary",
-    "numeric_table",
     "parse_label",
-    "si_factor_for",
 ]
 
 
@@ -91,61 +82,3 @@ def parse_label(label: str) -> tuple[str, str | None]:
         if m and m.group("name"):
             return m.group("name").strip(), m.group("unit").strip() or None
     return text, None
-
-
-def si_factor_for(unit: str | None, si_unit: str, *, default: float = 1.0) -> float:
-    """Factor from a header unit to ``si_unit``; ``default`` when the header gives none.
-
-    Time units written as ``h:min:s`` are not factors; callers parse those themselves.
-    """
-    if unit is None:
-        return default
-    return factor_to_si(unit, si_unit)
-
-
-def numeric_table(
-    path: Path,
-    fmt: str,
-    text: str,
-    *,
-    separator: str,
-    has_header: bool,
-    decimal_comma: bool = False,
-    first_line: int = 1,
-    columns: Sequence[str] | None = None,
-) -> pl.DataFrame:
-    """Parse the data block of a text export into a polars frame with Float64 columns.
-
-    Parameters
-    ----------
-    path, fmt
-        For error messages (the file and the format being read).
-    text
-        The data block only (header line first when ``has_header``).
-    first_line
-        Line number of the block's first line in the file, for error messages.
-    columns
-        Names to use when ``has_header`` is False.
-    """
-    if decimal_comma and separator == ",":
-        raise FileFormatError(path, fmt, "decimal commas with ',' as separator cannot be parsed")
-    try:
-        frame = pl.read_csv(
-            io.StringIO(text),
-            separator=separator,
-            has_header=has_header,
-            new_columns=list(columns) if columns else None,
-            decimal_comma=decimal_comma,
-            infer_schema_length=10_000,
-            truncate_ragged_lines=True,
-            ignore_errors=False,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(path, fmt, f"data table from line {first_line} unreadable: {msg}") from None
-    return frame
-
-
-def unit_error_to_format_error(path: Path, fmt: str, exc: UnitsError) -> FileFormatError:
-    """A FileFormatError for a unit in a header that cannot be converted."""
-    return FileFormatError(path, fmt, f"header unit not understood: {exc}")
