@@ -49,7 +49,9 @@ def test_one_registry():
 
 
 def test_incompatible_units_name_the_quantity():
-    with pytest.raises(UnitsError, match=r"the 'area' option must be a quantity convertible to m\^2.*'3 V'"):
+    with pytest.raises(
+        UnitsError, match=r"the 'area' option must be a quantity convertible to m\^2.*'3 V'"
+    ):
         to_si("3 V", "m^2", name="the 'area' option")
 
 

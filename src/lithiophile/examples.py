@@ -49,7 +49,9 @@ def li_li_symmetric(
     t0 = 0.0
     for h in range(n_half):
         sign = -1.0 if h % 2 == 0 else 1.0
-        eta = overpotential_V + growth_V_per_cycle * (h // 2) + nucleation_V * np.exp(-t_half / 60.0)
+        eta = (
+            overpotential_V + growth_V_per_cycle * (h // 2) + nucleation_V * np.exp(-t_half / 60.0)
+        )
         times.append(t0 + t_half)
         volts.append(sign * eta + rng.normal(0.0, 1e-4, per_half))
         amps.append(np.full(per_half, sign * i_abs))
@@ -72,7 +74,11 @@ def li_li_symmetric(
         },
     )
     return CellData.from_columns(
-        {"time_s": np.concatenate(times), "voltage_V": np.concatenate(volts), "current_A": np.concatenate(amps)},
+        {
+            "time_s": np.concatenate(times),
+            "voltage_V": np.concatenate(volts),
+            "current_A": np.concatenate(amps),
+        },
         meta,
     )
 
@@ -95,7 +101,9 @@ def rc_spectrum(
     """
     rng = np.random.default_rng(seed)
     decades = math.log10(f_max_Hz / f_min_Hz)
-    f = np.logspace(math.log10(f_max_Hz), math.log10(f_min_Hz), round(decades * points_per_decade) + 1)
+    f = np.logspace(
+        math.log10(f_max_Hz), math.log10(f_min_Hz), round(decades * points_per_decade) + 1
+    )
     w = 2 * np.pi * f
     z = r0_ohm + r_int_ohm / (1 + 1j * w * r_int_ohm * c_F)
     z = z * (1 + noise_fraction * (rng.normal(size=f.size) + 1j * rng.normal(size=f.size)))
@@ -106,7 +114,9 @@ def rc_spectrum(
         techniques=("PEIS",),
         header={"circuit": "R0-p(R_int,C)", "r0_ohm": r0_ohm, "r_int_ohm": r_int_ohm, "c_F": c_F},
     )
-    return ImpedanceData.from_columns({"frequency_Hz": f, "z_real_ohm": z.real, "z_imag_ohm": z.imag}, meta)
+    return ImpedanceData.from_columns(
+        {"frequency_Hz": f, "z_real_ohm": z.real, "z_imag_ohm": z.imag}, meta
+    )
 
 
 def write_examples(folder: str | Path) -> list[Path]:
@@ -151,7 +161,9 @@ def write_examples(folder: str | Path) -> list[Path]:
     spectrum = rc_spectrum()
     np.savetxt(
         eis,
-        np.column_stack([spectrum["frequency_Hz"], spectrum["z_real_ohm"], -spectrum["z_imag_ohm"]]),
+        np.column_stack(
+            [spectrum["frequency_Hz"], spectrum["z_real_ohm"], -spectrum["z_imag_ohm"]]
+        ),
         delimiter=",",
         fmt="%.8e",
     )

@@ -44,7 +44,9 @@ def _call(fn: Callable[[T], R], item: T) -> JobResult[T, R]:
     except LithiophileError as exc:
         return JobResult(item, error=str(exc))
     except Exception as exc:  # a job's failure must not end the batch
-        return JobResult(item, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        return JobResult(
+            item, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+        )
 
 
 def run_jobs(

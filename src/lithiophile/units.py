@@ -50,8 +50,17 @@ def _parse_errors() -> tuple[type[BaseException], ...]:
     import pint
 
     # pint's parser raises its own errors but also the tokenizer's and Python's for odd text
-    return (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError,
-            KeyError, IndexError, SyntaxError, tokenize.TokenError)
+    return (
+        pint.errors.PintError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        AssertionError,
+        KeyError,
+        IndexError,
+        SyntaxError,
+        tokenize.TokenError,
+    )
 
 
 @functools.cache
@@ -59,13 +68,21 @@ def registry() -> pint.UnitRegistry:
     """The package's single pint UnitRegistry (created on first use)."""
     import pint
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("percent = 0.01 = %")
     return ureg
 
 
 #: Whole-label spellings of instrument headers (Maccor's "Test (Min)", Neware's "mO").
-_WHOLE = {"Min": "min", "Sec": "s", "Hr": "h", "Hrs": "h", "mO": "mohm", "℃": "degC", "deg C": "degC"}
+_WHOLE = {
+    "Min": "min",
+    "Sec": "s",
+    "Hr": "h",
+    "Hrs": "h",
+    "mO": "mohm",
+    "℃": "degC",
+    "deg C": "degC",
+}
 
 
 def _normalise(unit: str) -> str:
@@ -124,19 +141,21 @@ def to_si(quantity: str | float, si_unit: str, *, name: str = "value") -> float:
     """
 
     if isinstance(quantity, bool):
-        raise UnitsError(f"{name} must be a quantity in {si_unit}, such as \"1 {si_unit}\". Got {quantity!r}.")
+        raise UnitsError(
+            f'{name} must be a quantity in {si_unit}, such as "1 {si_unit}". Got {quantity!r}.'
+        )
     if isinstance(quantity, int | float):
         value = float(quantity)
     else:
         text = _normalise(str(quantity))
         try:
-            parsed = registry().Quantity(text)
+            parsed: pint.Quantity = registry().Quantity(text)
             if parsed.dimensionless and not isinstance(parsed.magnitude, int | float):
                 raise ValueError("not a number")
             value = float(parsed.to(_normalise(si_unit)).magnitude)
         except _parse_errors() as exc:
             raise UnitsError(
-                f"{name} must be a quantity convertible to {si_unit}, such as \"1 {si_unit}\". "
+                f'{name} must be a quantity convertible to {si_unit}, such as "1 {si_unit}". '
                 f"Got {quantity!r} ({exc})."
             ) from None
     if not math.isfinite(value):
@@ -148,5 +167,7 @@ def area_from_diameter_m2(diameter: str | float) -> float:
     """Area of a disc electrode [m^2] from its diameter (text with unit, or metres)."""
     d = to_si(diameter, "m", name="the electrode diameter")
     if d <= 0:
-        raise UnitsError(f"the electrode diameter must be positive, such as \"12 mm\". Got {diameter!r}.")
+        raise UnitsError(
+            f'the electrode diameter must be positive, such as "12 mm". Got {diameter!r}.'
+        )
     return math.pi * d * d / 4.0

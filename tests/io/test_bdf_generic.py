@@ -3,13 +3,13 @@
 import numpy as np
 import polars as pl
 import pytest
+from tests.conftest import file_digest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.examples import li_li_symmetric, rc_spectrum
 from lithiophile.io import bdf
 from lithiophile.io.generic import parse_map
-from tests.conftest import file_digest
 
 
 @pytest.fixture
@@ -22,7 +22,12 @@ def test_bdf_round_trip(tmp_path, cell):
     header = path.read_text().splitlines()[0].split(",")
     # labels from the Battery Data Alliance term list
     assert header[:6] == [
-        "Test Time / s", "Voltage / V", "Current / A", "Net Capacity / Ah", "Cycle Count / 1", "Step Count / 1"
+        "Test Time / s",
+        "Voltage / V",
+        "Current / A",
+        "Net Capacity / Ah",
+        "Cycle Count / 1",
+        "Step Count / 1",
     ]
     back = lio.read(path)
     assert lio.detect(path).name == "bdf-csv"
@@ -35,7 +40,9 @@ def test_bdf_capacity_in_ah(tmp_path, cell):
     path = bdf.write(cell, tmp_path / "c.csv")
     frame = pl.read_csv(path)
     # 1 Ah = 3600 C
-    np.testing.assert_allclose(frame["Net Capacity / Ah"].to_numpy() * 3600, cell["charge_C"], rtol=1e-12)
+    np.testing.assert_allclose(
+        frame["Net Capacity / Ah"].to_numpy() * 3600, cell["charge_C"], rtol=1e-12
+    )
 
 
 def test_bdf_impedance_round_trip(tmp_path):
@@ -64,7 +71,10 @@ def test_bdf_missing_voltage(tmp_path):
     assert lio.detect(p).name == "bdf-csv"
     p2 = tmp_path / "bad2.csv"
     p2.write_text("Test Time / s,Current / A,Volts\n0,1,2\n")
-    with pytest.raises(FileFormatError, match=r"bad2.csv' as Battery Data Format CSV: required columns \['Voltage / V'\]"):
+    with pytest.raises(
+        FileFormatError,
+        match=r"bad2.csv' as Battery Data Format CSV: required columns \['Voltage / V'\]",
+    ):
         lio.read(p2, format="bdf-csv")
 
 
@@ -82,7 +92,9 @@ def test_generic_with_map_and_units(tmp_path):
 
 def test_generic_clock_times(tmp_path):
     p = tmp_path / "clock.csv"
-    p.write_text("Time,Voltage(V),Current(mA)\n00:00:00,0.1,1\n00:01:00.5,0.1,1\n1 d 00:00:00,0.1,1\n")
+    p.write_text(
+        "Time,Voltage(V),Current(mA)\n00:00:00,0.1,1\n00:01:00.5,0.1,1\n1 d 00:00:00,0.1,1\n"
+    )
     d = lio.read(p, format="generic-csv")
     assert d["time_s"].tolist() == [0.0, 60.5, 86400.0]
 
@@ -102,7 +114,9 @@ def test_generic_xlsx(tmp_path):
 
 def test_parse_map():
     assert parse_map("time=Time(s),voltage=Ewe/V, current = I/mA") == {
-        "time": "Time(s)", "voltage": "Ewe/V", "current": "I/mA"
+        "time": "Time(s)",
+        "voltage": "Ewe/V",
+        "current": "I/mA",
     }
     with pytest.raises(InputError, match="role=label"):
         parse_map("time")
@@ -113,7 +127,7 @@ def test_parse_map():
 def test_generic_map_names_missing_column(tmp_path):
     p = tmp_path / "a.csv"
     p.write_text("time,voltage,current\n0,1,2\n")
-    with pytest.raises(InputError, match="names 'Ewe/V' for voltage, but .* has no such column"):
+    with pytest.raises(InputError, match=r"names 'Ewe/V' for voltage, but .* has no such column"):
         lio.read(p, column_map={"time": "time", "voltage": "Ewe/V", "current": "current"})
 
 
@@ -127,7 +141,9 @@ def test_generic_bad_unit(tmp_path):
 def test_unrecognised_text(tmp_path):
     p = tmp_path / "notes.txt"
     p.write_text("this is not a data file\njust words\n")
-    with pytest.raises(FileFormatError, match="notes.txt' as any supported format: its content matches none"):
+    with pytest.raises(
+        FileFormatError, match=r"notes\.txt' as any supported format: its content matches none"
+    ):
         lio.read(p)
 
 

@@ -13,7 +13,10 @@ from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, cumulativ
 
 
 def _square_wave(n_half=4, per_half=10, amp=1e-3, rest=0):
-    """Alternating +-amp blocks (plating first), optionally separated by rests: steps known by construction."""
+    """Alternating +-amp blocks (plating first), optionally separated by rests.
+
+    Steps, kinds and cycles are known by construction.
+    """
     t, i = [], []
     for h in range(n_half):
         sign = -1.0 if h % 2 == 0 else 1.0
@@ -84,7 +87,13 @@ def test_charge_ignores_time_going_back():
 def test_given_columns_are_kept():
     t, v, i = _square_wave()
     cd = CellData.from_columns(
-        {"time_s": t, "voltage_V": v, "current_A": i, "step": np.ones(t.size), "cycle": np.zeros(t.size)}
+        {
+            "time_s": t,
+            "voltage_V": v,
+            "current_A": i,
+            "step": np.ones(t.size),
+            "cycle": np.zeros(t.size),
+        }
     )
     assert set(cd["step"].tolist()) == {1}
     assert set(cd["cycle"].tolist()) == {0}
@@ -98,7 +107,9 @@ def test_missing_required_column():
 
 def test_non_finite_time():
     with pytest.raises(InputError, match="time_s is not finite at row 1"):
-        CellData.from_columns({"time_s": [0.0, np.nan], "voltage_V": [0.0, 0.0], "current_A": [0.0, 0.0]})
+        CellData.from_columns(
+            {"time_s": [0.0, np.nan], "voltage_V": [0.0, 0.0], "current_A": [0.0, 0.0]}
+        )
 
 
 def test_bad_step_kind():
@@ -115,7 +126,9 @@ def test_bad_area():
 
 def test_summary():
     t, v, i = _square_wave(n_half=4, per_half=10, rest=3)
-    cd = CellData.from_columns({"time_s": t, "voltage_V": v, "current_A": i}, Metadata(area_m2=1e-4))
+    cd = CellData.from_columns(
+        {"time_s": t, "voltage_V": v, "current_A": i}, Metadata(area_m2=1e-4)
+    )
     s = cd.summary()
     assert s["rows"] == 52 and s["cycles"] == 2 and s["steps"] == 8
     assert s["step_kinds"] == {"discharge": 20, "charge": 20, "rest": 12}
@@ -130,8 +143,13 @@ def test_empty_table():
 def test_parquet_round_trip_keeps_metadata(tmp_path):
     t, v, i = _square_wave()
     meta = Metadata(
-        instrument="X", format="y", start_time=datetime(2024, 5, 1, 12, 0), area_m2=1.13e-4,
-        techniques=("GCPL",), header={"a": 1, "nan": float("nan")}, notes=("n",),
+        instrument="X",
+        format="y",
+        start_time=datetime(2024, 5, 1, 12, 0),
+        area_m2=1.13e-4,
+        techniques=("GCPL",),
+        header={"a": 1, "nan": float("nan")},
+        notes=("n",),
     )
     cd = CellData.from_columns({"time_s": t, "voltage_V": v, "current_A": i}, meta)
     back = CellData.read_parquet(cd.write_parquet(tmp_path / "x.parquet"))
@@ -143,7 +161,7 @@ def test_parquet_round_trip_keeps_metadata(tmp_path):
 def test_parquet_garbage(tmp_path):
     p = tmp_path / "bad.parquet"
     p.write_bytes(b"PAR1" + b"\x00" * 20)
-    with pytest.raises(FileFormatError, match="bad.parquet' as Parquet"):
+    with pytest.raises(FileFormatError, match=r"bad\.parquet' as Parquet"):
         CellData.read_parquet(p)
 
 
@@ -155,7 +173,9 @@ def test_to_pandas_and_arrow():
 
 
 def test_impedance_from_columns():
-    zd = ImpedanceData.from_columns({"frequency_Hz": [10.0, 1.0], "z_real_ohm": [1, 2], "z_imag_ohm": [-1, -2]})
+    zd = ImpedanceData.from_columns(
+        {"frequency_Hz": [10.0, 1.0], "z_real_ohm": [1, 2], "z_imag_ohm": [-1, -2]}
+    )
     assert zd.z.tolist() == [1 - 1j, 2 - 2j]
     assert zd["spectrum"].tolist() == [1, 1]
 
@@ -164,7 +184,9 @@ finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 10, allow_nan=False), finite, finite), min_size=1, max_size=60))
+@given(
+    st.lists(st.tuples(st.floats(0, 10, allow_nan=False), finite, finite), min_size=1, max_size=60)
+)
 def test_parquet_round_trip_property(tmp_path_factory, rows):
     dt, v, i = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
     cd = CellData.from_columns({"time_s": np.cumsum(dt), "voltage_V": v, "current_A": i})

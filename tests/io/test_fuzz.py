@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import SHARED_CYCLER
 
 from lithiophile.errors import LithiophileError, UnknownColumnWarning
 from lithiophile.examples import li_li_symmetric, rc_spectrum
 from lithiophile.io import bdf
 from lithiophile.io.celldata import CellData, ImpedanceData
 from lithiophile.io.registry import get_format
-from tests.conftest import SHARED_CYCLER
 
 EXAMPLES = int(os.environ.get("LITHIOPHILE_FUZZ_EXAMPLES", "250"))
 
@@ -44,7 +44,10 @@ SHARED_SEEDS = {
 }
 # formats whose seed is cut from a bigger shared file (first N lines)
 SHARED_HEADS = {"neware-csv": ("cellpy__neware_uio.csv", 60)}
-EXTRA_SHARED_SEEDS = {"neware-nda": "newarenda__new_nda_file.nda", "biologic-mpr": "yadg__peis.issue_149.mpr"}
+EXTRA_SHARED_SEEDS = {
+    "neware-nda": "newarenda__new_nda_file.nda",
+    "biologic-mpr": "yadg__peis.issue_149.mpr",
+}
 
 
 def _own_seed(fmt: str, folder: Path) -> Path:
@@ -55,13 +58,20 @@ def _own_seed(fmt: str, folder: Path) -> Path:
         return cell.write_parquet(folder / "seed.parquet")
     if fmt == "generic-csv":
         p = folder / "seed.csv"
-        rows = "\n".join(f"{t},{v},{i * 1e3}" for t, v, i in zip(cell["time_s"], cell["voltage_V"], cell["current_A"], strict=True))
+        rows = "\n".join(
+            f"{t},{v},{i * 1e3}"
+            for t, v, i in zip(cell["time_s"], cell["voltage_V"], cell["current_A"], strict=True)
+        )
         p.write_text("Time (s),Ewe (V),I (mA)\n" + rows + "\n")
         return p
     if fmt == "impedance-csv-own":
         z = rc_spectrum(points_per_decade=3)
         p = folder / "seed.csv"
-        np.savetxt(p, np.column_stack([z["frequency_Hz"], z["z_real_ohm"], -z["z_imag_ohm"]]), delimiter=",")
+        np.savetxt(
+            p,
+            np.column_stack([z["frequency_Hz"], z["z_real_ohm"], -z["z_imag_ohm"]]),
+            delimiter=",",
+        )
         return p
     raise KeyError(fmt)
 

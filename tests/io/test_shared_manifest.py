@@ -9,10 +9,10 @@ import re
 import warnings
 
 import pytest
+from tests.conftest import SHARED_CYCLER, file_digest
 
 import lithiophile.io as lio
 from lithiophile.errors import UnknownColumnWarning
-from tests.conftest import SHARED_CYCLER, file_digest
 
 MANIFEST = SHARED_CYCLER / "MANIFEST.md"
 

@@ -13,19 +13,33 @@ HELP = (
 
 
 def convert(
-    source: Path = typer.Argument(..., help="A file, or a folder with --recursive.", show_default=False),
-    output: Path = typer.Option(..., "-o", "--output", help="Output file (.parquet or .csv) or folder."),
-    recursive: bool = typer.Option(False, "--recursive", "-r", help="Convert every readable file under a folder."),
-    to: str = typer.Option("parquet", "--to", help="Output format for folders: parquet or csv (BDF)."),
-    workers: int = typer.Option(0, "--workers", "-j", help="Worker processes for folders (0 = one per core)."),
-    fmt: str | None = typer.Option(None, "--format", help="Skip detection and read as this format."),
+    source: Path = typer.Argument(
+        ..., help="A file, or a folder with --recursive.", show_default=False
+    ),
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="Output file (.parquet or .csv) or folder."
+    ),
+    recursive: bool = typer.Option(
+        False, "--recursive", "-r", help="Convert every readable file under a folder."
+    ),
+    to: str = typer.Option(
+        "parquet", "--to", help="Output format for folders: parquet or csv (BDF)."
+    ),
+    workers: int = typer.Option(
+        0, "--workers", "-j", help="Worker processes for folders (0 = one per core)."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="Skip detection and read as this format."
+    ),
 ) -> None:
     from lithiophile.errors import InputError
     from lithiophile.io.convert import convert_file, convert_tree
 
     if source.is_dir():
         if not recursive:
-            raise InputError(f"'{source}' is a folder; add --recursive to convert every file in it.")
+            raise InputError(
+                f"'{source}' is a folder; add --recursive to convert every file in it."
+            )
         if to not in ("parquet", "csv"):
             raise InputError(f"--to must be 'parquet' or 'csv'. Got {to!r}.")
         report = convert_tree(source, output, to=to, workers=workers or None, format=fmt)

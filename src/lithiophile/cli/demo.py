@@ -15,7 +15,9 @@ HELP = "Run every capability on example data that lithiophile makes itself, and 
 
 def demo(
     out: Path | None = typer.Option(
-        None, "--out", help="Folder for the example files and outputs (default: a temporary folder)."
+        None,
+        "--out",
+        help="Folder for the example files and outputs (default: a temporary folder).",
     ),
     json_: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -33,7 +35,9 @@ def demo(
         paths = write_examples(folder / "examples")
         results = []
         if not json_:
-            typer.echo(f"== measure: reading {len(paths)} example files written to {folder / 'examples'}")
+            typer.echo(
+                f"== measure: reading {len(paths)} example files written to {folder / 'examples'}"
+            )
         for path in paths:
             fmt = detect(path)
             data = read(path)

@@ -24,7 +24,10 @@ def print_summary(summary: dict[str, Any]) -> None:
     table.add_column("what", style="bold")
     table.add_column("value")
     version = summary.get("format_version")
-    table.add_row("format", f"{summary['format']} ({summary.get('instrument')})" + (f", {version}" if version else ""))
+    table.add_row(
+        "format",
+        f"{summary['format']} ({summary.get('instrument')})" + (f", {version}" if version else ""),
+    )
     table.add_row("rows", f"{summary['rows']:,}")
     table.add_row("columns", ", ".join(summary["columns"]))
     if summary.get("start_time"):
@@ -32,7 +35,9 @@ def print_summary(summary: dict[str, Any]) -> None:
     if summary["kind"] == "cell":
         table.add_row("time span", _span(summary["time_span_s"]))
         table.add_row("cycles / steps", f"{summary['cycles']} / {summary['steps']}")
-        table.add_row("step kinds", ", ".join(f"{k}: {v:,}" for k, v in summary["step_kinds"].items()))
+        table.add_row(
+            "step kinds", ", ".join(f"{k}: {v:,}" for k, v in summary["step_kinds"].items())
+        )
     else:
         lo, hi = summary["frequency_range_Hz"] or (float("nan"), float("nan"))
         table.add_row("spectra", str(summary["spectra"]))

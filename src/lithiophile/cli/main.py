@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
 
 import typer
 from typer import Abort, Exit
 
-# typer re-exports click's usage errors (recent versions vendor click): find their base class
-ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-
 from lithiophile.cli import convert as _convert
 from lithiophile.cli import demo as _demo
 from lithiophile.cli import read as _read
+
+# typer re-exports click's usage errors (recent versions vendor click): find their base class
+ClickException: Any = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
 
 app = typer.Typer(
     name="lithiophile",

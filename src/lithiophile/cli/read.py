@@ -19,7 +19,9 @@ def read(
         None, "--format", help="Skip detection and read as this format (e.g. biologic-mpr)."
     ),
     column_map: str | None = typer.Option(
-        None, "--map", help='Column mapping for plain tables: "time=Time(s),voltage=Ewe/V,current=I/mA".'
+        None,
+        "--map",
+        help='Column mapping for plain tables: "time=Time(s),voltage=Ewe/V,current=I/mA".',
     ),
 ) -> None:
     import json

@@ -86,7 +86,7 @@ def detect(path: str | Path) -> Format:
             "any supported format",
             f"its content matches none of {', '.join(f.name for f in FORMATS)} "
             f"(first bytes {preview!r}); if it is a CSV/XLSX table, give a column mapping "
-            "(--map \"time=...,voltage=...,current=...\")",
+            '(--map "time=...,voltage=...,current=...")',
         )
     return best[1]
 
@@ -94,7 +94,7 @@ def detect(path: str | Path) -> Format:
 def read(
     path: str | Path,
     *,
-    format: str | None = None,  # noqa: A002 - the natural name for users
+    format: str | None = None,
     area_m2: float | None = None,
     column_map: dict[str, str] | None = None,
     **options: Any,
@@ -136,7 +136,9 @@ def read(
         except LithiophileError:
             raise
         except MemoryError:
-            raise FileFormatError(p, fmt.description, "ran out of memory (corrupt sizes?)") from None
+            raise FileFormatError(
+                p, fmt.description, "ran out of memory (corrupt sizes?)"
+            ) from None
         except Exception as exc:  # a reader's unforeseen failure still names file and format
             raise FileFormatError(
                 p, fmt.description, f"unexpected content ({type(exc).__name__}: {exc})"
@@ -150,7 +152,9 @@ def read(
     )
     if area_m2 is not None:
         if not area_m2 > 0:
-            raise InputError(f"area_m2 must be a positive area in m^2 such as 1.13e-4. Got {area_m2!r}.")
+            raise InputError(
+                f"area_m2 must be a positive area in m^2 such as 1.13e-4. Got {area_m2!r}."
+            )
         meta = meta.replace(area_m2=float(area_m2))
     data.meta = meta
     return data

@@ -96,16 +96,24 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
         elif col in ("cycle", "step", "spectrum"):
             counter = s.cast(pl.Int32, strict=False)
             if counter.has_nulls():  # a non-integer counter cannot be trusted: derive it
-                notes.append(f"column '{label}' has non-integer entries: ignored, derived from the data")
+                notes.append(
+                    f"column '{label}' has non-integer entries: ignored, derived from the data"
+                )
                 continue
             cols[col] = counter
         else:
             values = s.cast(pl.Float64, strict=False).to_numpy()
             cols[col] = (values - offset) / factor
-    needed = ("frequency_Hz", "z_real_ohm", "z_imag_ohm") if impedance else ("time_s", "voltage_V", "current_A")
+    needed = (
+        ("frequency_Hz", "z_real_ohm", "z_imag_ohm")
+        if impedance
+        else ("time_s", "voltage_V", "current_A")
+    )
     missing = [labels[c][0] for c in needed if c not in cols]
     if missing:
-        raise FileFormatError(path, FMT, f"required columns {missing} missing (has {frame.columns})")
+        raise FileFormatError(
+            path, FMT, f"required columns {missing} missing (has {frame.columns})"
+        )
     if not impedance and "charge_C" in cols and not np.isfinite(cols["charge_C"]).all():
         del cols["charge_C"]
     used = {lab for lab, _, _ in labels.values()}

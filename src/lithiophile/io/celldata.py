@@ -110,7 +110,9 @@ class Metadata:
         for name in ("area_m2", "mass_kg"):
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value > 0):
-                raise InputError(f"Metadata '{name}' must be a positive finite number. Got {value!r}.")
+                raise InputError(
+                    f"Metadata '{name}' must be a positive finite number. Got {value!r}."
+                )
 
     def replace(self, **changes: Any) -> Metadata:
         """A copy with some fields changed."""
@@ -217,8 +219,9 @@ class _Table:
     def __eq__(self, other: object) -> bool:
         return (
             type(other) is type(self)
-            and self.meta == other.meta  # type: ignore[attr-defined]
-            and self._table.equals(other._table)  # type: ignore[attr-defined]
+            and isinstance(other, _Table)
+            and self.meta == other.meta
+            and self._table.equals(other._table)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -254,9 +257,11 @@ class _Table:
                 info = json.loads(raw)
                 meta = Metadata.from_dict(info.get("meta", {}))
             except (ValueError, TypeError, InputError) as exc:
-                raise FileFormatError(path, "Parquet", f"lithiophile metadata unreadable: {exc}") from None
+                raise FileFormatError(
+                    path, "Parquet", f"lithiophile metadata unreadable: {exc}"
+                ) from None
         table = pl.from_arrow(arrow.replace_schema_metadata(None))
-        assert isinstance(table, pl.DataFrame)  # noqa: S101 - from_arrow of a Table
+        assert isinstance(table, pl.DataFrame)
         try:
             return cls(table, meta)
         except InputError as exc:
@@ -339,7 +344,8 @@ class CellData(_Table):
                 unknown = set(kinds.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
                 if unknown:
                     raise InputError(
-                        f"step_kind values must be among {list(_steps.STEP_KINDS)}; got {sorted(unknown)}."
+                        f"step_kind values must be among {list(_steps.STEP_KINDS)}; "
+                        f"got {sorted(unknown)}."
                     )
                 kinds = kinds.fill_null("unknown").cast(STEP_KIND_DTYPE)
             cols[STEP_KIND] = kinds
@@ -395,7 +401,11 @@ class ImpedanceData(_Table):
     """
 
     REQUIRED = (FREQUENCY, Z_REAL, Z_IMAG)
-    SCHEMA: ClassVar[dict[str, Any]] = {FREQUENCY: pl.Float64, Z_REAL: pl.Float64, Z_IMAG: pl.Float64}
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        FREQUENCY: pl.Float64,
+        Z_REAL: pl.Float64,
+        Z_IMAG: pl.Float64,
+    }
     KIND = "impedance"
 
     @classmethod

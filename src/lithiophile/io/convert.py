@@ -13,7 +13,7 @@ from lithiophile.parallel import run_jobs
 __all__ = ["TreeReport", "convert_file", "convert_tree"]
 
 
-def convert_file(source: str | Path, output: str | Path, *, format: str | None = None) -> Path:  # noqa: A002
+def convert_file(source: str | Path, output: str | Path, *, format: str | None = None) -> Path:
     """Read ``source`` and write it to ``output`` (``.parquet``, or ``.csv`` for BDF CSV)."""
     from lithiophile.io import bdf, read
 
@@ -21,10 +21,13 @@ def convert_file(source: str | Path, output: str | Path, *, format: str | None =
     suffix = output.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise InputError(
-            f"the output of convert must end in .parquet or .csv (Battery Data Format). Got '{output}'."
+            "the output of convert must end in .parquet or .csv (Battery Data Format). "
+            f"Got '{output}'."
         )
     if Path(source).resolve() == output.resolve():
-        raise InputError(f"the output '{output}' is the input file; input files are never overwritten.")
+        raise InputError(
+            f"the output '{output}' is the input file; input files are never overwritten."
+        )
     data = read(source, format=format)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".parquet":
@@ -41,7 +44,7 @@ class TreeReport:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _convert_one(job: tuple[Path, Path], format: str | None) -> Path:  # noqa: A002
+def _convert_one(job: tuple[Path, Path], format: str | None) -> Path:
     source, dest = job
     return convert_file(source, dest, format=format)
 
@@ -56,7 +59,7 @@ def convert_tree(
     *,
     to: str = "parquet",
     workers: int | None = None,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
 ) -> TreeReport:
     """Convert every readable file under ``source`` into ``output``, mirroring sub-folders.
 
@@ -76,11 +79,10 @@ def convert_tree(
     n = workers or min(len(jobs), os.cpu_count() or 1) or 1
     for result in run_jobs(partial(_convert_one, format=format), jobs, workers=n):
         path = result.item[0]
-        if result.ok:
+        if result.ok and result.value is not None:
             report.converted.append((path, result.value))
         elif _is_unrecognised(result.error or ""):
             report.skipped.append((path, result.error or ""))
         else:
             report.failed.append((path, result.error or ""))
     return report
-

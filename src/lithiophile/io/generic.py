@@ -59,11 +59,13 @@ def parse_map(text: str) -> dict[str, str]:
         if "=" not in part:
             raise InputError(
                 f"the column map must be 'role=label' pairs separated by commas, such as "
-                f"\"time=Time(s),voltage=Ewe/V,current=I/mA\". Got the entry {part!r}."
+                f'"time=Time(s),voltage=Ewe/V,current=I/mA". Got the entry {part!r}.'
             )
         role, label = (s.strip() for s in part.split("=", 1))
         if role not in ROLES:
-            raise InputError(f"unknown role {role!r} in the column map; roles are {', '.join(ROLES)}.")
+            raise InputError(
+                f"unknown role {role!r} in the column map; roles are {', '.join(ROLES)}."
+            )
         out[role] = label
     return out
 
@@ -126,7 +128,9 @@ def columns_from_csv(path: Path, head: bytes, fmt: str = FMT) -> dict[str, Any]:
         lines = lines[:-1]  # the last line of a cut head may be partial
     k = _header_line(lines)
     if k is None:
-        raise FileFormatError(path, fmt, "no header line followed by numeric rows in the first 200 lines")
+        raise FileFormatError(
+            path, fmt, "no header line followed by numeric rows in the first 200 lines"
+        )
     sep = guess_separator(lines[k : k + 20])
     sample = lines[k + 1 : k + 20]
     decimal_comma = sep != "," and any(re.search(r"\d,\d", s) for s in sample)
@@ -154,12 +158,16 @@ def columns_from_csv(path: Path, head: bytes, fmt: str = FMT) -> dict[str, Any]:
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(path, fmt, f"data table from line {k + 2} unreadable: {msg}") from None
+        raise FileFormatError(
+            path, fmt, f"data table from line {k + 2} unreadable: {msg}"
+        ) from None
     columns: dict[str, Any] = {}
     for name in list(frame.columns):
         series = frame.get_column(name)
         frame = frame.drop(name)
-        columns[name] = series.to_numpy() if series.dtype.is_float() and not series.has_nulls() else series
+        columns[name] = (
+            series.to_numpy() if series.dtype.is_float() and not series.has_nulls() else series
+        )
         del series
     return columns
 

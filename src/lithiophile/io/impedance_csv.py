@@ -50,6 +50,7 @@ __all__ = ["read", "sniff"]
 
 FMT = "a plain impedance CSV (frequency, Z', Z'')"
 
+
 def imaginary_sign(
     values: np.ndarray, *, label_says_minus: bool | None = None
 ) -> tuple[float, str]:

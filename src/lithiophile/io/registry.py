@@ -46,7 +46,9 @@ FORMATS: tuple[Format, ...] = (
     Format("neware-nda", "Neware", "BTS binary .nda/.ndax", (".nda", ".ndax"), "neware_nda"),
     Format("neware-csv", "Neware", "BTSDA CSV/XLSX export", (".csv", ".xlsx"), "neware_csv"),
     Format("arbin-res", "Arbin", "MITS Pro .res (MS Access)", (".res",), "arbin_res"),
-    Format("arbin-csv", "Arbin", "MITS Pro CSV/XLSX export", (".csv", ".xlsx", ".xls"), "arbin_csv"),
+    Format(
+        "arbin-csv", "Arbin", "MITS Pro CSV/XLSX export", (".csv", ".xlsx", ".xls"), "arbin_csv"
+    ),
     Format("maccor-text", "Maccor", "Maccor text/CSV export", (".txt", ".csv"), "maccor_text"),
     Format("maccor-eis", "Maccor", "Maccor FRA export (.EDA)", (), "maccor_eis"),
     Format("land", "LAND", "LANHE/LAND CT export (xlsx/csv)", (".xlsx", ".csv"), "land"),
@@ -55,7 +57,9 @@ FORMATS: tuple[Format, ...] = (
     Format("bdf-csv", "any", "Battery Data Format CSV", (".csv",), "bdf"),
     Format("parquet", "any", "lithiophile Parquet", (".parquet",), "parquet_format"),
     Format("impedance-csv", "any", "plain CSV of f, Z', Z''", (".csv", ".txt"), "impedance_csv"),
-    Format("generic-csv", "any", "CSV/XLSX with a column mapping", (".csv", ".txt", ".xlsx"), "generic"),
+    Format(
+        "generic-csv", "any", "CSV/XLSX with a column mapping", (".csv", ".txt", ".xlsx"), "generic"
+    ),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}

@@ -74,7 +74,10 @@ def seconds(series: pl.Series, *, unit: str | None, path: Path, fmt: str) -> np.
     except pl.exceptions.PolarsError:
         bad = text.head(3).to_list()
         raise FileFormatError(
-            path, fmt, f"time column '{series.name}' holds neither numbers, clock times nor dates (e.g. {bad})"
+            path,
+            fmt,
+            f"time column '{series.name}' holds neither numbers, clock times nor dates "
+            f"(e.g. {bad})",
         ) from None
     ts = stamps.dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
     return ts - ts[0] if ts.size else ts
@@ -147,14 +150,19 @@ def table_to_celldata(
         Further canonical columns already computed (e.g. ``step_kind``).
     """
     table: dict[str, Any] = (
-        {c: frame.get_column(c) for c in frame.columns} if isinstance(frame, pl.DataFrame) else dict(frame)
+        {c: frame.get_column(c) for c in frame.columns}
+        if isinstance(frame, pl.DataFrame)
+        else dict(frame)
     )
     labels = list(table)
     units = dict(units or {})
     for role in ("time", "voltage", "current"):
         if role not in mapping:
             raise FileFormatError(
-                path, fmt, f"no {role} column found among {labels[:12]}" + (" ..." if len(labels) > 12 else "")
+                path,
+                fmt,
+                f"no {role} column found among {labels[:12]}"
+                + (" ..." if len(labels) > 12 else ""),
             )
     missing = [lab for lab in mapping.values() if lab not in table]
     if missing:
@@ -177,8 +185,7 @@ def table_to_celldata(
             if role == "temperature":
                 cols[name] = temperature_K(values, unit)
                 continue
-            assert si is not None  # noqa: S101 - ROLES has a unit for every non-counter role
-            factor = factor_to_si(unit, si) if unit else 1.0
+            factor: float | np.ndarray = factor_to_si(unit, si) if unit and si else 1.0
             if role == "current":
                 factor = factor * current_sign
             if not (np.isscalar(factor) and factor == 1.0):
@@ -236,7 +243,10 @@ def rows_to_frame(rows: list[list[Any]], header_row: int, path: Path, fmt: str) 
     if len(rows) <= header_row:
         raise FileFormatError(path, fmt, f"sheet has no header at row {header_row + 1}")
     labels = unique_labels(
-        [str(c).strip() if c not in (None, "") else f"column_{i + 1}" for i, c in enumerate(rows[header_row])]
+        [
+            str(c).strip() if c not in (None, "") else f"column_{i + 1}"
+            for i, c in enumerate(rows[header_row])
+        ]
     )
     body = rows[header_row + 1 :]
     data: dict[str, list[Any]] = {lab: [] for lab in labels}
