@@ -79,6 +79,8 @@ def detect(path: str | Path) -> Format:
             score += 5
         if best is None or score > best[0]:
             best = (score, fmt)
+        if score >= 100:  # a magic number: certain
+            break
     if best is None:
         preview = head[:24]
         raise FileFormatError(

@@ -13,7 +13,7 @@ _MAGIC = b"PAR1"
 
 
 def sniff(head: bytes, path: Path) -> int:
-    return 90 if head.startswith(_MAGIC) else 0
+    return 100 if head.startswith(_MAGIC) else 0
 
 
 def read(path: Path, **_: Any) -> CellData | ImpedanceData:

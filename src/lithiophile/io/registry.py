@@ -3,7 +3,8 @@
 Each format is a module in :mod:`lithiophile.io` with two functions:
 
 ``sniff(head: bytes, path: Path) -> int``
-    0 if the bytes cannot be this format, up to 100 when they certainly are. ``head`` is the
+    0 if the bytes cannot be this format, 100 only when they certainly are (a magic number:
+    detection stops there), between for likelihood. ``head`` is the
     first :data:`HEAD_BYTES` bytes of the file. Content decides; the extension only breaks ties.
 ``read(path: Path, **options) -> CellData | ImpedanceData``
     Parse the file (never write to it), or raise :class:`~lithiophile.errors.FileFormatError`.
