@@ -685,3 +685,17 @@ def test_xlsx_sniff_from_zip_head(tmp_path):
     assert arbin_csv.sniff(book(["Global_Info", "Channel_3_1"]), p) == 95
     assert arbin_csv.sniff(book(["Channel_3_1"]), p) == 85
     assert arbin_csv.sniff(book(["Sheet1", "record"]), p) == 0
+
+
+def test_text_datetime_is_month_first():
+    # MITS Pro writes month/day/year (US locale): "05/06/2023" is 6 May, not 5 June
+    # (polars' own format guess would read it day-first)
+    from datetime import datetime
+
+    import polars as pl
+
+    from lithiophile.io.arbin_csv import _datetime_column
+
+    notes: list[str] = []
+    out = _datetime_column(pl.Series(["05/06/2023 07:08:09.000", "05/06/2023 07:08:10.500"]), notes)
+    assert out.to_list() == [datetime(2023, 5, 6, 7, 8, 9), datetime(2023, 5, 6, 7, 8, 10, 500000)]

@@ -195,3 +195,16 @@ def test_parquet_round_trip_property(tmp_path_factory, rows):
     # invariants of derivation: steps start at 1 and never decrease; cycles never decrease
     assert cd["step"][0] == 1 and (np.diff(cd["step"]) >= 0).all()
     assert (np.diff(cd["cycle"]) >= 0).all()
+
+
+def test_program_step_numbers_become_step_index():
+    # an instrument's program steps repeat each cycle (1, 2, 1, 2): by construction the running
+    # count is 1..4 and the program number is kept as step_index
+    t, v, i = _square_wave(n_half=4, per_half=3)
+    program = np.repeat([1, 2, 1, 2], 3)
+    cycle = np.repeat([1, 1, 2, 2], 3)
+    cd = CellData.from_columns(
+        {"time_s": t, "voltage_V": v, "current_A": i, "step": program, "cycle": cycle}
+    )
+    assert cd["step"].tolist() == np.repeat([1, 2, 3, 4], 3).tolist()
+    assert cd["step_index"].tolist() == program.tolist()

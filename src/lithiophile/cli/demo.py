@@ -1,7 +1,10 @@
 """``lithiophile demo``: the main job on data the project makes itself.
 
-Today: measure (read every example file in every format the project writes, derive steps and
-cycles, convert). Each capability added to lithiophile adds its part here.
+Today: measure. Example files are written in every layout lithiophile reads that can be
+synthesised honestly (BDF CSV, Parquet, generic CSV, plain impedance CSV, and the EC-Lab, Maccor,
+Neware, Arbin, LAND, Gamry and ZPlot layouts), then each is detected from its content, read
+into canonical data and converted to Parquet. Each capability added to lithiophile adds its
+part here.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ HELP = "Run every capability on example data that lithiophile makes itself, and 
 
 def demo(
     out: Path | None = typer.Option(
-        None,
-        "--out",
-        help="Folder for the example files and outputs (default: a temporary folder).",
+        None, "--out", help="Folder for the example files and outputs (default: a temporary folder)."
     ),
     json_: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -25,19 +26,16 @@ def demo(
     import tempfile
 
     from lithiophile import cite
-    from lithiophile.cli.display import print_summary
+    from lithiophile.cli.display import print_files, print_summary
     from lithiophile.examples import write_examples
+    from lithiophile.instrument_files import write_instrument_examples
     from lithiophile.io import detect, read
     from lithiophile.io.convert import convert_file
 
     with tempfile.TemporaryDirectory(prefix="lithiophile-demo-") as tmp:
         folder = Path(out) if out else Path(tmp)
-        paths = write_examples(folder / "examples")
+        paths = write_examples(folder / "examples") + write_instrument_examples(folder / "instruments")
         results = []
-        if not json_:
-            typer.echo(
-                f"== measure: reading {len(paths)} example files written to {folder / 'examples'}"
-            )
         for path in paths:
             fmt = detect(path)
             data = read(path)
@@ -46,10 +44,15 @@ def demo(
             converted = convert_file(path, folder / "converted" / (path.name + ".parquet"))
             summary["converted_to"] = str(converted)
             results.append(summary)
-            if not json_:
-                print_summary(summary)
         if json_:
             typer.echo(json.dumps({"measure": results, "citations": cite.used()}, indent=2))
             return
-        typer.echo("== citations for the methods used")
+        typer.echo(
+            f"== measure: {len(paths)} example files written in {len({r['detected_format'] for r in results})} "
+            f"layouts under {folder}, each detected from its content, read and converted to Parquet"
+        )
+        print_files(results)
+        typer.echo("\n== one of them in full (lithiophile read FILE)")
+        print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
+        typer.echo("\n== citations for the methods used")
         typer.echo(cite.format_used())

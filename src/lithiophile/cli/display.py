@@ -51,3 +51,36 @@ def print_summary(summary: dict[str, Any]) -> None:
     for note in summary.get("notes") or []:
         table.add_row("note", note)
     Console().print(table)
+
+
+def print_files(summaries: list[dict[str, Any]]) -> None:
+    """One line per file: format, rows, what it holds, electrode area."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for name in ("file", "detected as", "rows", "holds", "span", "area"):
+        table.add_column(name, no_wrap=name in ("file", "detected as", "rows"))
+    for s in summaries:
+        if s["kind"] == "cell":
+            holds = f"{s['cycles']} cycles, {s['steps']} steps"
+            span = _span(s["time_span_s"])
+        else:
+            holds = f"{s['spectra']} spectrum" + ("s" if s["spectra"] != 1 else "")
+            lo, hi = s["frequency_range_Hz"] or (float("nan"), float("nan"))
+            span = f"{lo:.3g}-{hi:.3g} Hz"
+        area = s.get("area_m2")
+        table.add_row(
+            Path(str(s["file"])).name,
+            s.get("detected_format") or str(s["format"]),
+            f"{s['rows']:,}",
+            holds,
+            span,
+            f"{area * 1e4:.4g} cm2" if area else "-",
+        )
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)  # logs and pipes: no wrapping of file names
+    console.print(table)

@@ -272,13 +272,15 @@ def _datetime_column(series: pl.Series, notes: list[str]) -> pl.Series | None:
         as_number = text.cast(pl.Float64, strict=False)
         if as_number.null_count() == text.null_count():  # numbers written as text
             return _datetime_column(as_number.alias("date_time"), notes)
+        # MITS Pro writes month/day/year: the explicit US layouts come first, because polars'
+        # own guess reads "05/06/2023" as 5 June. Day-first only when month-first fails.
         for fmt in (
-            None,
             "%m/%d/%Y %H:%M:%S%.f",
             "%m/%d/%Y %H:%M:%S",
-            "%d/%m/%Y %H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
             "%m/%d/%Y %I:%M:%S %p",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%d/%m/%Y %H:%M:%S%.f",
+            None,
         ):
             try:
                 return text.str.to_datetime(format=fmt, strict=True, time_unit="us")

@@ -10,7 +10,9 @@ Sign convention, applied by every reader whatever the instrument wrote
 "discharge" of a Li half cell); ``current_A > 0`` is oxidation (stripping). ``voltage_V`` is the
 working-electrode potential against the counter/reference electrode. ``charge_C`` is the signed
 charge passed since the start of the test, the running integral of ``current_A`` over
-``time_s``. Impedance: ``z_imag_ohm`` is the imaginary part of Z itself (negative for a
+``time_s``. ``step`` counts steps from 1 and grows by one at every change of step (it never
+repeats); an instrument's own program step number, which repeats every cycle, is kept as
+``step_index``. ``cycle`` is the instrument's numbering where it has one. Impedance: ``z_imag_ohm`` is the imaginary part of Z itself (negative for a
 capacitive arc), not -Im(Z) as many instruments write it.
 """
 
@@ -62,6 +64,7 @@ CHARGE = "charge_C"
 CYCLE = "cycle"
 STEP = "step"
 STEP_KIND = "step_kind"
+STEP_INDEX = "step_index"
 TEMPERATURE = "temperature_K"
 FREQUENCY = "frequency_Hz"
 Z_REAL = "z_real_ohm"
@@ -331,6 +334,10 @@ class CellData(_Table):
             cols[CHARGE] = cumulative_charge_C(t, i)
         if STEP in cols:
             step = pl.Series(STEP, cols[STEP]).cast(pl.Int32).to_numpy()
+            if step.size and (np.diff(step) < 0).any():
+                # a program step number (repeats every cycle): keep it, count steps ourselves
+                cols.setdefault(STEP_INDEX, step)
+                step = _steps.running_step_count(step, cols.get(CYCLE))
             cols[STEP] = step
         else:
             step = cols[STEP] = _steps.derive_steps(t, v, i)

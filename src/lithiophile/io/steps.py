@@ -20,6 +20,7 @@ __all__ = [
     "derive_steps",
     "kinds_from_steps",
     "rest_tolerance_A",
+    "running_step_count",
 ]
 
 #: The values of the ``step_kind`` column. ``charge`` = oxidation at the working electrode
@@ -87,6 +88,26 @@ def derive_steps(
         decaying = mag[1:] < mag[:-1]
         out |= jump & ~(held & decaying) & (sign[1:] != 0)
         new[a:b] = out
+    return np.cumsum(new, dtype=np.int32)
+
+
+def running_step_count(
+    step_index: npt.NDArray[np.integer], cycle: npt.ArrayLike | None = None
+) -> IntArray:
+    """Running step count (1-based) from a program step number that repeats every cycle.
+
+    A new step starts wherever the program step or the cycle number changes.
+    """
+    n = step_index.size
+    new = np.empty(n, dtype=bool)
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    new[0] = True
+    np.not_equal(step_index[1:], step_index[:-1], out=new[1:])
+    if cycle is not None:
+        c = np.asarray(cycle)
+        if c.shape == step_index.shape:
+            new[1:] |= c[1:] != c[:-1]
     return np.cumsum(new, dtype=np.int32)
 
 
