@@ -15,6 +15,8 @@ galvani is GPL-3.0: it is imported here, in a benchmark, never by the package.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import statistics
@@ -26,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import lithiophile  # first: sets the allocator policy before polars loads  # noqa: F401
+import lithiophile  # first: sets the allocator policy before polars loads
 import lithiophile.io as lio
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cycler"
@@ -34,7 +36,9 @@ ROWS: list[dict] = []
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
-    with warnings.catch_warnings():
+    # other libraries print progress (galvani's res2sqlite, fastnda's notices): silence it,
+    # for ours and theirs alike
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         fn()  # warm-up: imports, caches
         times = []
@@ -45,7 +49,14 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def compare(group: str, name: str, ours: dict[str, Callable], theirs: dict[str, Callable], repeat: int, target: float | None = None):
+def compare(
+    group: str,
+    name: str,
+    ours: dict[str, Callable],
+    theirs: dict[str, Callable],
+    repeat: int,
+    target: float | None = None,
+):
     """Time every callable; print ours/theirs ratios for the first of each."""
     res_o = {k: median_time(f, repeat) for k, f in ours.items()}
     res_t = {}
@@ -55,9 +66,16 @@ def compare(group: str, name: str, ours: dict[str, Callable], theirs: dict[str, 
         except Exception as exc:  # the other library fails on this file: say so
             res_t[k] = None
             print(f"    {k} failed on {name}: {type(exc).__name__}: {str(exc)[:80]}")
-    row = {"group": group, "file": name, **{f"ours {k}": v for k, v in res_o.items()}, **{k: v for k, v in res_t.items()}}
+    row = {
+        "group": group,
+        "file": name,
+        **{f"ours {k}": v for k, v in res_o.items()},
+        **{k: v for k, v in res_t.items()},
+    }
     parts = [f"ours {k} {v * 1e3:8.2f} ms" for k, v in res_o.items()]
-    parts += [f"{k} {v * 1e3:8.2f} ms" if v is not None else f"{k}   failed" for k, v in res_t.items()]
+    parts += [
+        f"{k} {v * 1e3:8.2f} ms" if v is not None else f"{k}   failed" for k, v in res_t.items()
+    ]
     ratios = []
     for tk, tv in res_t.items():
         if tv:
@@ -82,7 +100,10 @@ def shared_files(*suffixes: str) -> list[Path]:
 
 def bench_biologic(repeat: int) -> None:
     files = shared_files(".mpr")
-    print(f"\nBioLogic .mpr ({len(files)} files): ours parse / full read vs galvani.BioLogic.MPRfile (target <= 1.2x)")
+    print(
+        f"\nBioLogic .mpr ({len(files)} files): ours parse / full read "
+        "vs galvani.BioLogic.MPRfile (target <= 1.2x)"
+    )
     if not files:
         print("  skipped: ../shared/data/cycler not found")
         return
@@ -92,16 +113,21 @@ def bench_biologic(repeat: int) -> None:
 
     for p in files:
         compare(
-            "mpr", p.name,
+            "mpr",
+            p.name,
             {"parse": lambda p=p: biologic_mpr.parse(p), "read": lambda p=p: lio.read(p)},
             {"galvani": lambda p=p: BioLogic.MPRfile(str(p))},
-            repeat, target=1.2,
+            repeat,
+            target=1.2,
         )
 
 
 def bench_neware(repeat: int) -> None:
     files = [p for p in shared_files(".nda", ".ndax")]
-    print(f"\nNeware .nda/.ndax ({len(files)} files): ours full read vs fastnda.read and NewareNDA.read (target <= 1.0x fastnda)")
+    print(
+        f"\nNeware .nda/.ndax ({len(files)} files): ours full read vs fastnda.read "
+        "and NewareNDA.read (target <= 1.0x fastnda)"
+    )
     if not files:
         print("  skipped: ../shared/data/cycler not found")
         return
@@ -110,10 +136,15 @@ def bench_neware(repeat: int) -> None:
 
     for p in files:
         compare(
-            "neware", p.name,
+            "neware",
+            p.name,
             {"read": lambda p=p: lio.read(p)},
-            {"fastnda": lambda p=p: fastnda.read(str(p)), "NewareNDA": lambda p=p: NewareNDA.read(str(p))},
-            repeat, target=1.0,
+            {
+                "fastnda": lambda p=p: fastnda.read(str(p)),
+                "NewareNDA": lambda p=p: NewareNDA.read(str(p)),
+            },
+            repeat,
+            target=1.0,
         )
 
 
@@ -127,22 +158,38 @@ def bench_text(repeat: int) -> None:
         "impedancepy__exampleData.csv": lambda p: pd.read_csv(p, header=None),
         "pydrttools__1ZARC.csv": lambda p: pd.read_csv(p),
         "bdtk__maccor_example.001": lambda p: pd.read_csv(p, sep="\t", skiprows=1),
-        "beep__PredictionDiagnostics_000151_test.052": lambda p: pd.read_csv(p, sep="\t", skiprows=1),
-        "yadg__gcpl.pr_182.1.mpt": lambda p: pd.read_csv(p, sep="\t", skiprows=3, encoding="latin-1", decimal=","),
+        "beep__PredictionDiagnostics_000151_test.052": lambda p: pd.read_csv(
+            p, sep="\t", skiprows=1
+        ),
+        "yadg__gcpl.pr_182.1.mpt": lambda p: pd.read_csv(
+            p, sep="\t", skiprows=3, encoding="latin-1", decimal=","
+        ),
     }
-    print("\nText exports: ours full read (detect + parse + canonical) vs pandas.read_csv (raw table only)")
+    print(
+        "\nText exports: ours full read (detect + parse + canonical) "
+        "vs pandas.read_csv (raw table only)"
+    )
     if not SHARED.is_dir():
         print("  skipped: ../shared/data/cycler not found")
         return
     for name, fn in cases.items():
         p = SHARED / name
         if p.is_file():
-            compare("text", name, {"read": lambda p=p: lio.read(p)}, {"pandas": lambda p=p, fn=fn: fn(p)}, repeat)
+            compare(
+                "text",
+                name,
+                {"read": lambda p=p: lio.read(p)},
+                {"pandas": lambda p=p, fn=fn: fn(p)},
+                repeat,
+            )
 
 
 def bench_arbin_res(repeat: int) -> None:
     files = shared_files(".res")
-    print(f"\nArbin .res ({len(files)} files): ours full read vs galvani res2sqlite + sqlite3 (both run mdb-export)")
+    print(
+        f"\nArbin .res ({len(files)} files): ours full read "
+        "vs galvani res2sqlite + sqlite3 (both run mdb-export)"
+    )
     if not files:
         print("  skipped: ../shared/data/cycler not found")
         return
@@ -163,87 +210,135 @@ def bench_arbin_res(repeat: int) -> None:
                 return len(con.execute("SELECT * FROM Channel_Normal_Table").fetchall())
 
     for p in files:
-        compare("res", p.name, {"read": lambda p=p: lio.read(p)}, {"galvani": lambda p=p: galvani_res(p)}, max(1, repeat // 3))
+        compare(
+            "res",
+            p.name,
+            {"read": lambda p=p: lio.read(p)},
+            {"galvani": lambda p=p: galvani_res(p)},
+            max(1, repeat // 3),
+        )
 
 
 _CHILD = r"""
 import sys, time, json
 import lithiophile, lithiophile.io as lio
-def hwm():
+def status(key):
     for line in open('/proc/self/status'):
-        if line.startswith('VmHWM'):
-            return int(line.split()[1]) * 1024
-    return 0
-def rss():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS'):
+        if line.startswith(key):
             return int(line.split()[1]) * 1024
     return 0
 mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode == 'pandas':
     import pandas as pd
-base = rss()
+if mode == 'galvani':
+    from galvani import BioLogic
+base = status('VmRSS')
 t0 = time.perf_counter()
 if mode == 'read':
-    d = lio.read(path)
-    rows = len(d)
+    rows = len(lio.read(path))
 elif mode == 'convert':
     d = lio.read(path)
     d.write_parquet(out)
     rows = len(d)
+elif mode == 'galvani':
+    rows = len(BioLogic.MPRfile(path).data)
 else:
     rows = len(pd.read_csv(path))
 t = time.perf_counter() - t0
-print(json.dumps({'seconds': t, 'peak_bytes_above_start': hwm() - base, 'rows': rows}))
+print(json.dumps({'seconds': t, 'peak_bytes': status('VmHWM') - base, 'rows': rows}))
 """
+
+_LABELS = {
+    "read": "ours read -> CellData",
+    "convert": "ours read + write Parquet",
+    "pandas": "pandas.read_csv (raw table)",
+    "galvani": "galvani MPRfile (raw arrays)",
+}
 
 
 def _child(mode: str, path: Path, out: Path) -> dict:
     res = subprocess.run(
-        [sys.executable, "-c", _CHILD, mode, str(path), str(out)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _CHILD, mode, str(path), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def bench_big(rows: int) -> None:
+def _synthetic_columns(rows: int) -> dict:
+    """Li||Li square wave at 1 s: 1 h half cycles of +-1.13 mA, |V| 30-40 mV."""
     import numpy as np
+
+    t = np.arange(rows, dtype=np.float64)
+    i = np.where((np.arange(rows) // 3600) % 2 == 0, -1.13e-3, 1.13e-3)
+    v = np.sign(i) * (0.03 + 0.01 * np.random.default_rng(0).random(rows))
+    return {"time_s": t, "voltage_V": v, "current_A": i}
+
+
+def _measure(path: Path, modes: tuple[str, ...], raw: int, folder: Path) -> dict:
+    results = {}
+    for mode in modes:
+        runs = [_child(mode, path, folder / "out.parquet") for _ in range(3)]
+        best = min(runs, key=lambda r: r["seconds"])
+        results[mode] = best
+        peak = best["peak_bytes"]
+        print(
+            f"  {_LABELS[mode]:30s} {best['seconds']:6.2f} s   peak +{peak / 1e6:6.0f} MB "
+            f"({peak / raw:4.2f}x raw columns)"
+        )
+    ok_t = results["read"]["seconds"] < 3.0
+    ok_m = results["read"]["peak_bytes"] < 3 * raw
+    other = modes[-1]
+    print(
+        f"  ours/{other} time = {results['read']['seconds'] / results[other]['seconds']:.2f}x; "
+        f"target time {'met' if ok_t else 'MISSED'}, memory {'met' if ok_m else 'MISSED'} "
+        "(best of 3 fresh processes)"
+    )
+    return results
+
+
+def bench_big(rows: int) -> None:
     import polars as pl
 
-    print(f"\nSynthetic {rows:,}-row CSV (time, voltage, current at 1 s; Li||Li square wave, 1 h half cycles)")
-    print("  target: canonical CellData in < 3 s and < 3x the raw column bytes (rows x 3 x 8 B) of peak memory")
+    from lithiophile.instrument_files import write_biologic_mpr
+
+    raw = rows * 3 * 8
+    print(f"\nSynthetic {rows:,}-row files (time, voltage, current at 1 s; Li||Li square wave)")
+    print(
+        "  target: canonical CellData in < 3 s and < 3x the raw column bytes "
+        f"(rows x 3 x 8 B = {raw / 1e6:.0f} MB) of peak memory"
+    )
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "big.csv"
-        t = np.arange(rows, dtype=np.float64)
-        i = np.where((np.arange(rows) // 3600) % 2 == 0, -1.13e-3, 1.13e-3)
-        v = np.sign(i) * (0.03 + 0.01 * np.random.default_rng(0).random(rows))
-        pl.DataFrame({"time_s": t, "voltage_V": v, "current_A": i}).write_csv(path, float_precision=6)
-        del t, i, v
-        raw = rows * 3 * 8
-        print(f"  file {path.stat().st_size / 1e6:.0f} MB on disk, raw columns {raw / 1e6:.0f} MB")
-        results = {}
-        for mode in ("read", "convert", "pandas"):
-            best = min((_child(mode, path, Path(d) / "out.parquet") for _ in range(3)), key=lambda r: r["seconds"])
-            results[mode] = best
-            label = {"read": "ours read -> CellData", "convert": "ours read + write Parquet", "pandas": "pandas.read_csv (raw table)"}[mode]
-            print(
-                f"  {label:30s} {best['seconds']:6.2f} s   peak +{best['peak_bytes_above_start'] / 1e6:6.0f} MB "
-                f"({best['peak_bytes_above_start'] / raw:4.2f}x raw columns)"
-            )
-        ok_t = results["read"]["seconds"] < 3.0
-        ok_m = results["read"]["peak_bytes_above_start"] < 3 * raw
-        print(f"  ours/pandas time = {results['read']['seconds'] / results['pandas']['seconds']:.2f}x; "
-              f"target time {'met' if ok_t else 'MISSED'}, memory {'met' if ok_m else 'MISSED'} (best of 3 fresh processes)")
-        ROWS.append({"group": "big", "rows": rows, **{k: v for k, v in results.items()}})
+        folder = Path(d)
+        columns = _synthetic_columns(rows)
+        csv = folder / "big.csv"
+        pl.DataFrame(columns).write_csv(csv, float_precision=6)
+        print(f"  CSV, {csv.stat().st_size / 1e6:.0f} MB on disk")
+        results = {"csv": _measure(csv, ("read", "convert", "pandas"), raw, folder)}
+        csv.unlink()
+        mpr = write_biologic_mpr(columns, folder / "big.mpr")
+        del columns
+        print(
+            f"  BioLogic .mpr (GCPL, 17 columns as EC-Lab writes them), "
+            f"{mpr.stat().st_size / 1e6:.0f} MB on disk: the file's own raw columns are "
+            f"{mpr.stat().st_size / raw:.1f}x the 3-column figure"
+        )
+        results["mpr"] = _measure(mpr, ("read", "convert", "galvani"), raw, folder)
+        ROWS.append({"group": "big", "rows": rows, **results})
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--only", choices=["mpr", "neware", "text", "res", "big"], default=None)
     args = ap.parse_args()
-    print(f"lithiophile {lithiophile.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    version = sys.version.split()[0]
+    print(f"lithiophile {lithiophile.__version__}, Python {version}, {os.cpu_count()} cores")
     steps = {
         "mpr": lambda: bench_biologic(args.repeat),
         "neware": lambda: bench_neware(args.repeat),
