@@ -18,7 +18,9 @@ HELP = "Run every capability on example data that lithiophile makes itself, and 
 
 def demo(
     out: Path | None = typer.Option(
-        None, "--out", help="Folder for the example files and outputs (default: a temporary folder)."
+        None,
+        "--out",
+        help="Folder for the example files and outputs (default: a temporary folder).",
     ),
     json_: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -34,7 +36,9 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="lithiophile-demo-") as tmp:
         folder = Path(out) if out else Path(tmp)
-        paths = write_examples(folder / "examples") + write_instrument_examples(folder / "instruments")
+        paths = write_examples(folder / "examples") + write_instrument_examples(
+            folder / "instruments"
+        )
         results = []
         for path in paths:
             fmt = detect(path)
@@ -47,9 +51,10 @@ def demo(
         if json_:
             typer.echo(json.dumps({"measure": results, "citations": cite.used()}, indent=2))
             return
+        layouts = len({r["detected_format"] for r in results})
         typer.echo(
-            f"== measure: {len(paths)} example files written in {len({r['detected_format'] for r in results})} "
-            f"layouts under {folder}, each detected from its content, read and converted to Parquet"
+            f"== measure: {len(paths)} example files written in {layouts} layouts under {folder}, "
+            "each detected from its content, read and converted to Parquet"
         )
         print_files(results)
         typer.echo("\n== one of them in full (lithiophile read FILE)")

@@ -49,7 +49,6 @@ import io
 import math
 import re
 import warnings
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -61,7 +60,14 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
 from lithiophile.io.celldata import CellData, Metadata
-from lithiophile.io.table import read_xlsx, rows_to_frame, seconds, temperature_K, unique_labels
+from lithiophile.io.table import (
+    read_xlsx,
+    rows_to_frame,
+    seconds,
+    temperature_K,
+    unique_labels,
+    zip_member_from_head,
+)
 from lithiophile.io.text import decode, guess_separator, looks_binary
 from lithiophile.units import factor_to_si
 
@@ -200,31 +206,6 @@ def header_score(labels: Sequence[str]) -> int:
 
 
 # -- sniffing ---------------------------------------------------------------------------------
-def _zip_member(head: bytes, wanted: str) -> bytes | None:
-    """Uncompressed start of a zip member whose local header lies in ``head`` (or None)."""
-    pos = 0
-    while True:
-        pos = head.find(_ZIP_MAGIC, pos)
-        if pos < 0 or pos + 30 > len(head):
-            return None
-        method = int.from_bytes(head[pos + 8 : pos + 10], "little")
-        name_len = int.from_bytes(head[pos + 26 : pos + 28], "little")
-        extra_len = int.from_bytes(head[pos + 28 : pos + 30], "little")
-        name = head[pos + 30 : pos + 30 + name_len].decode("cp437", errors="replace")
-        start = pos + 30 + name_len + extra_len
-        if name == wanted:
-            body = head[start:]
-            if method == 0:
-                return body
-            if method == 8:
-                try:
-                    return zlib.decompressobj(-15).decompress(body, 1 << 20)
-                except zlib.error:
-                    return None
-            return None
-        pos = start
-
-
 def _sheet_score(names_text: str) -> int:
     has_global = "Global_Info" in names_text
     has_channel = re.search(r"Channel_\d+_\d+", names_text) is not None
@@ -239,7 +220,7 @@ def sniff(head: bytes, path: Path) -> int:
     """0..100: an Arbin CSV header (Data_Point, Test_Time, Step_Index ...) or an Arbin workbook
     (sheets ``Global_Info`` and ``Channel_N_M``)."""
     if head.startswith(_ZIP_MAGIC):
-        workbook = _zip_member(head, "xl/workbook.xml")
+        workbook = zip_member_from_head(head, "xl/workbook.xml")
         if workbook is None:
             return 0
         names = " ".join(

@@ -12,8 +12,9 @@ working-electrode potential against the counter/reference electrode. ``charge_C`
 charge passed since the start of the test, the running integral of ``current_A`` over
 ``time_s``. ``step`` counts steps from 1 and grows by one at every change of step (it never
 repeats); an instrument's own program step number, which repeats every cycle, is kept as
-``step_index``. ``cycle`` is the instrument's numbering where it has one. Impedance: ``z_imag_ohm`` is the imaginary part of Z itself (negative for a
-capacitive arc), not -Im(Z) as many instruments write it.
+``step_index``. ``cycle`` is the instrument's numbering where it has one. Impedance:
+``z_imag_ohm`` is the imaginary part of Z itself (negative for a capacitive arc), not -Im(Z)
+as many instruments write it.
 """
 
 from __future__ import annotations

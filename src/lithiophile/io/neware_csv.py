@@ -58,7 +58,6 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,7 @@ import polars as pl
 from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
 from lithiophile.io import steps as _steps
 from lithiophile.io.celldata import CellData, Metadata, kinds_series
-from lithiophile.io.table import read_xlsx, temperature_K
+from lithiophile.io.table import read_xlsx, temperature_K, zip_member_from_head
 from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
 from lithiophile.units import factor_to_si
 
@@ -256,31 +255,6 @@ def _three_level(lines: list[list[str]]) -> bool:
 
 
 # -- detection ------------------------------------------------------------------------------
-def _zip_member(head: bytes, wanted: str) -> bytes | None:
-    """Uncompressed start of a zip member whose local header lies in ``head`` (or None)."""
-    pos = 0
-    while True:
-        pos = head.find(_ZIP_MAGIC, pos)
-        if pos < 0 or pos + 30 > len(head):
-            return None
-        method = int.from_bytes(head[pos + 8 : pos + 10], "little")
-        name_len = int.from_bytes(head[pos + 26 : pos + 28], "little")
-        extra_len = int.from_bytes(head[pos + 28 : pos + 30], "little")
-        name = head[pos + 30 : pos + 30 + name_len].decode("cp437", errors="replace")
-        start = pos + 30 + name_len + extra_len
-        if name == wanted:
-            body = head[start:]
-            if method == 0:
-                return body
-            if method == 8:
-                try:
-                    return zlib.decompressobj(-15).decompress(body, 1 << 20)
-                except zlib.error:
-                    return None
-            return None
-        pos = start
-
-
 def _split(line: str, sep: str) -> list[str]:
     return [f.strip().strip('"').strip() for f in line.split(sep)]
 
@@ -289,7 +263,7 @@ def sniff(head: bytes, path: Path) -> int:
     """0..100: a BTSDA record-layer header, the three nested header rows, or a workbook whose
     sheet names are BTSDA's (``record``/``step``/``cycle`` or ``Detail_...``/``Statis_...``)."""
     if head.startswith(_ZIP_MAGIC):
-        workbook = _zip_member(head, "xl/workbook.xml")
+        workbook = zip_member_from_head(head, "xl/workbook.xml")
         if workbook is None:
             return 0
         text = workbook.decode("utf-8", "replace")
@@ -304,7 +278,7 @@ def sniff(head: bytes, path: Path) -> int:
             return 80
         # the header labels: in sharedStrings.xml (Excel) or inline in the sheets (openpyxl)
         texts = [
-            _zip_member(head, name) or b""
+            zip_member_from_head(head, name) or b""
             for name in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml")
         ]
         labels = re.findall(r"<t[^>]*>([^<]*)</t>", b"".join(texts).decode("utf-8", "replace"))

@@ -8,6 +8,7 @@ units, parses clock-style times, and builds the canonical frame.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,31 @@ def rows_to_frame(rows: list[list[Any]], header_row: int, path: Path, fmt: str) 
         return pl.DataFrame(data, strict=False)
     except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
         raise FileFormatError(path, fmt, f"sheet table unreadable: {exc}") from None
+
+
+ZIP_MAGIC = b"PK\x03\x04"  # a zip local file header: .xlsx, .ndax
+
+
+def zip_member_from_head(head: bytes, wanted: str) -> bytes | None:
+    """Uncompressed start of a zip member whose local header lies in ``head`` (or None)."""
+    pos = 0
+    while True:
+        pos = head.find(ZIP_MAGIC, pos)
+        if pos < 0 or pos + 30 > len(head):
+            return None
+        method = int.from_bytes(head[pos + 8 : pos + 10], "little")
+        name_len = int.from_bytes(head[pos + 26 : pos + 28], "little")
+        extra_len = int.from_bytes(head[pos + 28 : pos + 30], "little")
+        name = head[pos + 30 : pos + 30 + name_len].decode("cp437", errors="replace")
+        start = pos + 30 + name_len + extra_len
+        if name == wanted:
+            body = head[start:]
+            if method == 0:
+                return body
+            if method == 8:
+                try:
+                    return zlib.decompressobj(-15).decompress(body, 1 << 20)
+                except zlib.error:
+                    return None
+            return None
+        pos = start
