@@ -23,11 +23,12 @@ from tests.conftest import SHARED_CYCLER
 
 from lithiophile.errors import LithiophileError, UnknownColumnWarning
 from lithiophile.examples import li_li_symmetric, rc_spectrum
+from lithiophile.instrument_files import WRITERS
 from lithiophile.io import bdf
 from lithiophile.io.celldata import CellData, ImpedanceData
 from lithiophile.io.registry import get_format
 
-EXAMPLES = int(os.environ.get("LITHIOPHILE_FUZZ_EXAMPLES", "250"))
+EXAMPLES = int(os.environ.get("LITHIOPHILE_FUZZ_EXAMPLES", "1000"))
 
 # format -> seed file in ../shared/data/cycler (smallest of its kind there)
 SHARED_SEEDS = {
@@ -42,6 +43,17 @@ SHARED_SEEDS = {
     "zplot": "impedancepy__Circuit1_EIS_1.z",
     "impedance-csv": "impedancepy__exampleData.csv",
 }
+# vendor layouts written by lithiophile.instrument_files: fuzzed even without ../shared
+INSTRUMENT_SEEDS = {
+    "biologic-mpr": ".mpr",
+    "biologic-mpt": ".mpt",
+    "maccor-text": ".001",
+    "neware-csv": ".csv",
+    "arbin-csv": ".csv",
+    "land": ".csv",
+    "gamry-dta": ".DTA",
+    "zplot": ".z",
+}
 # formats whose seed is cut from a bigger shared file (first N lines)
 SHARED_HEADS = {"neware-csv": ("cellpy__neware_uio.csv", 60)}
 EXTRA_SHARED_SEEDS = {
@@ -52,6 +64,9 @@ EXTRA_SHARED_SEEDS = {
 
 def _own_seed(fmt: str, folder: Path) -> Path:
     cell = li_li_symmetric(cycles=1, sample_s=300.0)
+    if fmt in INSTRUMENT_SEEDS:  # vendor layouts the project writes itself (no ../shared needed)
+        data = rc_spectrum(points_per_decade=3) if fmt in ("gamry-dta", "zplot") else cell
+        return WRITERS[fmt](data, folder / f"seed{INSTRUMENT_SEEDS[fmt]}")
     if fmt == "bdf-csv":
         return bdf.write(cell, folder / "seed.csv")
     if fmt == "parquet":
@@ -100,6 +115,7 @@ CASES = (
     + [f"{f}:{n}" for f, n in EXTRA_SHARED_SEEDS.items()]
     + [f"{f}:head" for f in SHARED_HEADS]
     + [f"{f}:own" for f in ("bdf-csv", "parquet", "generic-csv", "impedance-csv")]
+    + [f"{f}:own" for f in INSTRUMENT_SEEDS]
 )
 
 mutation = st.one_of(
