@@ -23,3 +23,9 @@ def test_results_in_order_and_errors_kept(workers):
 def test_bad_workers():
     with pytest.raises(InputError, match="workers must be a positive integer"):
         list(run_jobs(math.sqrt, [1.0], workers=0))
+
+
+def test_error_type_is_kept():
+    # the class name travels with the message, so callers can tell failures apart
+    (result,) = run_jobs(_inverse, [0.0], workers=1)
+    assert result.error_type == "ZeroDivisionError"

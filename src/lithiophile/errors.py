@@ -17,6 +17,7 @@ __all__ = [
     "NotFittedError",
     "UnitsError",
     "UnknownColumnWarning",
+    "UnrecognisedFileError",
 ]
 
 
@@ -43,6 +44,10 @@ class FileFormatError(LithiophileError, ValueError):
         self.format = fmt
         self.problem = problem
         super().__init__(f"cannot read '{self.path}' as {fmt}: {problem}")
+
+
+class UnrecognisedFileError(FileFormatError):
+    """No reader recognises the file's content (or the file is empty)."""
 
 
 class DependencyMissing(LithiophileError, ImportError):

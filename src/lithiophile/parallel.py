@@ -31,6 +31,7 @@ class JobResult(Generic[T, R]):
     item: T
     value: R | None = None
     error: str | None = None
+    error_type: str | None = None
     traceback: str | None = None
 
     @property
@@ -42,10 +43,13 @@ def _call(fn: Callable[[T], R], item: T) -> JobResult[T, R]:
     try:
         return JobResult(item, value=fn(item))
     except LithiophileError as exc:
-        return JobResult(item, error=str(exc))
+        return JobResult(item, error=str(exc), error_type=type(exc).__name__)
     except Exception as exc:  # a job's failure must not end the batch
         return JobResult(
-            item, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+            item,
+            error=f"{type(exc).__name__}: {exc}",
+            error_type=type(exc).__name__,
+            traceback=traceback.format_exc(),
         )
 
 

@@ -19,7 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from lithiophile.errors import FileFormatError, InputError, LithiophileError
+from lithiophile.errors import (
+    FileFormatError,
+    InputError,
+    LithiophileError,
+    UnrecognisedFileError,
+)
 from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
 from lithiophile.io.registry import FORMATS, HEAD_BYTES, Format, get_format
 
@@ -68,7 +73,7 @@ def detect(path: str | Path) -> Format:
     p = _check_file(path)
     head = _head(p)
     if not head:
-        raise FileFormatError(p, "any supported format", "the file is empty (0 bytes)")
+        raise UnrecognisedFileError(p, "any supported format", "the file is empty (0 bytes)")
     suffix = p.suffix.lower()
     best: tuple[int, Format] | None = None
     for fmt in FORMATS:
@@ -83,7 +88,7 @@ def detect(path: str | Path) -> Format:
             break
     if best is None:
         preview = head[:24]
-        raise FileFormatError(
+        raise UnrecognisedFileError(
             p,
             "any supported format",
             f"its content matches none of {', '.join(f.name for f in FORMATS)} "
@@ -125,7 +130,9 @@ def read(
     """
     p = _check_file(path)
     if p.stat().st_size == 0:
-        raise FileFormatError(p, format or "any supported format", "the file is empty (0 bytes)")
+        raise UnrecognisedFileError(
+            p, format or "any supported format", "the file is empty (0 bytes)"
+        )
     if column_map is not None:
         options["column_map"] = column_map
         format = format or "generic-csv"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from lithiophile.errors import InputError
+from lithiophile.errors import InputError, UnrecognisedFileError
 from lithiophile.parallel import run_jobs
 
 __all__ = ["TreeReport", "convert_file", "convert_tree"]
@@ -49,10 +49,6 @@ def _convert_one(job: tuple[Path, Path], format: str | None) -> Path:
     return convert_file(source, dest, format=format)
 
 
-def _is_unrecognised(message: str) -> bool:
-    return "matches none of" in message or "the file is empty" in message
-
-
 def convert_tree(
     source: str | Path,
     output: str | Path,
@@ -81,7 +77,7 @@ def convert_tree(
         path = result.item[0]
         if result.ok and result.value is not None:
             report.converted.append((path, result.value))
-        elif _is_unrecognised(result.error or ""):
+        elif result.error_type == UnrecognisedFileError.__name__:
             report.skipped.append((path, result.error or ""))
         else:
             report.failed.append((path, result.error or ""))
