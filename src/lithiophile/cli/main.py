@@ -19,9 +19,7 @@ from lithiophile.cli import demo as _demo
 from lithiophile.cli import read as _read
 
 # typer re-exports click's usage errors (recent versions vendor click): find their base class
-ClickException: Any = next(
-    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
-)
+ClickException: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 app = typer.Typer(
     name="lithiophile",
