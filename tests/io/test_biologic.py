@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 from tests.conftest import file_digest
 
 import lithiophile.io as lio
@@ -381,6 +382,52 @@ def test_kind_option(shared):
         biologic_mpr.read(shared(GCPL), kind="impedance")
 
 
+# -- big files: read in row blocks, never whole ---------------------------------------------------
+def _same_parse(a, b):
+    """Two parse() results hold the same columns (names, order, dtype, shape, bytes) and info."""
+    (ca, ia), (cb, ib) = a, b
+    assert list(ca) == list(cb)
+    for k in ca:
+        assert ca[k].dtype == cb[k].dtype and ca[k].shape == cb[k].shape, k
+        assert np.ascontiguousarray(ca[k]).tobytes() == np.ascontiguousarray(cb[k]).tobytes(), k
+    assert ia == ib
+
+
+def _same_read(a, b):
+    assert type(a) is type(b) and a.meta == b.meta
+    assert_frame_equal(a.table, b.table, check_exact=True)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 500, 4096])
+@pytest.mark.parametrize("name", sorted(MPR_ROWS))
+def test_mpr_read_in_row_blocks(shared, monkeypatch, name, block_bytes):
+    # a file larger than _BLOCK_BYTES is read through a buffer of that many bytes (at least one
+    # row): 1 = one row per block, 500 and 4096 = several rows with a shorter last block
+    path = shared(name)
+    whole = biologic_mpr.parse(path)  # these files are small: read whole, views of its bytes
+    data = lio.read(path)
+    monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", block_bytes)
+    blocks = biologic_mpr.parse(path)
+    # its own contiguous arrays (the frame can take them without a copy)
+    assert all(v.flags.c_contiguous and v.flags.owndata for v in blocks[0].values())
+    _same_parse(blocks, whole)
+    _same_parse(blocks, biologic_mpr.parse(path.read_bytes()))
+    _same_read(lio.read(path), data)
+
+
+@pytest.mark.parametrize(
+    "repl", [{70: 999}, {467: 997, 468: 998}, {13: 995, 70: 996}, {65: 300}], ids=str
+)
+def test_mpr_unknown_ids_in_row_blocks(shared, tmp_path, monkeypatch, repl):
+    p = _patch_ids(shared(GCPL), tmp_path / "unknown.mpr", repl)
+    with pytest.warns(UnknownColumnWarning):
+        whole = biologic_mpr.parse(p)
+    monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", 200)
+    with pytest.warns(UnknownColumnWarning):
+        blocks = biologic_mpr.parse(p)
+    _same_parse(blocks, whole)
+
+
 # -- unknown column ids: kept under a raw name, with a warning -------------------------------------
 def _patch_ids(src: Path, dest: Path, repl: dict[int, int]) -> Path:
     """Copy of the issue_149 GCPL .mpr with column ids replaced (ids from info['column_ids'])."""
@@ -436,7 +483,15 @@ def test_unknown_flag_id(shared, tmp_path):
 
 
 # -- bad input: FileFormatError naming what is wrong and where -----------------------------------
-def test_truncated_mpr(shared, tmp_path):
+@pytest.fixture(params=["whole", "blocks"])
+def mpr_reading(request, monkeypatch):
+    """Each .mpr test below twice: files read whole, and read in parts (rows one by one)."""
+    if request.param == "blocks":
+        monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", 16)
+    return request.param
+
+
+def test_truncated_mpr(shared, tmp_path, mpr_reading):
     data = shared(GCPL).read_bytes()
     p = tmp_path / "cut.mpr"
     p.write_bytes(data[:9000])  # inside the data module (header at byte 7070, 8003 bytes)
@@ -455,7 +510,7 @@ def test_truncated_mpr(shared, tmp_path):
         biologic_mpr.read(p)
 
 
-def test_corrupt_mpr(shared, tmp_path):
+def test_corrupt_mpr(shared, tmp_path, mpr_reading):
     data = bytearray(shared(GCPL).read_bytes())
     p = tmp_path / "bad.mpr"
     bad = bytearray(data)
@@ -482,7 +537,7 @@ def test_corrupt_mpr(shared, tmp_path):
         lio.read(p)
 
 
-def test_not_an_mpr(tmp_path):
+def test_not_an_mpr(tmp_path, mpr_reading):
     rng = np.random.default_rng(0)
     p = tmp_path / "garbage.mpr"
     p.write_bytes(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
@@ -493,7 +548,7 @@ def test_not_an_mpr(tmp_path):
         lio.read(p)
 
 
-def test_mpr_without_data_module(shared, tmp_path):
+def test_mpr_without_data_module(shared, tmp_path, mpr_reading):
     data = shared(GCPL).read_bytes()
     p = tmp_path / "nodata.mpr"
     p.write_bytes(data[:7070])  # file header + settings module only
@@ -549,10 +604,25 @@ def test_fuzz_mpr(shared, tmp_path, cut, flips):
         data[at] = value
     p = tmp_path / "fuzz.mpr"
     p.write_bytes(bytes(data[: max(cut, 1)]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnknownColumnWarning)
-        with contextlib.suppress(FileFormatError):
-            biologic_mpr.read(p)
+    # read whole and read in parts (one row per block): the same data or the same error
+    whole, blocks = (_fuzz_outcome(p, block) for block in (biologic_mpr._BLOCK_BYTES, 16))
+    if isinstance(whole, str) or isinstance(blocks, str):
+        assert whole == blocks
+    else:
+        _same_read(blocks, whole)
+
+
+def _fuzz_outcome(path, block_bytes):
+    saved = biologic_mpr._BLOCK_BYTES
+    biologic_mpr._BLOCK_BYTES = block_bytes
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnknownColumnWarning)
+            return biologic_mpr.read(path)
+    except FileFormatError as exc:
+        return str(exc)
+    finally:
+        biologic_mpr._BLOCK_BYTES = saved
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[_FIXTURE])

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import struct
 import warnings
 from dataclasses import dataclass, replace
@@ -62,6 +63,11 @@ _HEADER_SHORT = 6 + 10 + 25 + 4 + 4 + 8  # "MODULE", names, length, version, dat
 _HEADER_EXTENDED = 6 + 10 + 25 + 4 * 4 + 8
 _SIZE_DTYPE = {1: "u1", 2: "<u2", 4: "<f4", 8: "<f8"}  # an unknown column's dtype by its size
 _OLE_EPOCH = datetime(1899, 12, 30)
+#: Files larger than this are not read whole: their rows go through a buffer of about this
+#: size, block by block, into one contiguous array per column (the peak memory stays near the
+#: columns themselves). Smaller files are read in one go and their columns are views.
+_BLOCK_BYTES = 4 << 20
+_FLAGS = "\0flags"  # the flags byte among the fields of a row (not a column)
 
 
 @dataclass(frozen=True)
@@ -87,31 +93,85 @@ def sniff(head: bytes, path: Path) -> int:
 
 
 class _Reader:
-    """Bounds-checked access to the file's bytes, with errors that name the byte offset."""
+    """Bounds-checked access to the file's bytes, with errors that name the byte offset.
 
-    def __init__(self, buf: bytes, name: str | Path) -> None:
+    Holds either the whole file (``buf``) or an open file (``fh``), from which only the module
+    headers, the small modules and the rows (in blocks, see :func:`_columns`) are read.
+    """
+
+    def __init__(self, buf: bytes | None, name: str | Path, fh: Any = None, size: int = 0) -> None:
         self.buf = buf
-        self.size = len(buf)
+        self.fh = fh
+        self.size = len(buf) if buf is not None else size
         self.name = name
+        self._blobs: dict[int, bytes] = {}
 
     def fail(self, problem: str) -> FileFormatError:
         return FileFormatError(self.name, FMT, problem)
 
+    def at(self, offset: int, n: int) -> bytes:
+        """The bytes from ``offset``, at most ``n`` (fewer at the end of the file)."""
+        if self.buf is not None:
+            return self.buf[offset : offset + n]
+        n = max(0, min(n, self.size - offset))
+        out = bytearray(n)
+        self.readinto(offset, out)
+        return bytes(out)
+
+    def readinto(self, offset: int | None, out: Any) -> None:
+        """Fill ``out`` from the open file, from ``offset`` (None: where the last read ended)."""
+        view = memoryview(out).cast("B")
+        try:
+            if offset is not None:
+                self.fh.seek(offset)
+            got = 0
+            while got < len(view):
+                k = self.fh.readinto(view[got:])
+                if not k:
+                    break
+                got += k
+        except OSError as exc:
+            raise self.fail(f"cannot read it ({exc.strerror})") from None
+        if got < len(view):
+            end = self.fh.tell()
+            raise self.fail(f"it ends at byte {end}, before its stated size (file changed?)")
+
+    def _loc(self, mod: _Module) -> tuple[bytes, int]:
+        """Bytes that hold a (small) module's content, and the content's offset in them."""
+        if self.buf is not None:
+            return self.buf, mod.content
+        blob = self._blobs.get(mod.start)
+        if blob is None:  # read once
+            blob = self._blobs[mod.start] = self.at(mod.content, mod.length)
+        return blob, 0
+
+    def _zeros_from(self, o: int) -> bool:
+        if self.buf is not None:
+            return not any(self.buf[o:])
+        while o < self.size:
+            chunk = self.at(o, 1 << 20)
+            if any(chunk):
+                return False
+            o += len(chunk)
+        return True
+
     def modules(self) -> list[_Module]:
-        buf, size = self.buf, self.size
-        if not buf.startswith(MAGIC):
+        size = self.size
+        first = self.at(0, _FIRST_MODULE)
+        if not first.startswith(MAGIC):
             raise self.fail(
-                f"it does not start with {MAGIC.decode()!r} (first bytes {bytes(buf[:24])!r})"
+                f"it does not start with {MAGIC.decode()!r} (first bytes {bytes(first[:24])!r})"
             )
         if size < _FIRST_MODULE:
             raise self.fail(f"the file header is cut off at byte {size} (file truncated?)")
         out: list[_Module] = []
         o = _FIRST_MODULE
         while o < size:  # every pass advances by >= 57 bytes: no hang
-            if buf[o : o + 6] != b"MODULE":
-                if not any(buf[o:]):  # zero padding after the last module
+            hd = self.at(o, _HEADER_EXTENDED)
+            if hd[:6] != b"MODULE":
+                if self._zeros_from(o):  # zero padding after the last module
                     break
-                found = bytes(buf[o : o + 6])
+                found = bytes(hd[:6])
                 raise self.fail(
                     f"expected a module header 'MODULE' at byte {o}, found {found!r} "
                     "(corrupt file?)"
@@ -120,23 +180,23 @@ class _Reader:
                 raise self.fail(
                     f"the module header at byte {o} is cut off at byte {size} (file truncated?)"
                 )
-            short = bytes(buf[o + 6 : o + 16]).decode("latin-1").strip(" \x00")
-            long = bytes(buf[o + 16 : o + 41]).decode("latin-1").strip(" \x00")
-            h = o + 41
-            extended = buf[h : h + 4] == b"\xff\xff\xff\xff"
+            short = bytes(hd[6:16]).decode("latin-1").strip(" \x00")
+            long = bytes(hd[16:41]).decode("latin-1").strip(" \x00")
+            h = 41
+            extended = hd[h : h + 4] == b"\xff\xff\xff\xff"
             if extended:
                 if o + _HEADER_EXTENDED > size:
                     raise self.fail(
                         f"the module header at byte {o} is cut off at byte {size} (file truncated?)"
                     )
-                length, version, revision = struct.unpack_from("<III", buf, h + 4)
-                date = bytes(buf[h + 16 : h + 24])
-                content = h + 24
+                length, version, revision = struct.unpack_from("<III", hd, h + 4)
+                date = bytes(hd[h + 16 : h + 24])
+                content = o + h + 24
             else:
-                length, version = struct.unpack_from("<II", buf, h)
+                length, version = struct.unpack_from("<II", hd, h)
                 revision = None
-                date = bytes(buf[h + 8 : h + 16])
-                content = h + 16
+                date = bytes(hd[h + 8 : h + 16])
+                content = o + h + 16
             if content + length > size:
                 raise self.fail(
                     f"the {short or '?'} module (header at byte {o}) ends at byte {size} but its "
@@ -162,25 +222,31 @@ class _Reader:
     def f32(self, mod: _Module, offset: int) -> float | None:
         if offset + 4 > mod.length:
             return None
-        return float(str(np.frombuffer(self.buf, "<f4", 1, mod.content + offset)[0]))
+        buf, base = self._loc(mod)
+        return float(str(np.frombuffer(buf, "<f4", 1, base + offset)[0]))
 
     def f64(self, mod: _Module, offset: int) -> float | None:
         if offset + 8 > mod.length:
             return None
-        return float(struct.unpack_from("<d", self.buf, mod.content + offset)[0])
+        buf, base = self._loc(mod)
+        return float(struct.unpack_from("<d", buf, base + offset)[0])
 
     def u8(self, mod: _Module, offset: int) -> int | None:
         if offset + 1 > mod.length:
             return None
-        return self.buf[mod.content + offset]
+        buf, base = self._loc(mod)
+        return buf[base + offset]
 
     def text(self, mod: _Module, offset: int) -> str | None:
         """A length-prefixed (1 byte) string, None if out of range or not printable."""
-        n = self.u8(mod, offset)
-        if n is None or offset + 1 + n > mod.length:
+        if offset + 1 > mod.length:
             return None
-        start = mod.content + offset + 1
-        s = bytes(self.buf[start : start + n]).decode("cp1252", errors="replace")
+        buf, base = self._loc(mod)
+        start = base + offset + 1
+        n = buf[start - 1]
+        if offset + 1 + n > mod.length:
+            return None
+        s = buf[start : start + n].decode("cp1252", errors="replace")
         return s if all(ch.isprintable() or ch in "\r\n\t" for ch in s) else None
 
 
@@ -235,11 +301,12 @@ def _split(k: int, size: int) -> tuple[int, ...] | None:
     return ways[0] if len(ways) == 1 else None
 
 
-def _plausibility(buf: bytes, plan: tuple[_Col, ...], start: int, n: int) -> float:
+def _plausibility(rd: _Reader, plan: tuple[_Col, ...], start: int, n: int) -> float:
     """How much the known float columns of the first rows look like numbers (0..1), and the
     time non-decreasing; used only to choose between layouts of unknown columns."""
     m = min(n, 2000)
-    arr = np.frombuffer(buf, _dtype(plan), m, start)
+    dtype = _dtype(plan)
+    arr = np.frombuffer(rd.at(start, m * dtype.itemsize), dtype, m)
     scores = []
     for j, c in enumerate(plan):
         if c.kind != "known" or c.dtype[-2] != "f":
@@ -287,7 +354,7 @@ def _resolve_unknown(
         )
     if len(fits) > 1:
         scored = sorted(
-            ((_plausibility(rd.buf, _sized(plan, sizes), start, n), sizes) for sizes in fits),
+            ((_plausibility(rd, _sized(plan, sizes), start, n), sizes) for sizes in fits),
             key=lambda x: x[0],
             reverse=True,
         )
@@ -312,7 +379,8 @@ def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, 
     if mod.length < 6:
         raise rd.fail(f"the data module at byte {mod.start} has only {mod.length} bytes")
     c = mod.content
-    n = struct.unpack_from("<I", rd.buf, c)[0]
+    head = rd.at(c, min(mod.length, 0x3EF))  # the module's content before the rows
+    n = struct.unpack_from("<I", head, 0)[0]
     preferred: list[tuple[int, int, str]] = []  # (count size, rows start, name)
     if mod.extended:
         preferred.append((2, 0x3EF, "extended"))
@@ -325,7 +393,7 @@ def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, 
             preferred.append(cand)
     first_problem = None
     for count_size, rows_at, name in preferred:
-        nc = rd.buf[c + 4] if count_size == 1 else struct.unpack_from("<H", rd.buf, c + 4)[0]
+        nc = head[4] if count_size == 1 else struct.unpack_from("<H", head, 4)[0]
         ids_at = 4 + count_size
         if nc == 0 or ids_at + 2 * nc > rows_at or rows_at > mod.length:
             first_problem = first_problem or (
@@ -335,7 +403,7 @@ def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, 
                 else "it declares 0 columns"
             )
             continue
-        ids = np.frombuffer(rd.buf, "<u2", nc, c + ids_at).tolist()
+        ids = np.frombuffer(head, "<u2", nc, ids_at).tolist()
         plan = _plan(tuple(ids))
         avail = mod.length - rows_at
         has_unknown = any(p.kind == "unknown" for p in plan)
@@ -359,48 +427,98 @@ def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, 
     raise rd.fail(f"the data module (header at byte {mod.start}) is not readable: {first_problem}")
 
 
-def _columns(
-    rd: _Reader, plan: tuple[_Col, ...], start: int, n: int
-) -> tuple[dict[str, np.ndarray], list[tuple[tuple[int, ...], str, int]]]:
-    """Named column views into the file's bytes (zero-copy except the decoded flag bits)."""
-    arr = np.frombuffer(rd.buf, _dtype(plan), n, start)
-    out: dict[str, np.ndarray] = {}
-    unknown: list[tuple[tuple[int, ...], str, int]] = []
+_Field = tuple[str, str, int, np.dtype, tuple[int, ...], tuple[int, ...]]
+_Unknown = tuple[tuple[int, ...], str, int]
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(
+    plan: tuple[_Col, ...],
+) -> tuple[np.dtype, tuple[_Field, ...], tuple[tuple[str, int, int], ...], tuple[_Unknown, ...]]:
+    """Row dtype; the fields of a row in file order (label, name in :func:`_dtype` or "" for
+    an unknown column, byte offset, dtype, extra shape and strides: ``(width,), (1,)`` for a
+    block of raw bytes), the flags byte under the label ``_FLAGS``; the flag labels with mask
+    and shift; the unknown ids. Cached per plan."""
+    fields: list[_Field] = []
+    flags: tuple[tuple[str, int, int], ...] = ()
+    unknown: list[_Unknown] = []
+    labels: set[str] = set()
     offset = 0
-    rowsize = arr.dtype.itemsize
     for j, c in enumerate(plan):
         if c.kind == "known":
-            label = c.label if c.label not in out else f"{c.label} (id {c.ids[0]})"
-            out[label] = arr[f"c{j}"]
-        elif c.kind == "flags":
-            flags = arr[f"c{j}"]
-            for cid in c.ids:
-                label, mask = FLAG_IDS[cid]
-                shift = (mask & -mask).bit_length() - 1
-                values = flags & mask
-                out[label] = values >> shift if shift else values
+            label = c.label if c.label not in labels else f"{c.label} (id {c.ids[0]})"
+            labels.add(label)
+            fields.append((label, f"c{j}", offset, np.dtype(c.dtype), (), ()))
+        elif c.kind == "flags":  # one byte, decoded into its flag labels
+            flags = tuple(
+                (FLAG_IDS[cid][0], mask, (mask & -mask).bit_length() - 1)
+                for cid in c.ids
+                for mask in (FLAG_IDS[cid][1],)
+            )
+            labels.update(label for label, _, _ in flags)
+            fields.append((_FLAGS, f"c{j}", offset, np.dtype(np.uint8), (), ()))
         elif c.size == 0:
             unknown.extend(((cid,), "", 0) for cid in c.ids)
         else:
             sizes = (c.size,) if len(c.ids) == 1 else _split(len(c.ids), c.size)
             if sizes is None:  # keep the block's bytes, one row per point
                 label = "raw_id_" + "_".join(map(str, c.ids))
-                rows = np.frombuffer(rd.buf, np.uint8, n * rowsize, start).reshape(n, rowsize)
-                out[label] = rows[:, offset : offset + c.size]
+                fields.append((label, "", offset, np.dtype(np.uint8), (c.size,), (1,)))
                 unknown.append((c.ids, label, c.size))
             else:
                 sub = offset
                 for cid, size in zip(c.ids, sizes, strict=True):
                     label = f"raw_id_{cid}"
-                    dt = np.dtype(_SIZE_DTYPE[size])
-                    out[label] = np.ndarray((n,), dt, rd.buf, start + sub, (rowsize,))
+                    fields.append((label, "", sub, np.dtype(_SIZE_DTYPE[size]), (), ()))
                     unknown.append(((cid,), label, size))
                     sub += size
         offset += c.size
-    return out, unknown
+    return _dtype(plan), tuple(fields), flags, tuple(unknown)
 
 
-def _warn_unknown(name: str | Path, unknown: list[tuple[tuple[int, ...], str, int]]) -> None:
+def _columns(
+    rd: _Reader, plan: tuple[_Col, ...], start: int, n: int
+) -> tuple[dict[str, np.ndarray], list[_Unknown]]:
+    """Named columns of the rows: views into the file's bytes when the reader holds them
+    (except the decoded flag bits), else contiguous arrays filled block by block from the file
+    through one reused buffer (the whole file is never in memory)."""
+    dtype, fields, flags, unknown = _layout(plan)
+    rowsize = dtype.itemsize
+
+    def views(buf: Any, offset: int, m: int) -> dict[str, np.ndarray]:
+        rows = np.frombuffer(buf, dtype, m, offset)
+        return {
+            label: rows[name]
+            if name
+            else np.ndarray((m, *shape), dt, buf, offset + off, (rowsize, *strides))
+            for label, name, off, dt, shape, strides in fields
+        }
+
+    if rd.buf is not None:  # the whole file is in memory: zero-copy views
+        cols = views(rd.buf, start, n)
+    else:
+        cols = {label: np.empty((n, *shape), dt) for label, _, _, dt, shape, _ in fields}
+        step = max(1, _BLOCK_BYTES // max(rowsize, 1))
+        block = np.empty(min(n, step) * rowsize, np.uint8)
+        for a in range(0, n, step):
+            m = min(step, n - a)
+            rd.readinto(start if a == 0 else None, block[: m * rowsize])
+            for label, part in views(block, 0, m).items():
+                cols[label][a : a + m] = part
+        del block
+    out: dict[str, np.ndarray] = {}
+    for label, *_ in fields:  # in the order of the row, the flag labels where their byte is
+        if label != _FLAGS:
+            out[label] = cols[label]
+            continue
+        byte = cols[_FLAGS]
+        for flag, mask, shift in flags:
+            values = byte & mask
+            out[flag] = values >> shift if shift else values
+    return out, list(unknown)
+
+
+def _warn_unknown(name: str | Path, unknown: list[_Unknown]) -> None:
     parts = []
     for ids, label, size in unknown:
         if not label:
@@ -484,10 +602,11 @@ def _log(rd: _Reader, mod: _Module, info: dict[str, Any]) -> None:
 
 
 def _loops(rd: _Reader, mod: _Module, n: int) -> list[int] | None:
-    count = struct.unpack_from("<I", rd.buf, mod.content)[0] if mod.length >= 4 else 0
+    buf, base = rd._loc(mod)
+    count = struct.unpack_from("<I", buf, base)[0] if mod.length >= 4 else 0
     if count < 2 or 4 + 4 * count > mod.length:
         return None
-    starts = np.frombuffer(rd.buf, "<u4", count, mod.content + 4).astype(np.int64)
+    starts = np.frombuffer(buf, "<u4", count, base + 4).astype(np.int64)
     if (np.diff(starts) < 0).any() or starts[-1] > n:
         return None
     return [int(s) for s in starts[:-1]]
@@ -507,7 +626,8 @@ def parse(
     -------
     columns
         EC-Lab label (``"time/s"``, ``"Ewe/V"``, ``"I/mA"``, flag names such as ``"mode"``)
-        -> numpy array in EC-Lab's units; views into the file's bytes where possible. Unknown
+        -> numpy array in EC-Lab's units: views into the file's bytes for bytes and small files,
+        contiguous arrays (read in blocks, without holding the whole file) for big ones. Unknown
         column ids appear as ``raw_id_<id>`` (with an :class:`UnknownColumnWarning`).
     info
         ``n_points``, ``column_ids``, ``modules``, ``format_version``, ``techniques``,
@@ -519,17 +639,25 @@ def parse(
     FileFormatError
         For anything that is not a well-formed .mpr, naming the byte offset.
     """
-    name: str | Path
     if isinstance(source, bytes | bytearray | memoryview):
-        buf, name = bytes(source), "<bytes>"
-    else:
-        path = Path(source)
-        name = path
+        return _parse(_Reader(bytes(source), "<bytes>"))
+    path = Path(source)
+    try:
+        fh = open(path, "rb", buffering=0)  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise FileFormatError(path, FMT, f"cannot open it ({exc.strerror})") from None
+    with fh:
         try:
-            buf = path.read_bytes()
+            size = os.fstat(fh.fileno()).st_size
+            # a small file whole (fewer calls); a big one in parts, never all of it at once
+            whole = fh.readall() if size <= _BLOCK_BYTES else None
         except OSError as exc:
             raise FileFormatError(path, FMT, f"cannot open it ({exc.strerror})") from None
-    rd = _Reader(buf, name)
+        return _parse(_Reader(whole, path, fh, size))
+
+
+def _parse(rd: _Reader) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    name = rd.name
     modules = rd.modules()
     data_mods = [m for m in modules if m.short == "VMP data"]
     if not data_mods:
@@ -633,4 +761,12 @@ def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | Impedan
         header=header,
         notes=tuple(info["notes"]),
     )
-    return build_data(columns, meta, path=path, fmt=FMT, loop_starts=info["loop_starts"], kind=kind)
+    return build_data(
+        columns,
+        meta,
+        path=path,
+        fmt=FMT,
+        loop_starts=info["loop_starts"],
+        kind=kind,
+        consume=True,
+    )
