@@ -6,18 +6,22 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PIP     = $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint bench atomistic mdbtools clean
+.PHONY: demo test lint bench mdbtools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
+# torch first, the CPU build (a local wheel): the atomistic extra (CHGNet, SevenNet) needs it,
+# and any other torch would pull several GB of GPU packages.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e ".[atomistic]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test]"
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e ".[test,atomistic]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -39,12 +43,6 @@ lint: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed mdbtools
 	$(BIN)/python benchmarks/bench_read.py
-
-# The atomistic extra pulls torch: install the CPU build first (a local wheel), so that no
-# multi-gigabyte GPU build is downloaded.
-atomistic: $(VENV)/.installed
-	$(PIP) install torch==2.13.0
-	$(PIP) install -e ".[atomistic]"
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

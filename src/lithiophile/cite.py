@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CITATIONS", "Citation", "format_used", "register", "reset", "used"]
+__all__ = ["CITATIONS", "Citation", "define", "format_used", "register", "reset", "used"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,17 @@ CITATIONS: dict[str, Citation] = {
 }
 
 _used: list[str] = []
+
+
+def define(*citations: Citation) -> None:
+    """Add works to the registry (each package defines the works it implements, on import).
+
+    A key defined twice must name the same work."""
+    for c in citations:
+        known = CITATIONS.get(c.key)
+        if known is not None and known != c:
+            raise ValueError(f"citation key {c.key!r} is already defined as {known}")
+        CITATIONS[c.key] = c
 
 
 def register(key: str) -> None:

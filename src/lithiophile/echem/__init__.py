@@ -1,0 +1,1 @@
+"""Li-metal anode figures from cycling and impedance data (``lithiophile.echem``)."""

@@ -1,0 +1,268 @@
+"""Metric records: a value with its unit, the conditions it was measured at, and its definition.
+
+One shape for a figure computed from a user's file (``lithiophile.echem``), a fitted
+interfacial resistance (``lithiophile.echem.impedance``) and a literature record
+(``lithiophile.kb``), so that "polarization 30 mV after 300 h at 0.5 mA cm-2, 1 mAh cm-2"
+from a file and from the review's Table 1 compare directly.
+
+Values and conditions are SI floats (the unit in the field name, or in :data:`METRICS`);
+display units (mV, mA cm-2, mAh cm-2, ohm cm2, %, h) only in :meth:`Metric.display`.
+
+Examples
+--------
+>>> m = Metric("polarization", 0.030, Conditions(current_density_A_m2=5.0,
+...            areal_capacity_C_m2=36.0, time_s=300 * 3600, cell="Li|Li"),
+...            definition="plateau |V|", variant="plateau")
+>>> m.display()
+'polarization (plateau) 30 mV after 300 h at 0.5 mA cm-2, 1 mAh cm-2, Li|Li'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lithiophile.errors import InputError
+
+__all__ = ["METRICS", "Conditions", "Metric", "MetricKind"]
+
+
+@dataclass(frozen=True)
+class MetricKind:
+    """A metric's SI unit, its display unit and the factor SI -> display."""
+
+    name: str
+    unit: str
+    display_unit: str
+    display_factor: float
+    description: str
+
+
+METRICS: dict[str, MetricKind] = {
+    k.name: k
+    for k in [
+        MetricKind("interfacial_resistance", "ohm", "ohm", 1.0, "interfacial resistance R_int"),
+        MetricKind(
+            "interfacial_asr", "ohm*m^2", "ohm cm2", 1e4, "area-specific interfacial resistance"
+        ),
+        MetricKind("polarization", "V", "mV", 1e3, "symmetric-cell polarization"),
+        MetricKind("li_cu_ce", "1", "%", 100.0, "Li||Cu Coulombic efficiency"),
+        MetricKind("average_ce", "1", "%", 100.0, "average Coulombic efficiency"),
+        MetricKind("full_cell_ce", "1", "%", 100.0, "full-cell Coulombic efficiency"),
+        MetricKind("cycle_life_time", "s", "h", 1 / 3600, "cycle life (time)"),
+        MetricKind("cycle_life_cycles", "1", "cycles", 1.0, "cycle life (cycles)"),
+        MetricKind("capacity_retention", "1", "%", 100.0, "capacity retention"),
+        MetricKind("critical_current_density", "A/m^2", "mA cm-2", 0.1, "critical current density"),
+        MetricKind(
+            "cumulative_capacity", "C/m^2", "mAh cm-2", 1 / 36.0, "cumulative areal capacity"
+        ),
+        MetricKind("nucleation_overpotential", "V", "mV", 1e3, "nucleation overpotential"),
+        MetricKind("growth_overpotential", "V", "mV", 1e3, "growth overpotential"),
+        MetricKind("activation_energy", "eV", "eV", 1.0, "activation energy"),
+        MetricKind("transference_number", "1", "", 1.0, "Li+ transference number"),
+        MetricKind("contact_angle", "deg", "deg", 1.0, "contact angle"),
+        MetricKind("binding_energy", "eV", "eV", 1.0, "Li binding energy"),
+        MetricKind("ionic_conductivity", "S/m", "mS cm-1", 10.0, "ionic conductivity"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a metric was measured at. Every field optional; SI units in the names.
+
+    Attributes
+    ----------
+    current_density_A_m2
+        Current density [A m-2] (0.5 mA cm-2 = 5 A m-2).
+    areal_capacity_C_m2
+        Areal capacity per half-cycle [C m-2] (1 mAh cm-2 = 36 C m-2).
+    temperature_K
+        Temperature [K].
+    time_s
+        Elapsed test time at which the value holds ("after 300 h") [s].
+    cycle
+        Cycle at which the value holds ("after 100 cycles").
+    rest_time_s
+        Rest time before the measurement ("after 48 h rest") [s].
+    cell
+        Cell type: ``"Li|Li"``, ``"Li|Cu"``, ``"Li|LFP"``, ``"Li|NCM811"`` ...
+    c_rate
+        C-rate of a full cell.
+    cutoff_V
+        Stripping cut-off voltage (Li||Cu) [V].
+    electrolyte
+        Electrolyte as stated.
+    extra
+        Anything else stated, as (name, text) pairs.
+    """
+
+    current_density_A_m2: float | None = None
+    areal_capacity_C_m2: float | None = None
+    temperature_K: float | None = None
+    time_s: float | None = None
+    cycle: int | None = None
+    rest_time_s: float | None = None
+    cell: str | None = None
+    c_rate: float | None = None
+    cutoff_V: float | None = None
+    electrolyte: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(f"Conditions '{f.name}' must be a finite number. Got {v!r}.")
+        for name in ("areal_capacity_C_m2", "temperature_K", "time_s", "rest_time_s", "c_rate"):
+            v = getattr(self, name)
+            if v is not None and v < 0:
+                raise InputError(f"Conditions '{name}' must not be negative. Got {v!r}.")
+
+    def as_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["extra"] = [list(p) for p in self.extra]
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Conditions:
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in d.items() if k in names}
+        kw["extra"] = tuple(tuple(p) for p in kw.get("extra") or ())
+        return cls(**kw)
+
+    def display(self) -> str:
+        """``"after 300 h at 0.5 mA cm-2, 1 mAh cm-2, Li|Li"`` (only what is known)."""
+        after = []
+        if self.rest_time_s is not None:
+            after.append(f"{_g(self.rest_time_s / 3600)} h rest")
+        if self.time_s is not None:
+            after.append(f"{_g(self.time_s / 3600)} h")
+        if self.cycle is not None:
+            after.append(f"{self.cycle} cycles")
+        at = []
+        if self.current_density_A_m2 is not None:
+            at.append(f"{_g(abs(self.current_density_A_m2) / 10)} mA cm-2")
+        if self.areal_capacity_C_m2 is not None:
+            at.append(f"{_g(self.areal_capacity_C_m2 / 36)} mAh cm-2")
+        if self.c_rate is not None:
+            at.append(f"{_g(self.c_rate)} C")
+        if self.temperature_K is not None:
+            at.append(f"{_g(self.temperature_K - 273.15)} °C")
+        if self.cutoff_V is not None:
+            at.append(f"cut-off {_g(self.cutoff_V)} V")
+        parts = []
+        if after:
+            parts.append("after " + ", ".join(after))
+        if at:
+            parts.append("at " + ", ".join(at))
+        text = " ".join(parts)
+        tail = ", ".join(x for x in (self.cell, self.electrolyte) if x)
+        return ", ".join(x for x in (text, tail) if x)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure: value in the SI unit of its kind, conditions and definition.
+
+    Attributes
+    ----------
+    metric
+        A key of :data:`METRICS` (``"polarization"``, ``"li_cu_ce"`` ...).
+    value
+        In the SI unit of the metric (``METRICS[metric].unit``).
+    conditions
+        What it was measured at.
+    definition
+        The definition used, in words, with its window or threshold.
+    variant
+        Which of several published variants (``"peak"``, ``"plateau"``, ``"hysteresis"``,
+        ``"reservoir"``, ``"aurbach"`` ...), or None.
+    uncertainty
+        One standard error in the same unit, when known.
+    source
+        Where it comes from: a file's sha256, or a citation key.
+    notes
+        Flags and caveats, one sentence each.
+    """
+
+    metric: str
+    value: float
+    conditions: Conditions = field(default_factory=Conditions)
+    definition: str = ""
+    variant: str | None = None
+    uncertainty: float | None = None
+    source: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.metric not in METRICS:
+            raise InputError(
+                f"Metric 'metric' must be one of {sorted(METRICS)}. Got {self.metric!r}."
+            )
+        if not isinstance(self.value, int | float) or not math.isfinite(self.value):
+            raise InputError(
+                f"Metric 'value' of {self.metric} must be a finite number. Got {self.value!r}."
+            )
+
+    @property
+    def unit(self) -> str:
+        """The SI unit of :attr:`value`."""
+        return METRICS[self.metric].unit
+
+    @property
+    def display_value(self) -> float:
+        """The value in the display unit (mV, %, ohm cm2 ...)."""
+        return self.value * METRICS[self.metric].display_factor
+
+    @property
+    def display_unit(self) -> str:
+        return METRICS[self.metric].display_unit
+
+    def display(self) -> str:
+        """``"polarization (plateau) 30 mV after 300 h at 0.5 mA cm-2, 1 mAh cm-2, Li|Li"``."""
+        kind = METRICS[self.metric]
+        name = kind.name.replace("_", " ")
+        if self.variant:
+            name += f" ({self.variant})"
+        unit = f" {kind.display_unit}" if kind.display_unit else ""
+        value = f"{_g(self.display_value)}{unit}"
+        if self.uncertainty is not None:
+            value = f"{_g(self.display_value)} ± {_g(self.uncertainty * kind.display_factor)}{unit}"
+        cond = self.conditions.display()
+        return f"{name} {value}" + (f" {cond}" if cond else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
+        return {
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "conditions": self.conditions.as_dict(),
+            "definition": self.definition,
+            "variant": self.variant,
+            "uncertainty": self.uncertainty,
+            "source": self.source,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Metric:
+        return cls(
+            metric=d["metric"],
+            value=float(d["value"]),
+            conditions=Conditions.from_dict(d.get("conditions") or {}),
+            definition=d.get("definition") or "",
+            variant=d.get("variant"),
+            uncertainty=d.get("uncertainty"),
+            source=d.get("source"),
+            notes=tuple(d.get("notes") or ()),
+        )
+
+
+def _g(x: float) -> str:
+    """A number as people write it: 3 significant digits, no trailing zeros."""
+    return f"{x:.3g}"

@@ -1,0 +1,204 @@
+"""The one persistent store: an embedded DuckDB file, keyed by content hash.
+
+Analysis results (``cell analyze``, ``eis fit``), the atomistic cache and the literature base
+(``lithiophile.kb``, its own tables in the same file) live here. The file is
+``settings().store_path`` unless a path is given; it and its folder are created on first use.
+
+DuckDB lets one process at a time open a file for writing. Every operation here opens the file,
+runs one transaction and closes it again, retrying while another process holds the lock, so
+several processes (a batch on local workers, two shells) can share one store and lose nothing.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "demo.duckdb")
+>>> store.put("cell-analysis", "abc123", {"ce": 0.98})
+>>> store.get("cell-analysis", "abc123")
+{'ce': 0.98}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lithiophile.errors import InputError, LithiophileError
+
+__all__ = ["Store", "StoreError", "content_key"]
+
+#: How long an operation waits for another process to release the file [s].
+LOCK_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    kind VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    payload JSON NOT NULL,
+    created TIMESTAMP DEFAULT current_timestamp,
+    PRIMARY KEY (kind, key)
+)
+"""
+
+
+class StoreError(LithiophileError, RuntimeError):
+    """The store file cannot be opened or written."""
+
+
+def content_key(*parts: bytes | str) -> str:
+    """A sha256 hex digest of the parts, for keys built from a file's hash and options."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used by another process" in text
+
+
+class Store:
+    """The embedded DuckDB store at ``path`` (default: ``settings().store_path``).
+
+    Parameters
+    ----------
+    path
+        The database file; its folder is created on first use.
+    lock_timeout_s
+        How long to wait for another process that holds the file [s].
+    """
+
+    def __init__(self, path: Path | str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S):
+        if path is None:
+            from lithiophile.config import settings
+
+            path = settings().store_path
+        self.path = Path(path).expanduser()
+        if self.path.exists() and self.path.is_dir():
+            raise InputError(
+                f"The store path must be a file such as 'lithiophile.duckdb'. "
+                f"Got the folder '{self.path}'."
+            )
+        self.lock_timeout_s = lock_timeout_s
+        self._schemas: list[str] = [_SCHEMA]
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def add_schema(self, ddl: str) -> None:
+        """DDL (``CREATE TABLE IF NOT EXISTS ...``) run on every connection, for other modules'
+        tables (the literature base keeps its records here)."""
+        if ddl not in self._schemas:
+            self._schemas.append(ddl)
+
+    @contextmanager
+    def transaction(self, *, read_only: bool = False) -> Iterator[Any]:
+        """A DuckDB connection inside one transaction: committed on success, rolled back on
+        error, closed either way. Waits (up to ``lock_timeout_s``) while another process holds
+        the file."""
+        import duckdb
+
+        con = self._connect(duckdb, read_only)
+        try:
+            if not read_only:
+                con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                if not read_only:
+                    con.execute("ROLLBACK")
+                raise
+            if not read_only:
+                con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def _connect(self, duckdb: Any, read_only: bool) -> Any:
+        if read_only and not self.path.exists():
+            read_only = False  # create it (and its schema) first
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store's folder '{self.path.parent}' ({exc.strerror}); set "
+                "LITHIOPHILE_HOME to a writable folder"
+            ) from None
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.005
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                if not _is_lock_error(exc):
+                    raise StoreError(f"cannot open the store '{self.path}': {exc}") from None
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"the store '{self.path}' stayed locked by another process for "
+                        f"{self.lock_timeout_s:g} s; close the other lithiophile process or "
+                        "use another store (LITHIOPHILE_HOME)"
+                    ) from None
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 0.2)
+        if not read_only:
+            for ddl in self._schemas:
+                con.execute(ddl)
+        return con
+
+    # -- results keyed by content hash --------------------------------------------------------
+    def put(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+        """Store (or replace) the JSON-serialisable ``payload`` under ``(kind, key)``."""
+        text = json.dumps(payload, default=_json_default)
+        with self.transaction() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO results (kind, key, payload) VALUES (?, ?, ?)",
+                [kind, key, text],
+            )
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The payload stored under ``(kind, key)``, or None."""
+        with self.transaction(read_only=True) as con:
+            row = con.execute(
+                "SELECT payload FROM results WHERE kind = ? AND key = ?", [kind, key]
+            ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def keys(self, kind: str) -> set[str]:
+        """Every key stored for ``kind``."""
+        with self.transaction(read_only=True) as con:
+            rows = con.execute("SELECT key FROM results WHERE kind = ?", [kind]).fetchall()
+        return {r[0] for r in rows}
+
+    def delete(self, kind: str, key: str | None = None) -> int:
+        """Remove one result, or every result of ``kind``; returns how many were removed."""
+        with self.transaction() as con:
+            if key is None:
+                n = con.execute("SELECT count(*) FROM results WHERE kind = ?", [kind]).fetchone()
+                con.execute("DELETE FROM results WHERE kind = ?", [kind])
+            else:
+                n = con.execute(
+                    "SELECT count(*) FROM results WHERE kind = ? AND key = ?", [kind, key]
+                ).fetchone()
+                con.execute("DELETE FROM results WHERE kind = ? AND key = ?", [kind, key])
+        return int(n[0]) if n else 0
+
+
+def _json_default(obj: Any) -> Any:
+    import math
+
+    if hasattr(obj, "as_dict"):
+        return obj.as_dict()
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
