@@ -9,11 +9,19 @@ part here.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import typer
 
 HELP = "Run every capability on example data that lithiophile makes itself, and show the results."
+
+#: After "measure", the parts of the demo in order: each a command-group module of
+#: lithiophile.cli with ``demo_part(folder, echo, results) -> dict``; ``echo`` prints a line
+#: (silent under --json), ``results`` holds the parts run so far by name.
+PARTS = ("cell", "eis", "chem", "atoms", "kb")
 
 
 def demo(
@@ -48,16 +56,25 @@ def demo(
             converted = convert_file(path, folder / "converted" / (path.name + ".parquet"))
             summary["converted_to"] = str(converted)
             results.append(summary)
+        if not json_:
+            layouts = len({r["detected_format"] for r in results})
+            typer.echo(
+                f"== measure: {len(paths)} example files written in {layouts} layouts under "
+                f"{folder}, each detected from its content, read and converted to Parquet"
+            )
+            print_files(results)
+            typer.echo("\n== one of them in full (lithiophile read FILE)")
+            print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
+        parts: dict[str, Any] = {"measure": results}
+        echo = (lambda line: None) if json_ else typer.echo
+        for name in PARTS:
+            if importlib.util.find_spec(f"lithiophile.cli.{name}") is None:  # not built yet
+                continue
+            module = importlib.import_module(f"lithiophile.cli.{name}")
+            echo("")
+            parts[name] = module.demo_part(folder / name, echo, parts)
         if json_:
-            typer.echo(json.dumps({"measure": results, "citations": cite.used()}, indent=2))
+            typer.echo(json.dumps({**parts, "citations": cite.used()}, indent=2, default=str))
             return
-        layouts = len({r["detected_format"] for r in results})
-        typer.echo(
-            f"== measure: {len(paths)} example files written in {layouts} layouts under {folder}, "
-            "each detected from its content, read and converted to Parquet"
-        )
-        print_files(results)
-        typer.echo("\n== one of them in full (lithiophile read FILE)")
-        print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
         typer.echo("\n== citations for the methods used")
         typer.echo(cite.format_used())

@@ -7,6 +7,8 @@ function, so ``lithiophile --help`` answers without loading numpy or polars. Err
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 import traceback
 from typing import Any
@@ -43,6 +45,15 @@ def _root(
 app.command("read", help=_read.HELP)(_read.read)
 app.command("convert", help=_convert.HELP)(_convert.convert)
 app.command("demo", help=_demo.HELP)(_demo.demo)
+
+#: Command groups, one module each under lithiophile.cli, exposing ``app`` (a typer.Typer)
+#: and ``HELP``; their heavy imports happen inside the commands.
+GROUPS = ("cell", "eis", "chem", "wet", "kb", "atoms")
+for _name in GROUPS:
+    if importlib.util.find_spec(f"lithiophile.cli.{_name}") is None:  # not built yet
+        continue
+    _module = importlib.import_module(f"lithiophile.cli.{_name}")
+    app.add_typer(_module.app, name=_name, help=_module.HELP)
 
 
 def run(argv: list[str] | None = None) -> int:
