@@ -11,7 +11,7 @@ display units (mV, mA cm-2, mAh cm-2, ohm cm2, %, h) only in :meth:`Metric.displ
 Examples
 --------
 >>> m = Metric("polarization", 0.030, Conditions(current_density_A_m2=5.0,
-...            areal_capacity_C_m2=36.0, time_s=300 * 3600, cell="Li|Li"),
+...            areal_capacity_C_m2=36e3, time_s=300 * 3600, cell="Li|Li"),
 ...            definition="plateau |V|", variant="plateau")
 >>> m.display()
 'polarization (plateau) 30 mV after 300 h at 0.5 mA cm-2, 1 mAh cm-2, Li|Li'
@@ -57,7 +57,7 @@ METRICS: dict[str, MetricKind] = {
         MetricKind("capacity_retention", "1", "%", 100.0, "capacity retention"),
         MetricKind("critical_current_density", "A/m^2", "mA cm-2", 0.1, "critical current density"),
         MetricKind(
-            "cumulative_capacity", "C/m^2", "mAh cm-2", 1 / 36.0, "cumulative areal capacity"
+            "cumulative_capacity", "C/m^2", "mAh cm-2", 1 / 36e3, "cumulative areal capacity"
         ),
         MetricKind("nucleation_overpotential", "V", "mV", 1e3, "nucleation overpotential"),
         MetricKind("growth_overpotential", "V", "mV", 1e3, "growth overpotential"),
@@ -65,6 +65,7 @@ METRICS: dict[str, MetricKind] = {
         MetricKind("transference_number", "1", "", 1.0, "Li+ transference number"),
         MetricKind("contact_angle", "deg", "deg", 1.0, "contact angle"),
         MetricKind("binding_energy", "eV", "eV", 1.0, "Li binding energy"),
+        MetricKind("work_of_adhesion", "J/m^2", "J m-2", 1.0, "work of adhesion"),
         MetricKind("ionic_conductivity", "S/m", "mS cm-1", 10.0, "ionic conductivity"),
     ]
 }
@@ -79,7 +80,7 @@ class Conditions:
     current_density_A_m2
         Current density [A m-2] (0.5 mA cm-2 = 5 A m-2).
     areal_capacity_C_m2
-        Areal capacity per half-cycle [C m-2] (1 mAh cm-2 = 36 C m-2).
+        Areal capacity per half-cycle [C m-2] (1 mAh cm-2 = 3.6 C / 1e-4 m2 = 36 000 C m-2).
     temperature_K
         Temperature [K].
     time_s
@@ -147,7 +148,7 @@ class Conditions:
         if self.current_density_A_m2 is not None:
             at.append(f"{_g(abs(self.current_density_A_m2) / 10)} mA cm-2")
         if self.areal_capacity_C_m2 is not None:
-            at.append(f"{_g(self.areal_capacity_C_m2 / 36)} mAh cm-2")
+            at.append(f"{_g(self.areal_capacity_C_m2 / 36e3)} mAh cm-2")
         if self.c_rate is not None:
             at.append(f"{_g(self.c_rate)} C")
         if self.temperature_K is not None:
