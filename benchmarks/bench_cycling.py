@@ -1,0 +1,277 @@
+"""Benchmark of ``lithiophile.echem`` (cell analyze), in one run:
+
+1. time and peak memory to analyse a 1-million-row symmetric-cell file after reading it
+   (target: under 1 s on 2 cores), in a fresh process so the memory figure is the analysis's;
+2. the same data's per-cycle summary through cellpy 1.0.3 next to ours. cellpy is fed the
+   file in the Neware BTSDA CSV layout it reads (``instrument="neware_txt"``), written by
+   :func:`lithiophile.instrument_files.write_neware_csv`; both sides read that same file.
+   cellpy's summary (step table + per-cycle capacities, CE, end voltages) is timed against our
+   full analysis (per half-cycle peak/plateau |V|, hysteresis per cycle, failure, soft
+   shorts, metrics with conditions);
+3. the speed-up of a batch of 200 files (BDF CSV, 50 000 rows each: about 80 ms of reading
+   and analysis per file) on 2 worker processes over 1 (target at least 1.7x). Starting a
+   worker process (spawn, imports) costs about a second, so the speed-up grows with the work
+   per file. No store is used, so the figure is the analysis's. It is measured twice: with
+   polars' default thread pool (one worker process already uses the second core to parse
+   CSV and to hash the file) and with one polars thread per process, next to a control (a
+   pure-Python CPU task on the same pool) that shows how much parallelism the machine gives
+   at that moment.
+
+Our per-cycle table stops at the failure (a shorted cell's "cycles" are not cycling), so it
+lists fewer cycles than cellpy's summary of the same file.
+
+Run: ``.venv/bin/python benchmarks/bench_cycling.py [--rows 1000000] [--files 200]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+
+def _symmetric(rows: int, seed: int = 0):
+    from lithiophile.synth import cells
+
+    per_half = 1000
+    cycles = max(1, rows // (2 * per_half))
+    return cells.symmetric(
+        cycles=cycles,
+        half_cycle_s=3600.0,
+        sample_s=3600.0 / per_half,
+        soft_shorts=[(cycles * 0.2 * 7200 + 1800.0, 300.0)],
+        hard_short_s=cycles * 0.9 * 7200 + 900.0,
+        seed=seed,
+    )
+
+
+def measure(path: str) -> None:
+    """In a fresh process: read, then time and trace the analysis alone; print JSON."""
+    import lithiophile.io as lio
+    from lithiophile.echem import analyze
+
+    data = lio.read(path)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t = time.perf_counter()
+    result = analyze(data)  # the first call (includes importing lithiophile.echem)
+    elapsed = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        analyze(data)
+        times.append(time.perf_counter() - t)
+    print(
+        json.dumps(
+            {
+                "rows": len(data),
+                "first_s": elapsed,
+                "best_s": min([elapsed, *times]),
+                "traced_peak_MB": peak / 1e6,
+                "rss_growth_MB": (rss1 - rss0) / 1e3,
+                "rss_MB": rss1 / 1e3,
+                "protocol": result.protocol,
+                "failure_h": result.failure.time_s / 3600 if result.failure else None,
+                "events": len(result.events),
+            }
+        )
+    )
+
+
+def _cellpy_summary(path: Path) -> dict:
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    import cellpy
+
+    t = time.perf_counter()
+    c = cellpy.get(
+        str(path),
+        instrument="neware_txt",
+        mass=1.0,
+        logging_mode="CRITICAL",
+        refuse_copying=True,
+        auto_summary=False,
+    )
+    t_load = time.perf_counter() - t
+    t = time.perf_counter()
+    c.make_step_table()
+    c.make_summary()
+    t_summary = time.perf_counter() - t
+    return {
+        "load_s": t_load,
+        "summary_s": t_summary,
+        "cycles": int(c.data.summary.shape[0]),
+        "columns": int(c.data.summary.shape[1]),
+    }
+
+
+def _ours_on(path: Path) -> dict:
+    import lithiophile.io as lio
+    from lithiophile.echem import analyze
+
+    t = time.perf_counter()
+    data = lio.read(path)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    result = analyze(data)
+    t_analyze = time.perf_counter() - t
+    return {
+        "read_s": t_read,
+        "analyze_s": t_analyze,
+        "cycles": result.cycles.height,
+        "metrics": len(result.metrics),
+        "half_cycles": result.half_cycles.height,
+    }
+
+
+def _write_batch(folder: Path, n_files: int, rows: int) -> list[Path]:
+    return [
+        _symmetric(rows, seed=k).write(folder / f"cell{k:03d}.csv", "bdf") for k in range(n_files)
+    ]
+
+
+def time_batch(folder: str) -> None:
+    """Analyse every file of ``folder`` on 1, then 2 workers; print the times as JSON."""
+    from lithiophile.echem.analysis import analyze_files
+
+    paths = sorted(Path(folder).glob("cell*.csv"))
+    out = {}
+    for workers in (1, 2):
+        t = time.perf_counter()
+        items = analyze_files(paths, workers=workers)
+        out[workers] = time.perf_counter() - t
+        if not all(it.ok for it in items):
+            bad = next(it for it in items if not it.ok)
+            raise SystemExit(f"batch failed on {bad.path}: {bad.error}")
+    print(json.dumps({"files": len(paths), "t1_s": out[1], "t2_s": out[2]}))
+
+
+def _cpu_control(n: int) -> int:
+    """Pure-Python CPU work: what 2 processes can gain on this machine right now."""
+    total = 0
+    for k in range(n):
+        total += k * k
+    return total
+
+
+def control_speedup() -> float:
+    from lithiophile.parallel import run_jobs
+
+    times = []
+    for workers in (1, 2):
+        t = time.perf_counter()
+        list(run_jobs(_cpu_control, [400_000] * 200, workers=workers))
+        times.append(time.perf_counter() - t)
+    return times[0] / times[1]
+
+
+def _batch_in_subprocess(folder: Path, threads: int | None) -> dict:
+    env = dict(os.environ)
+    if threads is not None:
+        env["POLARS_MAX_THREADS"] = str(threads)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--batch-only", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--batch-rows", type=int, default=50_000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-only", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    if args.batch_only:
+        time_batch(args.batch_only)
+        return
+    warnings.simplefilter("ignore")
+    print(f"bench_cycling: {os.cpu_count()} cores (shared machine: timings are noisy)")
+    with tempfile.TemporaryDirectory(prefix="bench-cycling-") as tmp:
+        folder = Path(tmp)
+        cell = _symmetric(args.rows)
+        parquet = cell.write(folder / "big.parquet")
+        proc = subprocess.run(
+            [sys.executable, __file__, "--measure", str(parquet)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        m = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(
+            f"\n1. analyse {m['rows']:,} rows (symmetric cell, Parquet) after reading: "
+            f"{m['best_s']:.3f} s best of 4 (first call {m['first_s']:.3f} s; target < 1 s); "
+            f"first call: peak traced (numpy/Python) allocations {m['traced_peak_MB']:.0f} MB, "
+            f"process peak RSS growth {m['rss_growth_MB']:.0f} MB (peak RSS "
+            f"{m['rss_MB']:.0f} MB incl. the data); "
+            f"found {m['protocol']}, failure at {m['failure_h']:.4g} h, {m['events']} events"
+        )
+
+        nw = folder / "cellpy" / "big_neware.csv"
+        nw.parent.mkdir()
+        t = time.perf_counter()
+        cell.write(nw, "neware-csv")
+        print(
+            f"\n2. same data as a Neware BTSDA CSV ({nw.stat().st_size / 1e6:.0f} MB, written "
+            f"in {time.perf_counter() - t:.1f} s); per-cycle summary:"
+        )
+        ours = _ours_on(nw)
+        try:
+            cp = _cellpy_summary(nw)
+        except Exception as exc:  # cellpy's own failure is reported, not hidden
+            print(f"   cellpy 1.0.3 failed: {type(exc).__name__}: {exc}")
+            cp = None
+        print(
+            f"   lithiophile: read {ours['read_s']:.2f} s + analysis {ours['analyze_s']:.3f} s "
+            f"({ours['cycles']} cycles, {ours['half_cycles']} half-cycles with peak/plateau, "
+            f"hysteresis, failure, soft shorts, {ours['metrics']} metrics)"
+        )
+        if cp is not None:
+            print(
+                f"   cellpy:      load {cp['load_s']:.2f} s + summary {cp['summary_s']:.3f} s "
+                f"({cp['cycles']} cycles x {cp['columns']} columns)"
+            )
+            print(
+                f"   summary after reading: lithiophile {cp['summary_s'] / ours['analyze_s']:.1f}x"
+                f" faster (target >= 5x); read + summary: "
+                f"{(cp['load_s'] + cp['summary_s']) / (ours['read_s'] + ours['analyze_s']):.1f}x"
+            )
+
+        batch = folder / "batch"
+        batch.mkdir()
+        _write_batch(batch, args.files, args.batch_rows)
+        print(
+            f"\n   control: a pure-Python CPU task (200 jobs) runs {control_speedup():.2f}x faster "
+            "on 2 workers than on 1 right now: the parallelism this shared machine gives"
+        )
+        for threads, label in ((None, "default threads"), (1, "POLARS_MAX_THREADS=1")):
+            b = _batch_in_subprocess(batch, threads)
+            print(
+                f"\n3. batch of {b['files']} BDF CSV files ({args.batch_rows:,} rows each), "
+                f"{label}: 1 worker {b['t1_s']:.1f} s, 2 workers {b['t2_s']:.1f} s: speed-up "
+                f"{b['t1_s'] / b['t2_s']:.2f}x (target >= 1.7x)"
+            )
+
+
+if __name__ == "__main__":
+    main()
