@@ -39,6 +39,7 @@ Conventions applied
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from pathlib import Path
@@ -156,7 +157,8 @@ def _xlsx_sheet_names_and_strings(path: Path) -> tuple[list[str], str]:
                 with z.open(member) as fh:
                     strings += fh.read(262_144).decode("utf-8", "replace")
     sheets = re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"", workbook)
-    return sheets, strings
+    # XML may spell any character as an entity (openpyxl with lxml writes "&#30005;" for 电)
+    return [html.unescape(s) for s in sheets], strings
 
 
 def _score_workbook(sheets: list[str], labels: list[str]) -> int:
@@ -196,7 +198,7 @@ def sniff(head: bytes, path: Path) -> int:
     try:
         if head.startswith(_XLSX):
             sheets, strings = _xlsx_sheet_names_and_strings(path)
-            labels = re.findall(r"<t[^>]*>([^<]*)</t>", strings)
+            labels = [html.unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", strings)]
             return _score_workbook(sheets, labels)
         if head.startswith(_OLE):
             from python_calamine import CalamineWorkbook
