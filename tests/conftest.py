@@ -5,6 +5,7 @@ tests that need them skip with a reason when that folder is absent (a user's che
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,12 @@ def shared_file(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"shared test file {name} not found at {SHARED_CYCLER} (no ../shared checkout)")
     return path
+
+
+def skip_unless_mdbtools(name: str) -> None:
+    """Arbin .res files are read through mdbtools: skip them, saying how to fix it, without it."""
+    if name.endswith(".res") and shutil.which("mdb-export") is None:
+        pytest.skip("mdbtools (mdb-export) not installed: apt-get install mdbtools")
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import SHARED_CYCLER
+from tests.conftest import SHARED_CYCLER, skip_unless_mdbtools
 
 from lithiophile.errors import LithiophileError, UnknownColumnWarning
 from lithiophile.examples import li_li_symmetric, rc_spectrum
@@ -104,6 +104,7 @@ def _seed_bytes(case: str, folder: Path) -> tuple[str, bytes, str]:
     path = SHARED_CYCLER / name
     if not path.is_file():
         pytest.skip(f"seed {name} not found in {SHARED_CYCLER} (no ../shared checkout)")
+    skip_unless_mdbtools(name)
     data = path.read_bytes()
     if lines:
         data = b"\n".join(data.split(b"\n")[:lines]) + b"\n"

@@ -9,7 +9,7 @@ import re
 import warnings
 
 import pytest
-from tests.conftest import SHARED_CYCLER, file_digest
+from tests.conftest import SHARED_CYCLER, file_digest, skip_unless_mdbtools
 
 import lithiophile.io as lio
 from lithiophile.errors import UnknownColumnWarning
@@ -45,6 +45,7 @@ def test_every_shared_file_reads_with_manifest_row_count(name):
     path = SHARED_CYCLER / name
     if not path.is_file():
         pytest.skip(f"{path} not found (no ../shared checkout)")
+    skip_unless_mdbtools(name)
     before = file_digest(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownColumnWarning)  # pinned per file in the reader tests
