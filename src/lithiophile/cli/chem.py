@@ -1,0 +1,209 @@
+"""``lithiophile chem``: reactions with Li, interface type, elemental map, assessment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+HELP = (
+    "Predict what a material turns into in contact with Li metal: the reaction and its energy, "
+    "the interface type I/II/III, the elemental lithiophilicity map, and a combined assessment."
+)
+
+app = typer.Typer(help=HELP, no_args_is_help=True)
+
+_SOURCE_HELP = (
+    "Energy source: bundled (offline), mp (Materials Project, needs MP_API_KEY) or entries.json."
+)
+
+
+def _print_reaction(rx: Any) -> None:
+    d = rx.as_dict()
+    typer.echo(f"{d['material']} + Li at {d['potential_V']:g} V vs Li/Li+ (source {d['source']})")
+    if d["energy_per_atom_eV"] is None:
+        typer.echo(f"  products at equilibrium with Li: {d['full']['equation']}")
+        typer.echo("  reaction energy: unknown (the material has no energy in this source)")
+    elif not d["reacts"]:
+        typer.echo("  no reaction: stable against Li in this source")
+    else:
+        typer.echo(f"  most negative per atom: {d['equation']}")
+        typer.echo(
+            f"    {d['energy_per_atom_eV']:.3f} eV/atom, {d['energy_per_formula_unit_eV']:.3f} eV "
+            f"per formula unit, {d['energy_per_mol_Li_eV']:.3f} eV per Li"
+        )
+        full = d["full"]
+        typer.echo(
+            f"  with excess Li: {full['equation']} ({full['energy_per_atom_eV']:.3f} eV/atom)"
+        )
+        if d["reduction_onset_V"] is not None:
+            typer.echo(f"  reduced below {d['reduction_onset_V']:.2f} V vs Li/Li+")
+        if len(d["path"]) > 1:
+            typer.echo("  path as Li is added:")
+            for step in d["path"]:
+                typer.echo(f"    {step['equation']}  ({step['energy_per_atom_eV']:.3f} eV/atom)")
+    typer.echo(f"  energies: {d['energy_kind']}")
+    for formula, origin in d["energy_sources"].items():
+        typer.echo(f"    {formula}: {origin}")
+    for note in d["missing_phases"]:
+        typer.echo(f"  note: {note}")
+
+
+@app.command("react", help="The reaction of a material with Li and its energy.")
+def react_cmd(
+    material: str = typer.Argument(
+        ..., help="Formula, e.g. ZnO or 'ZnO + Al'.", show_default=False
+    ),
+    source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
+    potential: float = typer.Option(0.0, "--potential", help="Potential vs Li/Li+ [V]."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    from lithiophile.thermo import react
+
+    rx = react(material, source=source, potential_V=potential)
+    if json_:
+        typer.echo(json.dumps(rx.as_dict(), indent=2))
+        return
+    _print_reaction(rx)
+
+
+@app.command("interface", help="Interface type I/II/III of a material against Li metal.")
+def interface_cmd(
+    material: str = typer.Argument(..., help="Formula, e.g. Li7La3Zr2O12.", show_default=False),
+    source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    from lithiophile.thermo import interface_type
+
+    it = interface_type(material, source=source)
+    if json_:
+        typer.echo(json.dumps(it.as_dict(), indent=2))
+        return
+    typer.echo(f"{it.material}: interface type {it.type} ({it.basis})")
+    for c in it.characters:
+        typer.echo(f"  {c.formula}: {c.character} [{c.source}]")
+    for r in it.reasons:
+        typer.echo(f"  - {r}")
+
+
+@app.command("map", help="Elemental lithiophilicity map (review Figure 3A) as PNG or HTML.")
+def map_cmd(
+    output: Path | None = typer.Option(None, "-o", "--output", help="map.png or map.html."),
+    source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    from lithiophile.thermo.elements import element_map, write_map
+
+    records = element_map(source)
+    if output is not None:
+        write_map(records, output)
+    if json_:
+        typer.echo(json.dumps([r.as_dict() for r in records], indent=2))
+        return
+    agree = [
+        r for r in records if r.review_class in ("green", "blue") and r.predicted == "reacts/wets"
+    ]
+    named = [r for r in records if r.review_class in ("green", "blue")]
+    typer.echo(
+        f"{sum(r.predicted == 'reacts/wets' for r in records)} elements react with Li, "
+        f"{sum(r.predicted == 'does not react' for r in records)} do not, "
+        f"{sum(r.predicted == 'unknown' for r in records)} unknown; "
+        f"{len(agree)}/{len(named)} of the review's green/blue elements predicted to react."
+    )
+    if output is not None:
+        typer.echo(f"wrote {output}")
+
+
+@app.command("assess", help="Reaction, interface type, alloying and wetting, with a verdict.")
+def assess_cmd(
+    material: str = typer.Argument(..., help="Formula, e.g. Al2O3.", show_default=False),
+    electrolyte: str = typer.Option("liquid", "--electrolyte", help="liquid or solid."),
+    source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
+    adhesion: float | None = typer.Option(
+        None, "--adhesion", help="Work of adhesion of Li on the material [J m-2], if known."
+    ),
+    temperature: str = typer.Option(
+        "250C", "--temperature", help="Molten-Li temperature, e.g. 250C or 523K."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    from lithiophile.cli.wet import parse_temperature
+    from lithiophile.thermo import assess
+
+    a = assess(
+        material,
+        electrolyte,
+        source=source,
+        temperature_K=parse_temperature(temperature),
+        work_of_adhesion_J_m2=adhesion,
+    )
+    if json_:
+        typer.echo(json.dumps(a.as_dict(), indent=2))
+        return
+    _print_assessment(a.as_dict(), typer.echo)
+
+
+def _print_assessment(d: dict[str, Any], echo: Any, indent: str = "") -> None:
+    echo(f"{indent}{d['material']} ({d['electrolyte']} electrolyte): {d['verdict']}")
+    if not d["energy_known"]:
+        echo(f"{indent}  reaction energy unknown ({d['material']} has no energy in the source);")
+        echo(f"{indent}  if it is reduced, its elements give: {d['full_reaction']}")
+    elif not d["reacts"]:
+        echo(f"{indent}  reaction: none (stable against Li metal)")
+    else:
+        echo(f"{indent}  reaction: {d['reaction']} ({d['energy_per_atom_eV']:.3f} eV/atom)")
+        echo(f"{indent}  with excess Li: {d['full_reaction']}")
+    echo(f"{indent}  interface type {d['interface_type']} ({d['interface_basis']})")
+    wets = {True: "yes", False: "no", None: "unknown"}[d["wets_molten_li"]]
+    angle = "" if d["contact_angle_deg"] is None else f", {d['contact_angle_deg']:.1f} deg"
+    echo(f"{indent}  wets molten Li: {wets}{angle} ({d['wetting_basis']})")
+
+
+def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
+    """Assess three coatings (ZnO on garnet, Al2O3, LiF), the garnet itself, and wetting."""
+    from lithiophile.thermo import assess
+    from lithiophile.thermo.elements import element_map, write_map
+    from lithiophile.wetting import (
+        li_surface_tension,
+        wenzel,
+        work_of_adhesion_for_angle,
+    )
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    echo("== chem: coatings on Li metal (ZnO on garnet, Al2O3, LiF) and the garnet itself ==")
+    echo("  (energies: bundled experimental formation enthalpies, 298 K)")
+    out: dict[str, Any] = {"assessments": []}
+    for material, electrolyte in (
+        ("ZnO", "solid"),
+        ("Al2O3", "solid"),
+        ("LiF", "solid"),
+        ("Li7La3Zr2O12", "solid"),
+    ):
+        d = assess(material, electrolyte).as_dict()
+        _print_assessment(d, echo, indent="  ")
+        out["assessments"].append(d)
+    records = element_map()
+    png = write_map(records, folder / "element_map.png")
+    named = [r for r in records if r.review_class in ("green", "blue")]
+    agree = sum(r.predicted == "reacts/wets" for r in named)
+    echo(
+        f"  elemental map: {agree}/{len(named)} of the review's Figure 3A green/blue elements "
+        f"predicted to react with Li; figure {png}"
+    )
+    gamma = li_surface_tension(523.15)
+    w30 = work_of_adhesion_for_angle(30.0, 523.15)
+    rough = wenzel(80.0, 1.6)
+    echo(
+        f"  wetting at 250 C: gamma_Li = {gamma:.4f} N/m; W_ad for 30 deg = {w30:.3f} J/m2; "
+        f"Wenzel r = 1.6 turns 80 deg into {rough.angle_deg:.1f} deg ({rough.regime})"
+    )
+    out["element_map_png"] = str(png)
+    out["wetting"] = {
+        "li_surface_tension_250C_N_m": gamma,
+        "work_of_adhesion_for_30deg_J_m2": w30,
+        "wenzel_80deg_r1.6": rough.as_dict(),
+    }
+    return out

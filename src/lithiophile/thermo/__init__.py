@@ -1,0 +1,49 @@
+"""Reactions of materials with Li metal, interface types and the elemental lithiophilicity map.
+
+Units: eV, eV/atom, eV per formula unit, V vs Li/Li+ (as pymatgen). Energies come from one
+source per call: ``"bundled"`` (experimental formation enthalpies shipped with pymatgen plus a
+curated, cited table of Li intermetallics; offline), ``"mp"`` (Materials Project via mp-api,
+needs a key and a network), a JSON file of pymatgen entries, or a list of entries (e.g. computed
+by lithiophile.atomistic). pymatgen is imported only when a function runs.
+
+Examples
+--------
+>>> from lithiophile.thermo import react, interface_type
+>>> react("ZnO").equation
+'2 Li + ZnO -> Li2O + Zn'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "InterfaceResult",
+    "ReactionResult",
+    "assess",
+    "classify",
+    "element_map",
+    "interface_type",
+    "react",
+]
+
+_LAZY = {
+    "react": "lithiophile.thermo.reactions",
+    "ReactionResult": "lithiophile.thermo.reactions",
+    "parse_material": "lithiophile.thermo.reactions",
+    "interface_type": "lithiophile.thermo.interface",
+    "classify": "lithiophile.thermo.interface",
+    "InterfaceResult": "lithiophile.thermo.interface",
+    "electronic_character": "lithiophile.thermo.interface",
+    "element_map": "lithiophile.thermo.elements",
+    "assess": "lithiophile.thermo.assessment",
+    "Assessment": "lithiophile.thermo.assessment",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lithiophile.thermo' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
