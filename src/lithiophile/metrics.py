@@ -67,6 +67,7 @@ METRICS: dict[str, MetricKind] = {
         MetricKind("binding_energy", "eV", "eV", 1.0, "Li binding energy"),
         MetricKind("work_of_adhesion", "J/m^2", "J m-2", 1.0, "work of adhesion"),
         MetricKind("ionic_conductivity", "S/m", "mS cm-1", 10.0, "ionic conductivity"),
+        MetricKind("reaction_energy", "eV/atom", "eV/atom", 1.0, "reaction energy with Li"),
     ]
 }
 

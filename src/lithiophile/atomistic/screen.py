@@ -1,0 +1,387 @@
+"""Batched screens: a list of (structure, task) jobs, run in-process, on local processes or on
+a Dask cluster (``lithiophile.parallel``), each result cached in the store by content hash.
+
+A rerun costs nothing (every finished job is read back from the store), and an interrupted
+screen resumes: each result is written as soon as its job ends. Relaxed structures travel with
+each result (extxyz text) and can be written out as files.
+
+A screen file (YAML)::
+
+    model: chgnet                 # or [chgnet, sevennet] for the model spread
+    jobs:
+      - {name: N3V, host: graphene, dopant: pyridinic-N3, size: 4x4}
+      - {name: Cu111, host: Cu, facet: "111"}
+      - {name: mine, structure: my_host.cif, sites: [hollow]}
+      - {name: Li|Cu, task: adhesion, substrate: Cu, facet: "111"}
+    calibration:                  # optional: your DFT E_b vs bcc Li [eV] by job name
+      N3V: -1.2                   # (illustrative numbers)
+      pristine: 0.6
+
+Units: eV, Angstrom.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lithiophile.errors import InputError
+
+__all__ = ["Job", "ScreenRow", "load_jobs", "run_screen"]
+
+STORE_KIND = "atomistic"
+#: Bumped when a change in the code changes results, so old cache entries are not reused.
+CACHE_VERSION = "atomistic-1"
+TASKS = ("bind", "adhesion")
+_BIND_OPTIONS = {"sites", "fmax", "steps", "optimizer", "relax_host"}
+_ADHESION_OPTIONS = {
+    "li_facet",
+    "max_strain",
+    "temperature_K",
+    "fmax",
+    "steps",
+    "optimizer",
+    "substrate_layers",
+    "li_layers",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One screen job: a task on a structure with one model.
+
+    Attributes
+    ----------
+    name
+        A label (unique within a screen).
+    task
+        ``"bind"`` (Li binding) or ``"adhesion"`` (work of adhesion).
+    model
+        ``"chgnet"`` or ``"sevennet"``.
+    structure
+        The host as extxyz text (``bind``); empty for ``adhesion``.
+    options
+        Keyword options of the task, as JSON text (substrate and facet for adhesion).
+    family
+        Host family ("carbon", "metal", "oxide", "other"), for the reference site.
+    """
+
+    name: str
+    task: str
+    model: str
+    structure: str = field(default="", repr=False)
+    options: str = "{}"
+    family: str = "other"
+
+    @property
+    def key(self) -> str:
+        """Content hash of everything that decides the result (the model package's version
+        included, so an upgraded model is not served stale results)."""
+        from lithiophile.store import content_key
+
+        return content_key(
+            CACHE_VERSION,
+            _package_version(self.model),
+            self.task,
+            self.model,
+            self.structure,
+            self.options,
+        )
+
+    @classmethod
+    def bind(cls, name: str, atoms: Any, model: str = "chgnet", **options: Any) -> Job:
+        """A Li-binding job on ``atoms`` (options of :func:`li_binding`)."""
+        from lithiophile.atomistic.models import model_label
+        from lithiophile.atomistic.structio import atoms_to_text
+
+        bad = set(options) - _BIND_OPTIONS
+        if bad:
+            raise InputError(
+                f"Unknown option(s) {sorted(bad)} for a bind job; use {sorted(_BIND_OPTIONS)}."
+            )
+        return cls(
+            name,
+            "bind",
+            model_label(model),
+            atoms_to_text(atoms),
+            json.dumps(options, sort_keys=True),
+            str(atoms.info.get("host_family", "other")),
+        )
+
+    @classmethod
+    def adhesion(
+        cls, name: str, substrate: str, facet: str = "111", model: str = "chgnet", **options: Any
+    ) -> Job:
+        """A work-of-adhesion job (options of :func:`work_of_adhesion`)."""
+        from lithiophile.atomistic.models import model_label
+
+        bad = set(options) - _ADHESION_OPTIONS
+        if bad:
+            raise InputError(
+                f"Unknown option(s) {sorted(bad)} for an adhesion job; "
+                f"use {sorted(_ADHESION_OPTIONS)}."
+            )
+        opts = {"substrate": substrate, "facet": str(facet), **options}
+        return cls(
+            name, "adhesion", model_label(model), "", json.dumps(opts, sort_keys=True), "interface"
+        )
+
+
+def _package_version(model: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = {"chgnet": "chgnet", "sevennet": "sevenn"}.get(model, model)
+    try:
+        return f"{package}=={version(package)}"
+    except PackageNotFoundError:
+        return f"{package}==?"
+
+
+def _execute(job: Job) -> dict[str, Any]:
+    """Run one job (module level: picklable for process and Dask workers)."""
+    opts = json.loads(job.options)
+    if job.task == "bind":
+        from lithiophile.atomistic.binding import li_binding
+        from lithiophile.atomistic.structio import text_to_atoms
+
+        if "sites" in opts and opts["sites"] is not None:
+            opts["sites"] = tuple(opts["sites"])
+        return li_binding(text_to_atoms(job.structure), job.model, **opts).as_dict()
+    from lithiophile.atomistic.adhesion import work_of_adhesion
+
+    substrate, facet = opts.pop("substrate"), opts.pop("facet")
+    return work_of_adhesion(substrate, facet, job.model, **opts).as_dict()
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    """The outcome of one job: its result dict (``as_dict`` of the task's record) or its error."""
+
+    job: Job
+    result: dict[str, Any] | None
+    cached: bool
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def run_screen(
+    jobs: Sequence[Job],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    store: Any = None,
+    use_cache: bool = True,
+    progress: bool = False,
+    on_result: Callable[[ScreenRow], None] | None = None,
+) -> list[ScreenRow]:
+    """Run every job (cached ones are read from the store); rows in the order of ``jobs``.
+
+    Parameters
+    ----------
+    jobs
+        :class:`Job` objects (names unique).
+    workers
+        Local worker processes (1 = this process). Each worker gets ``cores // workers`` torch
+        threads so that the workers do not oversubscribe the cores.
+    scheduler
+        A Dask scheduler address (``tcp://host:8786``) instead of local workers.
+    store
+        A :class:`lithiophile.store.Store`, a path, or None for the default store.
+    use_cache
+        Read finished jobs from the store (they are written either way).
+    progress
+        Show a rich progress bar on stderr.
+    on_result
+        Called with each row as it finishes.
+    """
+    from lithiophile.parallel import run_jobs
+    from lithiophile.store import Store
+
+    names = [j.name for j in jobs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"Job names in a screen must be unique; repeated: {dupes}.")
+    if workers < 1:
+        raise InputError(f"'workers' must be a positive integer such as 2. Got {workers!r}.")
+    st = store if isinstance(store, Store) else Store(store)
+    rows: dict[str, ScreenRow] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        cached = st.get(STORE_KIND, job.key) if use_cache else None
+        if cached is not None:
+            rows[job.name] = ScreenRow(job, cached, True)
+            if on_result:
+                on_result(rows[job.name])
+        else:
+            todo.append(job)
+    if todo:
+        threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
+        old = os.environ.get("LITHIOPHILE_TORCH_THREADS")
+        if workers > 1 and scheduler is None:
+            os.environ["LITHIOPHILE_TORCH_THREADS"] = str(threads)  # inherited by spawned workers
+        try:
+            with _progress(progress, len(jobs), len(jobs) - len(todo)) as advance:
+                for res in run_jobs(
+                    _execute, todo, workers=workers, scheduler=scheduler, ordered=False
+                ):
+                    job = res.item
+                    if res.ok and res.value is not None:
+                        st.put(STORE_KIND, job.key, res.value)
+                        row = ScreenRow(job, res.value, False)
+                    else:
+                        row = ScreenRow(job, None, False, f"{res.error_type}: {res.error}")
+                    rows[job.name] = row
+                    advance(job.name)
+                    if on_result:
+                        on_result(row)
+        finally:
+            if old is None:
+                os.environ.pop("LITHIOPHILE_TORCH_THREADS", None)
+            else:
+                os.environ["LITHIOPHILE_TORCH_THREADS"] = old
+    return [rows[n] for n in names]
+
+
+class _progress:
+    """A rich progress bar (or nothing), yielding ``advance(name)``."""
+
+    def __init__(self, show: bool, total: int, done: int) -> None:
+        self.show, self.total, self.done = show, total, done
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str], None]:
+        if not self.show:
+            return lambda name: None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("atomistic screen", total=self.total, completed=self.done)
+        return lambda name: self.bar.update(task, advance=1, description=name)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+# ---- screen files -----------------------------------------------------------------------------
+
+
+def _host_atoms(spec: dict[str, Any], base: Path) -> Any:
+    from lithiophile.atomistic.bulk import ELEMENTS
+    from lithiophile.atomistic.carbon import graphene
+    from lithiophile.atomistic.structio import read_structure
+    from lithiophile.atomistic.surfaces import metal_slab, oxide_slab
+
+    if "structure" in spec:
+        path = Path(spec["structure"])
+        return read_structure(path if path.is_absolute() else base / path)
+    host = str(spec.get("host", ""))
+    if host.lower() == "graphene":
+        return graphene(spec.get("size", "4x4"), spec.get("dopant"))
+    if host in ELEMENTS:
+        size = spec.get("size", "3x3")
+        from lithiophile.atomistic.carbon import parse_size
+
+        return metal_slab(
+            host,
+            str(spec.get("facet", "111")),
+            size=parse_size(size),
+            layers=int(spec.get("layers", 4)),
+        )
+    if "oxide" in spec:
+        return oxide_slab(spec["oxide"], str(spec.get("facet", "10-10")))
+    raise InputError(
+        f"Job {spec.get('name')!r}: give 'host: graphene' (with dopant, size), 'host: <metal>' "
+        f"(with facet), 'oxide: <name>' (with facet) or 'structure: <file>'. Got {spec!r}."
+    )
+
+
+def load_jobs(
+    path: str | Path, *, model: str | Sequence[str] | None = None
+) -> tuple[list[Job], dict[str, float]]:
+    """Read a screen file (YAML, see the module docstring): its jobs and its DFT calibration.
+
+    ``model`` overrides the file's ``model``. A list of models makes one job per model
+    (named ``name@model``).
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"The screen file '{path}' does not exist.")
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        from lithiophile.errors import FileFormatError
+
+        raise FileFormatError(path, "a YAML screen file", str(exc).replace("\n", " ")) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), list) or not doc["jobs"]:
+        raise InputError(
+            f"The screen file '{path}' must hold a 'jobs:' list "
+            "(see lithiophile atoms screen --help)."
+        )
+    models = model or doc.get("model", "chgnet")
+    models = [models] if isinstance(models, str) else list(models)
+    jobs: list[Job] = []
+    for i, spec in enumerate(doc["jobs"]):
+        if not isinstance(spec, dict):
+            raise InputError(
+                f"Job {i + 1} of '{path}' must be a mapping such as {{host: Cu, facet: '111'}}."
+            )
+        name = str(spec.get("name") or f"job{i + 1}")
+        task = str(spec.get("task", "bind"))
+        if task not in TASKS:
+            raise InputError(
+                f"Job {name!r} of '{path}': 'task' must be one of {TASKS}. Got {task!r}."
+            )
+        for m in models:
+            label = name if len(models) == 1 else f"{name}@{m}"
+            if task == "adhesion":
+                opts = {k: spec[k] for k in _ADHESION_OPTIONS if k in spec}
+                jobs.append(
+                    Job.adhesion(
+                        label,
+                        str(spec.get("substrate", "Cu")),
+                        str(spec.get("facet", "111")),
+                        m,
+                        **opts,
+                    )
+                )
+            else:
+                opts = {k: spec[k] for k in _BIND_OPTIONS if k in spec}
+                jobs.append(
+                    Job.bind(label, _host_atoms({**spec, "name": name}, path.parent), m, **opts)
+                )
+    calibration = {str(k): float(v) for k, v in (doc.get("calibration") or {}).items()}
+    return jobs, calibration
+
+
+def write_relaxed(rows: Iterable[ScreenRow], folder: str | Path) -> list[Path]:
+    """Write each result's relaxed structure (best Li site, or the interface) as extxyz."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for row in rows:
+        if not row.ok or row.result is None:
+            continue
+        safe = "".join(c if c.isalnum() or c in "-_@" else "_" for c in row.job.name)
+        if row.job.task == "bind":
+            best = row.result["best_site"]
+            text = next(
+                s["structure"] for s in row.result["sites"] if s["kind"] == best and s["converged"]
+            )
+        else:
+            text = row.result["structure"]
+        p = folder / f"{safe}.extxyz"
+        p.write_text(text)
+        out.append(p)
+    return out

@@ -1,0 +1,380 @@
+"""``lithiophile atoms bind|adhesion|screen``: atomistic lithiophilicity with bundled potentials."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+HELP = (
+    "Atomistic lithiophilicity offline with CHGNet 0.3.0 (default) or SevenNet-0: Li binding "
+    "on hosts and dopant sites, Li|substrate work of adhesion and predicted contact angle, "
+    "batched screens with caching."
+)
+
+app = typer.Typer(help=HELP, no_args_is_help=True)
+
+_MODEL_HELP = "Model: chgnet, sevennet, or both as 'chgnet,sevennet' (their spread is reported)."
+
+
+def _models(text: str) -> list[str]:
+    from lithiophile.atomistic.models import iter_models
+
+    return iter_models([m.strip() for m in text.split(",") if m.strip()] or ["chgnet"])
+
+
+def _host(host: str, dopant: str | None, size: str | None, facet: str | None, layers: int) -> Any:
+    from lithiophile.atomistic.bulk import ELEMENTS, PROTOTYPES
+    from lithiophile.atomistic.carbon import graphene, parse_size
+    from lithiophile.atomistic.structio import read_structure
+    from lithiophile.atomistic.surfaces import metal_slab, oxide_slab
+    from lithiophile.errors import InputError
+
+    if host.lower() == "graphene":
+        return graphene(size or "4x4", dopant)
+    if dopant:
+        raise InputError("The '--dopant' option applies to graphene only.")
+    if host in ELEMENTS:
+        return metal_slab(host, facet or "111", size=parse_size(size or "3x3"), layers=layers)
+    if host in PROTOTYPES:
+        return oxide_slab(host, facet or "10-10", size=parse_size(size) if size else None)
+    path = Path(host)
+    if path.suffix or path.exists():
+        return read_structure(path)
+    raise InputError(
+        f"The HOST {host!r} is not 'graphene', a metal of {sorted(ELEMENTS)}, a compound of "
+        f"{sorted(PROTOTYPES)} or a structure file (.cif, POSCAR, .extxyz)."
+    )
+
+
+def _reference_host(atoms: Any, size: str | None, layers: int) -> Any | None:
+    """The reference host: pristine graphene of the same cell, Cu(111) for metals (same slab
+    size) and oxides, or None."""
+    from lithiophile.atomistic.carbon import graphene, parse_size
+    from lithiophile.atomistic.surfaces import metal_slab
+
+    family = atoms.info.get("host_family")
+    if family == "carbon" and "motif" in atoms.info:
+        return graphene(size or "4x4", "pristine")
+    if family == "metal":
+        return metal_slab("Cu", "111", size=parse_size(size or "3x3"), layers=layers)
+    if family == "oxide":
+        return metal_slab("Cu", "111", size=(3, 3), layers=layers)
+    return None
+
+
+def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> None:
+    for d in rank:
+        raw = d["binding_vs_bcc"]["value"]
+        atom = d["binding_vs_atom"]["value"]
+        line = (
+            f"  {d['name']:<22} {d['model']:<8} site {d['best_site']:<10} E_b {raw:+.3f} eV "
+            f"vs bcc Li ({atom:+.3f} vs atom)"
+        )
+        if d["relative"] is not None:
+            line += f", {d['relative']['value']:+.3f} eV vs {d['relative']['variant'][12:]}"
+            if d["spread_eV"] is not None:
+                line += f" ± {d['spread_eV']:.2f}"
+        if d["calibrated"] is not None:
+            line += f", calibrated {d['calibrated']['value']:+.3f} eV"
+        echo(line)
+        echo(f"      {d['verdict']}")
+    if any(d["family"] == "metal" for d in rank):
+        from lithiophile.atomistic.binding import METAL_NOTE
+
+        echo(f"  note: {METAL_NOTE}.")
+    echo(
+        "  raw E_b of machine-learned potentials over-bind Li (CHGNet ~1 eV, SevenNet-0 ~0.5 eV "
+        "on graphene): judge by the relative or calibrated values."
+    )
+
+
+def _run(
+    jobs: list[Any],
+    *,
+    workers: int,
+    scheduler: str | None,
+    use_cache: bool,
+    progress: bool,
+    out: Path | None,
+    store: Any = None,
+) -> list[Any]:
+    from lithiophile.atomistic.screen import run_screen, write_relaxed
+    from lithiophile.errors import CalculationFailed
+
+    rows = run_screen(
+        jobs,
+        workers=workers,
+        scheduler=scheduler,
+        use_cache=use_cache,
+        progress=progress,
+        store=store,
+    )
+    failed = [r for r in rows if not r.ok]
+    if failed and len(failed) == len(rows):
+        raise CalculationFailed("; ".join(f"{r.job.name}: {r.error}" for r in failed))
+    if out is not None:
+        write_relaxed(rows, out)
+    return rows
+
+
+@app.command("bind")
+def bind(
+    host: str = typer.Argument(
+        ..., help="graphene, a metal (Cu, Ag, Au ...), ZnO/Al2O3, or a structure file."
+    ),
+    dopant: str | None = typer.Option(
+        None,
+        "--dopant",
+        help="Graphene motif: pyridinic-N3, monovacancy, graphitic-N, B, O, S, P, F ...",
+    ),
+    size: str | None = typer.Option(
+        None, "--size", help="In-plane supercell, e.g. 5x5 (default 4x4 graphene, 3x3 metals)."
+    ),
+    facet: str | None = typer.Option(None, "--facet", help="Facet of a metal or oxide, e.g. 111."),
+    layers: int = typer.Option(4, "--layers", help="Atomic layers of a metal slab."),
+    sites: str | None = typer.Option(
+        None, "--sites", help="Starting sites: top,bridge,hollow,vacancy (default all)."
+    ),
+    model: str = typer.Option("chgnet", "--model", help=_MODEL_HELP),
+    reference: bool = typer.Option(
+        True,
+        "--reference/--no-reference",
+        help="Also compute the reference site (pristine graphene / Cu(111)) of the same cell.",
+    ),
+    fmax: float = typer.Option(0.05, "--fmax", help="Force threshold of the relaxations [eV/A]."),
+    steps: int = typer.Option(200, "--steps", help="Step limit of each relaxation."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the relaxed structures (extxyz)."
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Recompute even if the store holds the result."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    """Li binding energy on a host: every starting site relaxed, the lowest kept."""
+    import json
+
+    from lithiophile.atomistic.binding import host_label
+    from lithiophile.atomistic.ranking import rank_binding
+    from lithiophile.atomistic.screen import Job
+
+    atoms = _host(host, dopant, size, facet, layers)
+    opts: dict[str, Any] = {"fmax": fmax, "steps": steps}
+    if sites:
+        opts["sites"] = [s.strip() for s in sites.split(",") if s.strip()]
+    name = host_label(atoms)
+    hosts = [(name, atoms)]
+    ref = _reference_host(atoms, size, layers) if reference else None
+    if ref is not None and host_label(ref) != name:
+        hosts.append((host_label(ref), ref))
+    models = _models(model)
+    jobs = [
+        Job.bind(n if len(models) == 1 else f"{n}@{m}", a, m, **opts)
+        for n, a in hosts
+        for m in models
+    ]
+    rows = _run(
+        jobs, workers=1, scheduler=None, use_cache=not no_cache, progress=not json_, out=out
+    )
+    rank = rank_binding(rows)
+    if json_:
+        typer.echo(
+            json.dumps(
+                {"ranking": rank, "errors": {r.job.name: r.error for r in rows if not r.ok}},
+                indent=2,
+            )
+        )
+        return
+    typer.echo(f"Li binding on {name} ({', '.join(models)}):")
+    for r in rows:
+        if r.ok:
+            for s in r.result["sites"]:
+                state = (
+                    f"E_b {s['binding_vs_bcc_eV']:+.3f} eV vs bcc Li"
+                    if s["converged"]
+                    else f"NOT converged after {s['steps']} steps, "
+                    f"max force {s['max_force_eV_A']:.3f} eV/A"
+                )
+                typer.echo(f"  {r.job.name:<22} {s['kind']:<11} {state}")
+        else:
+            typer.echo(f"  {r.job.name}: failed: {r.error}")
+    _print_ranking(rank, typer.echo)
+
+
+@app.command("adhesion")
+def adhesion(
+    film: str = typer.Argument(..., help="The film; only Li is supported."),
+    substrate: str = typer.Argument(
+        ..., help="Substrate: a metal (Cu, Ag, Au, Al, Zn ...) or ZnO/Al2O3."
+    ),
+    facet: str = typer.Option("111", "--facet", help="Substrate facet."),
+    li_facet: str = typer.Option("110", "--li-facet", help="Facet of bcc Li."),
+    max_strain: float = typer.Option(
+        0.05, "--max-strain", help="Largest Li strain accepted by the lattice match (0.05 = 5 %)."
+    ),
+    temperature: float = typer.Option(
+        573.15, "--temperature", help="Temperature of molten Li for the contact angle [K]."
+    ),
+    model: str = typer.Option("chgnet", "--model", help=_MODEL_HELP),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the relaxed interface (extxyz)."
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Recompute even if the store holds the result."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    """Work of adhesion of Li on a substrate, interface energy and predicted contact angle."""
+    import json
+
+    from lithiophile.atomistic.screen import Job
+    from lithiophile.errors import InputError
+
+    if film != "Li":
+        raise InputError(f"The FILM of atoms adhesion must be 'Li'. Got {film!r}.")
+    models = _models(model)
+    jobs = [
+        Job.adhesion(
+            f"Li|{substrate}({facet})@{m}",
+            substrate,
+            facet,
+            m,
+            li_facet=li_facet,
+            max_strain=max_strain,
+            temperature_K=temperature,
+        )
+        for m in models
+    ]
+    rows = _run(
+        jobs, workers=1, scheduler=None, use_cache=not no_cache, progress=not json_, out=out
+    )
+    results = [r.result for r in rows if r.ok]
+    if json_:
+        typer.echo(
+            json.dumps(
+                {
+                    "results": [{k: v for k, v in d.items() if k != "structure"} for d in results],
+                    "errors": {r.job.name: r.error for r in rows if not r.ok},
+                },
+                indent=2,
+            )
+        )
+        return
+    for d in results:
+        angle = (
+            f"{d['contact_angle_deg']:.0f} deg at {d['temperature_K']:.0f} K"
+            if d["contact_angle_deg"] is not None
+            else "not computed"
+        )
+        typer.echo(
+            f"Li({d['li_facet']})|{d['substrate']}({d['facet']}) with {d['model']}: "
+            f"W_ad {d['work_of_adhesion_J_m2']:.3f} J m-2, interface energy "
+            f"{d['interface_energy_J_m2']:.3f} J m-2, Li strain {d['strain']:.1%}, "
+            f"predicted contact angle {angle}"
+        )
+        for note in d["notes"]:
+            typer.echo(f"  note: {note}")
+    for r in rows:
+        if not r.ok:
+            typer.echo(f"  {r.job.name}: failed: {r.error}")
+
+
+@app.command("screen")
+def screen(
+    file: Path = typer.Argument(..., help="Screen file (YAML) with a 'jobs:' list."),
+    workers: int = typer.Option(1, "--workers", help="Local worker processes."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help=_MODEL_HELP + " Overrides the file's model."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the relaxed structures (extxyz)."
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Recompute even if the store holds the result."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    """Run a batch of bind/adhesion jobs (cached: reruns are free, interrupted screens resume).
+
+    The file lists jobs such as {name: N3V, host: graphene, dopant: pyridinic-N3, size: 4x4},
+    {name: Cu, host: Cu, facet: '111'}, {name: mine, structure: host.cif} or {name: LiCu,
+    task: adhesion, substrate: Cu, facet: '111'}; optional 'model:' (one or a list) and
+    'calibration:' (your DFT E_b vs bcc Li in eV, by job name).
+    """
+    import json
+
+    from lithiophile.atomistic.ranking import rank_binding
+    from lithiophile.atomistic.screen import load_jobs
+
+    jobs, dft = load_jobs(file, model=_models(model) if model else None)
+    rows = _run(
+        jobs,
+        workers=workers,
+        scheduler=scheduler,
+        use_cache=not no_cache,
+        progress=not json_,
+        out=out,
+    )
+    rank = rank_binding(rows, dft or None)
+    adh = [r.result for r in rows if r.ok and r.job.task == "adhesion"]
+    errors = {r.job.name: r.error for r in rows if not r.ok}
+    if json_:
+        typer.echo(
+            json.dumps(
+                {
+                    "ranking": rank,
+                    "adhesion": [{k: v for k, v in d.items() if k != "structure"} for d in adh],
+                    "errors": errors,
+                    "cached": sum(r.cached for r in rows),
+                },
+                indent=2,
+            )
+        )
+        return
+    typer.echo(f"{len(rows)} jobs, {sum(r.cached for r in rows)} from the store:")
+    _print_ranking(rank, typer.echo)
+    for d in adh:
+        typer.echo(
+            f"  Li|{d['substrate']}({d['facet']}) {d['model']}: "
+            f"W_ad {d['work_of_adhesion_J_m2']:.3f} J m-2"
+        )
+    for name, err in errors.items():
+        typer.echo(f"  {name}: failed: {err}")
+
+
+def demo_part(folder: Path, echo: Callable[[str], None], results: dict[str, Any]) -> dict[str, Any]:
+    """Rank three carbon host motifs by Li binding relative to pristine graphene (CHGNet)."""
+    from lithiophile.atomistic.carbon import graphene
+    from lithiophile.atomistic.ranking import rank_binding
+    from lithiophile.atomistic.screen import Job, run_screen, write_relaxed
+    from lithiophile.store import Store
+
+    start = time.perf_counter()
+    motifs = [("pristine", ["hollow"]), ("monovacancy", ["vacancy"]), ("pyridinic-N3", ["vacancy"])]
+    jobs = [
+        Job.bind(f"graphene {m}", graphene((4, 4), m), "chgnet", sites=s, fmax=0.05)
+        for m, s in motifs
+    ]
+    folder = Path(folder)
+    rows = run_screen(jobs, store=Store(folder / "atomistic.duckdb"))
+    write_relaxed(rows, folder / "atomistic")
+    rank = rank_binding(rows)
+    seconds = time.perf_counter() - start
+    echo("== atoms: Li binding on carbon host motifs (CHGNet 0.3.0, 4x4 graphene) ==")
+    _print_ranking(rank, echo)
+    echo(f"  ({seconds:.1f} s; relaxed structures in {folder / 'atomistic'})")
+    return {
+        "model": "chgnet",
+        "seconds": seconds,
+        "ranking": [
+            {k: d[k] for k in ("name", "best_site", "binding_vs_bcc", "relative", "verdict")}
+            for d in rank
+        ],
+    }
