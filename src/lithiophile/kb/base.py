@@ -1,0 +1,669 @@
+"""The knowledge base in the store: the bundled records plus the user's, queried in SQL.
+
+Records live in the table ``kb_records`` of the one DuckDB store (:class:`lithiophile.store.Store`),
+one row per record: typed columns for the metric, strategy, electrolyte class and the condition
+values (SI), and the whole record as JSON. The bundled records are loaded on first use and
+reloaded when the bundled file changes; the user's records (``origin = 'user'``) live beside
+them and are never touched by that reload. Every write is one transaction, and a process holds
+the file only for that transaction, so several processes can add records at once.
+
+The index. DuckDB keeps a min-max index (zonemap) of every column of every row group; an ART
+index would serve only point lookups (DuckDB uses it for filters that keep under 0.1 % of the
+rows, never for a range). So the table is kept *clustered*: in order of metric, then current
+density, then areal capacity. A query on a metric and a condition range then reads only the
+row groups whose min-max ranges can hold matches. Rows added since the last clustering sit
+unsorted at the end; once they exceed :data:`CLUSTER_FRACTION` of the clustered rows (and
+:data:`CLUSTER_MIN_ROWS`), the write that adds them rewrites the table in order, inside the
+same transaction. :meth:`KnowledgeBase.cluster` does it on demand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lithiophile.errors import InputError
+from lithiophile.kb.bundled import bundled_digest, bundled_records
+from lithiophile.kb.schema import (
+    STRATEGIES,
+    Record,
+    canonical_strategy,
+    record_from_metric,
+    validate_record,
+)
+from lithiophile.metrics import METRICS, Metric
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lithiophile.kb.compare import Comparison
+
+__all__ = [
+    "CLUSTER_FRACTION",
+    "CLUSTER_MIN_ROWS",
+    "CONDITION_COLUMNS",
+    "KnowledgeBase",
+    "parse_condition",
+    "query_sql",
+]
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,
+    strategy VARCHAR NOT NULL,
+    electrolyte VARCHAR,
+    material VARCHAR NOT NULL,
+    value_si DOUBLE NOT NULL,
+    current_density_A_m2 DOUBLE,
+    areal_capacity_C_m2 DOUBLE,
+    time_s DOUBLE,
+    cycle BIGINT,
+    rest_time_s DOUBLE,
+    temperature_K DOUBLE,
+    c_rate DOUBLE,
+    cell VARCHAR,
+    ref INTEGER,
+    excluded BOOLEAN NOT NULL,
+    record JSON NOT NULL
+)
+"""
+_DDL = (
+    _TABLE.format(name="kb_records")
+    + ";\nCREATE TABLE IF NOT EXISTS kb_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);"
+)
+#: The order the table is kept in (see the module docstring).
+CLUSTER_ORDER = "metric, current_density_A_m2, areal_capacity_C_m2, id"
+#: Re-cluster once the rows added since the last clustering exceed this share of the rest ...
+CLUSTER_FRACTION = 0.5
+#: ... and this many rows (below it a scan of the unsorted rows costs nothing).
+CLUSTER_MIN_ROWS = 1000
+
+#: Condition names accepted by queries -> (column, SI unit for pint).
+CONDITION_COLUMNS: dict[str, tuple[str, str]] = {
+    "current_density": ("current_density_A_m2", "A/m^2"),
+    "areal_capacity": ("areal_capacity_C_m2", "C/m^2"),
+    "time": ("time_s", "s"),
+    "cycle": ("cycle", ""),
+    "rest_time": ("rest_time_s", "s"),
+    "temperature": ("temperature_K", "K"),
+    "c_rate": ("c_rate", ""),
+}
+_OPS = (">=", "<=", "==", "!=", ">", "<", "=")
+_COLUMNS = (
+    "id",
+    "origin",
+    "metric",
+    "strategy",
+    "electrolyte",
+    "material",
+    "value_si",
+    "current_density_A_m2",
+    "areal_capacity_C_m2",
+    "time_s",
+    "cycle",
+    "rest_time_s",
+    "temperature_K",
+    "c_rate",
+    "cell",
+    "ref",
+    "excluded",
+    "record",
+)
+
+
+def parse_condition(text: str, metric: str | None = None) -> tuple[str, str, float]:
+    """``"current_density >= 1 mA cm-2"`` -> ``("current_density_A_m2", ">=", 10.0)``.
+
+    ``value`` names the record's own value (needs ``metric`` for its unit)."""
+    from lithiophile.kb.schema import pint_unit
+    from lithiophile.units import to_si
+
+    m = re.match(r"^\s*([a-z_]+)\s*(>=|<=|==|!=|>|<|=)\s*(.+?)\s*$", text)
+    names = ", ".join([*CONDITION_COLUMNS, "value"])
+    if not m:
+        raise InputError(
+            f"the condition {text!r} must read NAME OP QUANTITY, such as "
+            f"'current_density>=1 mA cm-2' (NAME one of {names}; OP one of {', '.join(_OPS)})"
+        )
+    name, op, quantity = m.groups()
+    if name == "value":
+        if metric is None:
+            raise InputError(f"the condition {text!r} on 'value' needs a metric (--metric)")
+        column, unit = "value_si", METRICS[metric].unit
+        unit = "" if unit == "1" else unit
+    elif name in CONDITION_COLUMNS:
+        column, unit = CONDITION_COLUMNS[name]
+    else:
+        raise InputError(f"the condition {text!r} names {name!r}; use one of {names}")
+    number, _, qunit = quantity.partition(" ")
+    try:
+        float(number)
+        spelled = f"{number} {pint_unit(qunit)}" if qunit.strip() else number
+    except ValueError:
+        spelled = quantity
+    if not qunit.strip() and unit not in ("",) and name not in ("cycle", "c_rate"):
+        raise InputError(
+            f"the condition {text!r} must give a unit, such as '{name}{op}1 "
+            f"{_EXAMPLE_UNIT.get(name, unit)}'"
+        )
+    value = to_si(spelled, unit or "dimensionless", name=f"the condition {text!r}")
+    return column, ("=" if op == "==" else op), value
+
+
+_EXAMPLE_UNIT = {
+    "current_density": "mA cm-2",
+    "areal_capacity": "mAh cm-2",
+    "time": "h",
+    "rest_time": "h",
+    "temperature": "K",
+}
+
+
+class KnowledgeBase:
+    """The literature base in a :class:`lithiophile.store.Store` (default: the user's store).
+
+    Parameters
+    ----------
+    store
+        A Store, a path to the DuckDB file, or None for ``settings().store_path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> kb = KnowledgeBase(pathlib.Path(tempfile.mkdtemp()) / "kb.duckdb")
+    >>> len(kb.query(metric="cycle_life_time", where=["current_density>=1 mA cm-2"])) > 5
+    True
+    """
+
+    def __init__(self, store: Any = None) -> None:
+        from lithiophile.store import Store
+
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.store.add_schema(_DDL)
+        self._held: Any = None
+
+    def __repr__(self) -> str:
+        return f"KnowledgeBase({str(self.store.path)!r})"
+
+    # -- loading ---------------------------------------------------------------------------
+    def _ensure_bundled(self, con: Any) -> None:
+        if _bundled_current(con):
+            return
+        from lithiophile import cite
+
+        cite.register("Li2021")
+        con.execute("DELETE FROM kb_records WHERE origin = 'review'")
+        _insert(con, bundled_records())
+        _set_meta(con, "bundled", bundled_digest())
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        """One write transaction on a store whose bundled records are loaded."""
+        if self._held is not None:
+            from lithiophile.store import StoreError
+
+            raise StoreError(
+                f"cannot write to the knowledge base '{self.store.path}' inside its reading() "
+                "block; add or import records after the block ends"
+            )
+        with self.store.transaction() as con:
+            self._ensure_bundled(con)
+            yield con
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A read-only connection (other processes may read at the same time); the bundled
+        records are loaded first, in a write transaction, when they are missing or stale."""
+        if self._held is not None:
+            yield self._held
+            return
+        with self.store.transaction(read_only=True) as con:
+            current = _bundled_current(con)
+            if current:
+                yield con
+        if not current:
+            with self._connect() as con:
+                yield con
+
+    @contextmanager
+    def reading(self) -> Iterator[KnowledgeBase]:
+        """Hold one read-only connection for the queries of the block.
+
+        Opening the DuckDB file costs some 20-50 ms (DuckDB's start-up and cold buffers), more
+        than a query of a clustered million records; inside the block every query reuses the
+        connection. Other processes can read
+        meanwhile but wait to write until the block ends, so keep it short.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> base = KnowledgeBase(pathlib.Path(tempfile.mkdtemp()) / "kb.duckdb")
+        >>> with base.reading():
+        ...     n = [base.count(metric=m) for m in ("polarization", "li_cu_ce")]
+        >>> n[0] > n[1] > 0
+        True
+        """
+        if self._held is not None:
+            yield self
+            return
+        with self._reading() as con:
+            self._held = con
+            try:
+                yield self
+            finally:
+                self._held = None
+
+    # -- writing ---------------------------------------------------------------------------
+    def add_records(self, records: Iterable[Record | dict[str, Any]]) -> list[Record]:
+        """Add the user's records (Records or dicts in the record schema) in one transaction.
+
+        Each is validated first (an InputError names the record and the field); a record
+        already there (same content) is kept once. Returns the records as stored."""
+        checked = [_as_user_record(r, where=f"record {i + 1}") for i, r in enumerate(records)]
+        with self._connect() as con:
+            _insert(con, checked)
+            _cluster(con, force=False)
+        return checked
+
+    def cluster(self) -> None:
+        """Rewrite the table in index order now (writes do it when enough rows are unsorted)."""
+        with self._connect() as con:
+            _cluster(con, force=True)
+
+    def add(
+        self,
+        metric: Metric | dict[str, Any] | Sequence[Metric | dict[str, Any]],
+        *,
+        material: str,
+        strategy: str,
+        electrolyte: str | None = None,
+        notes: Sequence[str] = (),
+    ) -> list[Record]:
+        """Add one or more Metrics (as from ``cell analyze`` / ``eis fit``) as the user's
+        records of ``material`` made by ``strategy`` (a key of :data:`STRATEGIES`)."""
+        items = [metric] if isinstance(metric, Metric | dict) else list(metric)
+        metrics = [m if isinstance(m, Metric) else Metric.from_dict(m) for m in items]
+        records = [
+            record_from_metric(
+                m,
+                material=material,
+                strategy=strategy,
+                electrolyte=electrolyte,
+                notes=tuple(notes),
+            )
+            for m in metrics
+        ]
+        return self.add_records(records)
+
+    def delete_user(self, ids: Sequence[str] | None = None) -> int:
+        """Remove the user's records (all, or those ``ids``); returns how many."""
+        with self._connect() as con:
+            where, params = "origin = 'user'", []
+            if ids is not None:
+                where += f" AND id IN ({', '.join('?' for _ in ids)})"
+                params = list(ids)
+            n = con.execute(f"SELECT count(*) FROM kb_records WHERE {where}", params).fetchall()
+            con.execute(f"DELETE FROM kb_records WHERE {where}", params)
+        return int(n[0][0])
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, record_id: str) -> Record:
+        """The record ``record_id`` (an InputError says how to find ids when there is none)."""
+        with self._reading() as con:
+            rows = con.execute("SELECT record FROM kb_records WHERE id = ?", [record_id]).fetchall()
+        if not rows:
+            raise InputError(
+                f"no record with id {record_id!r} in the knowledge base; list ids with "
+                "'lithiophile kb list' or 'lithiophile kb query'"
+            )
+        return Record.model_validate_json(rows[0][0])
+
+    def count(self, **filters: Any) -> int:
+        """How many records match (same filters as :meth:`query`)."""
+        sql, params = _where(**filters)
+        with self._reading() as con:
+            rows = con.execute(f"SELECT count(*) FROM kb_records{sql}", params).fetchall()
+        return int(rows[0][0])
+
+    def query(
+        self,
+        *,
+        metric: str | None = None,
+        strategy: str | None = None,
+        electrolyte: str | None = None,
+        material: str | None = None,
+        origin: str | None = None,
+        cell: str | None = None,
+        where: Sequence[str | tuple[str, str, float]] = (),
+        include_excluded: bool = True,
+        limit: int | None = None,
+    ) -> list[Record]:
+        """Records matching every filter given, ordered by metric then value.
+
+        Parameters
+        ----------
+        metric
+            A key of :data:`lithiophile.metrics.METRICS`.
+        strategy
+            A strategy category (:data:`lithiophile.kb.schema.STRATEGIES`).
+        electrolyte
+            ``"liquid"`` or ``"solid"``.
+        material
+            Text found in the material/method (case-insensitive).
+        origin
+            ``"review"`` or ``"user"``.
+        cell
+            Cell type, e.g. ``"Li|Li"``.
+        where
+            Condition ranges: ``"current_density>=1 mA cm-2"``, ``"time>=500 h"`` or
+            ``(column, op, SI value)``; records that do not state the condition do not match.
+        include_excluded
+            Keep records whose flags say what the number measures is unclear.
+        limit
+            At most this many records.
+        """
+        sql, params = query_sql(
+            metric=metric,
+            strategy=strategy,
+            electrolyte=electrolyte,
+            material=material,
+            origin=origin,
+            cell=cell,
+            where=where,
+            include_excluded=include_excluded,
+            limit=limit,
+        )
+        with self._reading() as con:
+            rows = con.execute(sql, params).fetchall()
+        return [Record.model_validate_json(r[0]) for r in rows]
+
+    def records(self, origin: str | None = None) -> list[Record]:
+        """Every record (or every record of ``origin``)."""
+        return self.query(origin=origin)
+
+    def table(self, *, si: bool = False, **filters: Any) -> Any:
+        """The records :meth:`query` finds as a pandas DataFrame, one row each: value and
+        conditions in display units (``value`` in the ``unit`` column, ``current_density
+        [mA cm-2]`` ...) or, with ``si=True``, in SI (``current_density_A_m2`` ...)."""
+        import pandas as pd
+
+        from lithiophile.kb.display import record_row
+
+        return pd.DataFrame([record_row(r, si=si) for r in self.query(**filters)])
+
+    # -- files -----------------------------------------------------------------------------
+    def export(self, path: Path | str, *, origin: str | None = None) -> int:
+        """Write records to ``path`` (.json, .csv or .parquet); returns how many."""
+        from lithiophile.kb.files import write_records
+
+        return write_records(self.query(origin=origin), Path(path))
+
+    def import_file(self, path: Path | str) -> dict[str, int]:
+        """Import records from a .json, .csv or .parquet file as the user's records.
+
+        Every row is validated before anything is written: one bad row imports nothing and the
+        error names the row and the field. Rows that are bundled records are skipped."""
+        from lithiophile.kb.files import read_rows
+
+        path = Path(path)
+        rows = read_rows(path)
+        bundled = {r.id: r for r in bundled_records()}
+        records, skipped = [], 0
+        for i, row in enumerate(rows):
+            where = f"cannot import '{path}': row {i + 1}" + (
+                f" (line {i + 2})" if path.suffix.lower() == ".csv" else ""
+            )
+            if row.get("origin") == "review" and row.get("id") in bundled:
+                skipped += 1
+                continue
+            try:
+                records.append(_as_user_record(row, where=where))
+            except InputError as exc:
+                raise InputError(f"{exc} Nothing was imported.") from None
+        self.add_records(records)
+        return {"imported": len(records), "skipped_bundled": skipped}
+
+    # -- compare and plot ------------------------------------------------------------------
+    def compare(
+        self,
+        result: Metric | Record | dict[str, Any],
+        *,
+        origin: str | None = "review",
+        factor: float = 2.0,
+        temperature_tol_K: float = 10.0,
+        include_excluded: bool = False,
+    ) -> Comparison:
+        """Rank ``result`` (a Metric) among the base's records of its metric; see
+        :func:`lithiophile.kb.compare.compare`. ``origin=None`` ranks among the user's too."""
+        from lithiophile.kb.compare import RELATED, compare
+
+        metric = result["metric"] if isinstance(result, dict) else result.metric
+        with self.reading():
+            records = [
+                r
+                for m in (metric, *RELATED.get(metric, ()))
+                for r in self.query(metric=m, origin=origin)
+            ]
+        return compare(
+            result,
+            records,
+            factor=factor,
+            temperature_tol_K=temperature_tol_K,
+            include_excluded=include_excluded,
+        )
+
+    def plot(
+        self,
+        kind: str,
+        out_dir: Path | str,
+        *,
+        highlight: Sequence[Metric] = (),
+        formats: Sequence[str] = ("png", "html"),
+    ) -> list[Path]:
+        """Draw figure ``kind`` from every record of the base; see
+        :func:`lithiophile.kb.plot.plot`."""
+        from lithiophile.kb.plot import plot
+
+        return plot(kind, self.query(), out_dir, highlight=highlight, formats=formats)
+
+
+def _as_user_record(item: Record | dict[str, Any], *, where: str) -> Record:
+    from lithiophile.store import content_key
+
+    data = item.model_dump() if isinstance(item, Record) else dict(item)
+    data["origin"] = "user"
+    data["id"] = ""
+    data.pop("value_si", None)
+    record = validate_record(data, where=where)
+    record.id = "user-" + content_key(record.model_dump_json(exclude={"id"}))[:20]
+    return record
+
+
+def _row(r: Record) -> dict[str, Any]:
+    c = r.conditions
+    return {
+        "id": r.id,
+        "origin": r.origin,
+        "metric": r.metric,
+        "strategy": r.strategy,
+        "electrolyte": r.electrolyte,
+        "material": r.material,
+        "value_si": r.value_si,
+        "current_density_A_m2": None
+        if c.current_density_A_m2 is None
+        else abs(c.current_density_A_m2),
+        "areal_capacity_C_m2": c.areal_capacity_C_m2,
+        "time_s": c.time_s,
+        "cycle": c.cycle,
+        "rest_time_s": c.rest_time_s,
+        "temperature_K": c.temperature_K,
+        "c_rate": c.c_rate,
+        "cell": c.cell,
+        "ref": r.provenance.ref if r.provenance else None,
+        "excluded": r.excluded,
+        "record": r.model_dump_json(),
+    }
+
+
+_ARROW_TYPES = {
+    "value_si": "float64",
+    "current_density_A_m2": "float64",
+    "areal_capacity_C_m2": "float64",
+    "time_s": "float64",
+    "cycle": "int64",
+    "rest_time_s": "float64",
+    "temperature_K": "float64",
+    "c_rate": "float64",
+    "ref": "int32",
+    "excluded": "bool",
+}
+
+
+def _bundled_current(con: Any) -> bool:
+    """True when the store holds the bundled records of this version of the package."""
+    import duckdb
+
+    try:
+        rows = con.execute("SELECT value FROM kb_meta WHERE key = 'bundled'").fetchall()
+    except duckdb.CatalogException:  # a store that has never held the base
+        return False
+    return bool(rows) and rows[0][0] == bundled_digest()
+
+
+def _meta(con: Any, key: str, default: str) -> str:
+    rows = con.execute("SELECT value FROM kb_meta WHERE key = ?", [key]).fetchall()
+    return str(rows[0][0]) if rows else default
+
+
+def _set_meta(con: Any, key: str, value: Any) -> None:
+    con.execute("INSERT OR REPLACE INTO kb_meta VALUES (?, ?)", [key, str(value)])
+
+
+def _insert(con: Any, records: Sequence[Record]) -> int:
+    """Insert records (one statement, through Arrow); a record already there is kept once.
+    Returns how many rows were new."""
+    if not records:
+        return 0
+    rows = {r.id: _row(r) for r in records}.values()
+    return insert_rows(con, list(rows))
+
+
+def insert_rows(con: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert prepared table rows (dicts with every column of ``kb_records``) whose ids are
+    not in the table yet, inside the caller's transaction; returns how many were new.
+
+    The ids are unique because every write runs in a transaction that holds the file
+    (DuckDB lets one process write at a time): there is no PRIMARY KEY, whose ART index would
+    make rewriting the table in index order (:func:`_cluster`) many times slower."""
+    import pyarrow as pa
+
+    columns = {
+        name: pa.array([row[name] for row in rows], type=_ARROW_TYPES.get(name, "string"))
+        for name in _COLUMNS
+    }
+    table = pa.table(columns)
+    con.register("kb_incoming", table)
+    try:
+        names = ", ".join(_COLUMNS)
+        new = con.execute(
+            f"INSERT INTO kb_records ({names}) SELECT {names} FROM kb_incoming "
+            "WHERE id NOT IN (SELECT id FROM kb_records WHERE id IN (SELECT id FROM kb_incoming))"
+        ).fetchall()[0][0]
+    finally:
+        con.unregister("kb_incoming")
+    _set_meta(con, "unclustered", int(_meta(con, "unclustered", "0")) + int(new))
+    return int(new)
+
+
+def _cluster(con: Any, *, force: bool) -> bool:
+    """Rewrite ``kb_records`` in :data:`CLUSTER_ORDER` when enough rows are unsorted (or
+    ``force``); returns whether it did."""
+    unsorted = int(_meta(con, "unclustered", "0"))
+    total = int(con.execute("SELECT count(*) FROM kb_records").fetchall()[0][0])
+    if not force and (
+        unsorted < CLUSTER_MIN_ROWS or unsorted < CLUSTER_FRACTION * (total - unsorted)
+    ):
+        return False
+    con.execute("DROP TABLE IF EXISTS kb_records_clustered")
+    con.execute(_TABLE.format(name="kb_records_clustered"))
+    con.execute(
+        f"INSERT INTO kb_records_clustered SELECT {', '.join(_COLUMNS)} FROM kb_records "
+        f"ORDER BY {CLUSTER_ORDER}"
+    )
+    con.execute("DROP TABLE kb_records")
+    con.execute("ALTER TABLE kb_records_clustered RENAME TO kb_records")
+    _set_meta(con, "unclustered", 0)
+    return True
+
+
+def _where(
+    *,
+    metric: str | None = None,
+    strategy: str | None = None,
+    electrolyte: str | None = None,
+    material: str | None = None,
+    origin: str | None = None,
+    cell: str | None = None,
+    where: Sequence[str | tuple[str, str, float]] = (),
+    include_excluded: bool = True,
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if metric is not None:
+        if metric not in METRICS:
+            raise InputError(f"the metric must be one of {', '.join(METRICS)}. Got {metric!r}.")
+        clauses.append("metric = ?")
+        params.append(metric)
+    if strategy is not None:
+        try:
+            clauses.append("strategy = ?")
+            params.append(canonical_strategy(strategy))
+        except ValueError:
+            raise InputError(
+                f"the strategy must be one of {', '.join(STRATEGIES)}. Got {strategy!r}."
+            ) from None
+    if electrolyte is not None:
+        if electrolyte not in ("liquid", "solid"):
+            raise InputError(
+                f"the electrolyte class must be 'liquid' or 'solid'. Got {electrolyte!r}."
+            )
+        clauses.append("electrolyte = ?")
+        params.append(electrolyte)
+    if material:
+        clauses.append("lower(material) LIKE ?")
+        params.append(f"%{material.lower()}%")
+    if origin is not None:
+        if origin not in ("review", "user"):
+            raise InputError(f"the origin must be 'review' or 'user'. Got {origin!r}.")
+        clauses.append("origin = ?")
+        params.append(origin)
+    if cell is not None:
+        clauses.append("cell = ?")
+        params.append(cell)
+    for cond in where:
+        column, op, value = parse_condition(cond, metric) if isinstance(cond, str) else cond
+        if column not in _COLUMNS or op not in _OPS:
+            raise InputError(f"the condition {cond!r} names an unknown column or operator")
+        clauses.append(f"{column} {op} ?")
+        params.append(value)
+    if not include_excluded:
+        clauses.append("NOT excluded")
+    sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return sql, params
+
+
+def query_sql(
+    *, columns: str = "record", limit: int | None = None, **filters: Any
+) -> tuple[str, list[Any]]:
+    """The SQL (and its parameters) that :meth:`KnowledgeBase.query` runs for ``filters``,
+    selecting ``columns`` of ``kb_records``."""
+    sql, params = _where(**filters)
+    sql = f"SELECT {columns} FROM kb_records{sql} ORDER BY metric, value_si, id"
+    if limit is not None:
+        if int(limit) < 0:
+            raise InputError(f"the limit must be zero or more records. Got {limit!r}.")
+        sql += f" LIMIT {int(limit)}"
+    return sql, params
