@@ -180,6 +180,26 @@ def test_impedance_from_columns():
     assert zd["spectrum"].tolist() == [1, 1]
 
 
+def test_spectra_with_measurement_times_read_back_as_spectra(tmp_path):
+    import lithiophile.io as lio
+
+    # two spectra an hour apart: time_s does not make them cycling data
+    cols = {
+        "frequency_Hz": [10.0, 1.0, 10.0, 1.0],
+        "z_real_ohm": [1.0, 2.0, 1.5, 2.5],
+        "z_imag_ohm": [-1.0, -2.0, -1.5, -2.5],
+        "time_s": [0.0, 5.0, 3600.0, 3605.0],
+    }
+    path = ImpedanceData.from_columns(cols).write_parquet(tmp_path / "z.parquet")
+    back = lio.read(path)
+    assert isinstance(back, ImpedanceData)
+    assert back["time_s"].tolist() == cols["time_s"]
+    # the same columns without lithiophile's metadata: still spectra (no voltage/current)
+    bare = tmp_path / "bare.parquet"
+    pl.DataFrame(cols).write_parquet(bare)
+    assert isinstance(lio.read(bare), ImpedanceData)
+
+
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 from typing import Any
 
 from lithiophile.errors import FileFormatError
-from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.io.celldata import _PARQUET_KEY, CellData, ImpedanceData
 
 FMT = "Parquet"
 _MAGIC = b"PAR1"
@@ -22,8 +24,21 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
     import pyarrow.parquet as pq
 
     try:
-        names = pq.read_schema(path).names
+        schema = pq.read_schema(path)
     except (OSError, pa.ArrowException) as exc:
         raise FileFormatError(path, FMT, str(exc)) from None
-    cls = ImpedanceData if "frequency_Hz" in names and "time_s" not in names else CellData
-    return cls.read_parquet(path)
+    return _kind(schema).read_parquet(path)
+
+
+def _kind(schema: Any) -> type[CellData] | type[ImpedanceData]:
+    """The kind lithiophile wrote into the file; else spectra are what has frequency and no
+    voltage/current columns (an impedance table may carry measurement times)."""
+    try:
+        kind = json.loads((schema.metadata or {})[_PARQUET_KEY]).get("kind")
+    except (KeyError, ValueError, TypeError, AttributeError):
+        kind = None
+    if kind in (CellData.KIND, ImpedanceData.KIND):
+        return ImpedanceData if kind == ImpedanceData.KIND else CellData
+    names = set(schema.names)
+    spectrum = "frequency_Hz" in names and not {"voltage_V", "current_A"} <= names
+    return ImpedanceData if spectrum else CellData
