@@ -1,0 +1,268 @@
+"""One spectrum in, the interfacial resistance out: fit, Lin-KK, DRT cross-check, and the
+figures as :class:`lithiophile.metrics.Metric` records (R in ohm; ASR in ohm m^2 when the
+electrode area is known; per-interface values for symmetric cells).
+
+Symmetric Li|Li cells hold two identical interfaces in series, so each contributes half the
+measured R_int: per-interface ASR = R_int x area / 2 (METHODS.md). Both the cell value and the
+per-interface value are reported, each labelled by its ``variant``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from lithiophile.echem.impedance.circuit import Circuit
+from lithiophile.echem.impedance.drt import DRTResult, drt
+from lithiophile.echem.impedance.library import fit_auto, interfacial_resistance, resolve
+from lithiophile.errors import InputError
+from lithiophile.metrics import Conditions, Metric
+
+__all__ = ["InterfaceFit", "analyze", "interfacial_metrics", "spectra_of"]
+
+_DEF = (
+    "sum of the arc resistances ({names}) of the equivalent circuit {circuit} fitted to the "
+    "spectrum (bulk resistance and diffusion elements excluded)"
+)
+
+
+@dataclass(frozen=True)
+class SpectrumPart:
+    """One sweep of an impedance file with what is known of when it was measured."""
+
+    f: np.ndarray
+    z: np.ndarray
+    index: int
+    time_s: float | None = None
+    cycle: int | None = None
+    temperature_K: float | None = None
+
+
+def spectra_of(data: Any) -> list[SpectrumPart]:
+    """Split :class:`~lithiophile.io.ImpedanceData` into its sweeps (the ``spectrum`` column),
+    each with its start time, cycle and mean temperature where the file has them."""
+    from lithiophile.io.celldata import ImpedanceData
+
+    if not isinstance(data, ImpedanceData):
+        raise InputError(
+            f"expected ImpedanceData (from lithiophile.io.read of an impedance file); got "
+            f"{type(data).__name__}. A cycling file holds no impedance spectrum."
+        )
+    cols = data.columns
+    index = data["spectrum"] if "spectrum" in cols else np.ones(len(data), dtype=int)
+    out = []
+    f_all, z_all = data["frequency_Hz"], data.z
+    for k in np.unique(index):
+        rows = index == k
+        part = SpectrumPart(f_all[rows], z_all[rows], int(k))
+        if "time_s" in cols:
+            t = data["time_s"][rows]
+            if np.isfinite(t).any():
+                part = replace(part, time_s=float(np.nanmin(t)))
+        if "cycle" in cols:
+            c = data["cycle"][rows]
+            if c.size:
+                part = replace(part, cycle=int(c[0]))
+        if "temperature_K" in cols:
+            temp = data["temperature_K"][rows]
+            if np.isfinite(temp).any():
+                part = replace(part, temperature_K=float(np.nanmean(temp)))
+        out.append(part)
+    return out
+
+
+def interfacial_metrics(
+    fit: Circuit,
+    *,
+    area_m2: float | None = None,
+    symmetric: bool = False,
+    asr: bool | None = None,
+    conditions: Conditions | None = None,
+    source: str | None = None,
+) -> list[Metric]:
+    """The interfacial-resistance figures of a fitted circuit.
+
+    Parameters
+    ----------
+    fit
+        A fitted :class:`Circuit` with at least one arc.
+    area_m2
+        Electrode area [m^2] (geometric, one electrode).
+    symmetric
+        A symmetric cell (Li|Li): also report per-interface values (R/2, R x area / 2).
+    asr
+        True demands the area-specific resistance (InputError without an area); None reports
+        it when the area is known; False never.
+    conditions
+        What the spectrum was measured at.
+    source
+        A file's sha256 or another provenance string.
+    """
+    if area_m2 is not None and not (math.isfinite(area_m2) and area_m2 > 0):
+        raise InputError(f"'area' must be a positive area such as '1.13 cm^2'. Got {area_m2!r}.")
+    if asr and area_m2 is None:
+        raise InputError(
+            "an area-specific resistance (ohm cm2) needs the electrode area, and none is "
+            "known: the file's header states none. Give it, e.g. --area '1.13 cm^2' on the "
+            "command line or area_m2=1.13e-4 in Python, or ask for R in ohm only."
+        )
+    value, stderr, names = interfacial_resistance(fit)
+    cond = conditions or Conditions()
+    if symmetric and cond.cell is None:
+        cond = replace(cond, cell="Li|Li")
+    unc = stderr if math.isfinite(stderr) else None
+    notes = tuple(fit.notes_)
+    if fit.kk_ is not None and not fit.kk_.passed:
+        notes += (f"fails the Lin-KK test (rms residual {fit.kk_.rms:.2%})",)
+    definition = _DEF.format(names=" + ".join(names), circuit=fit.circuit)
+    out = [
+        Metric(
+            "interfacial_resistance",
+            value,
+            cond,
+            definition=definition,
+            variant="cell" if symmetric else None,
+            uncertainty=unc,
+            source=source,
+            notes=notes,
+        )
+    ]
+    if symmetric:
+        out.append(
+            Metric(
+                "interfacial_resistance",
+                value / 2,
+                cond,
+                definition=definition + "; per interface of a symmetric cell = R_int / 2",
+                variant="per interface (symmetric cell, R/2)",
+                uncertainty=unc / 2 if unc is not None else None,
+                source=source,
+                notes=notes,
+            )
+        )
+    if area_m2 is not None and asr is not False:
+        out.append(
+            Metric(
+                "interfacial_asr",
+                value * area_m2,
+                cond,
+                definition=definition + "; ASR = R_int x electrode area",
+                variant="cell (R x area)",
+                uncertainty=unc * area_m2 if unc is not None else None,
+                source=source,
+                notes=notes,
+            )
+        )
+        if symmetric:
+            out.append(
+                Metric(
+                    "interfacial_asr",
+                    value * area_m2 / 2,
+                    cond,
+                    definition=definition
+                    + "; per interface of a symmetric cell, ASR = R_int x area / 2",
+                    variant="per interface (symmetric cell, R x area / 2)",
+                    uncertainty=unc * area_m2 / 2 if unc is not None else None,
+                    source=source,
+                    notes=notes,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class InterfaceFit:
+    """The analysis of one spectrum.
+
+    Attributes
+    ----------
+    name
+        What was fitted (file name and sweep).
+    fit
+        The fitted :class:`Circuit`.
+    metrics
+        The interfacial figures (:func:`interfacial_metrics`), plus the DRT cross-check.
+    drt
+        The DRT when asked for.
+    """
+
+    name: str
+    fit: Circuit
+    metrics: tuple[Metric, ...]
+    conditions: Conditions
+    drt: DRTResult | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def metric(self, kind: str, variant: str | None = None) -> Metric:
+        for m in self.metrics:
+            if m.metric == kind and (variant is None or m.variant == variant):
+                return m
+        raise KeyError(f"no metric {kind!r} (variant {variant!r}) in the fit of {self.name}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "fit": self.fit.as_dict(),
+            "metrics": [m.as_dict() for m in self.metrics],
+            "drt": self.drt.as_dict() if self.drt is not None else None,
+            **self.extra,
+        }
+
+
+def analyze(
+    f: np.ndarray,
+    z: np.ndarray,
+    *,
+    circuit: str = "auto",
+    area_m2: float | None = None,
+    symmetric: bool = False,
+    asr: bool | None = None,
+    with_drt: bool = False,
+    conditions: Conditions | None = None,
+    source: str | None = None,
+    name: str = "spectrum",
+    seed: int = 0,
+    n_starts: int = 8,
+) -> InterfaceFit:
+    """Fit one spectrum and report its interfacial resistance.
+
+    ``circuit`` is a circuit string, a name of :data:`~lithiophile.echem.impedance.library.
+    CIRCUITS`, or ``"auto"`` (the candidate with the lowest BIC). With ``with_drt`` the DRT's
+    peaks give a model-free R_int (variant ``"DRT"``) beside the circuit's.
+    """
+    if asr and area_m2 is None:
+        # fail before the (slow) fit
+        raise InputError(
+            "an area-specific resistance (ohm cm2) needs the electrode area, and none is "
+            "known: the file's header states none. Give it, e.g. --area '1.13 cm^2' on the "
+            "command line or area_m2=1.13e-4 in Python, or ask for R in ohm only."
+        )
+    if circuit == "auto":
+        fit = fit_auto(f, z, name=name, seed=seed, n_starts=n_starts)
+    else:
+        fit = Circuit(resolve(circuit), seed=seed, n_starts=n_starts).fit(f, z, name=name)
+    cond = conditions or Conditions()
+    metrics = interfacial_metrics(
+        fit, area_m2=area_m2, symmetric=symmetric, asr=asr, conditions=cond, source=source
+    )
+    result_drt = None
+    if with_drt:
+        result_drt = drt(fit.frequencies_, fit.data_, inductance=True)
+        r_drt = result_drt.r_polarisation_ohm
+        if r_drt > 0:
+            metrics.append(
+                Metric(
+                    "interfacial_resistance",
+                    r_drt,
+                    metrics[0].conditions,
+                    definition="integral of the DRT, gamma d ln tau (Tikhonov, lambda by "
+                    f"{result_drt.method}); model-free cross-check of the circuit fit (it also "
+                    "holds any diffusion the circuit puts in a Warburg)",
+                    variant="DRT",
+                    source=source,
+                )
+            )
+    return InterfaceFit(name, fit, tuple(metrics), metrics[0].conditions, result_drt)
