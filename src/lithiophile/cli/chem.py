@@ -16,7 +16,8 @@ HELP = (
 app = typer.Typer(help=HELP, no_args_is_help=True)
 
 _SOURCE_HELP = (
-    "Energy source: bundled (offline), mp (Materials Project, needs MP_API_KEY) or entries.json."
+    "Energy source: bundled (experimental enthalpies, offline), crc-gibbs (CRC Handbook Gibbs "
+    "energies, offline), mp (Materials Project, needs MP_API_KEY) or entries.json."
 )
 
 

@@ -1,16 +1,17 @@
-"""``lithiophile demo``: the main job on data the project makes itself.
+"""``lithiophile demo``: the main job, every capability on data the project makes itself.
 
-Today: measure. Example files are written in every layout lithiophile reads that can be
-synthesised honestly (BDF CSV, Parquet, generic CSV, plain impedance CSV, and the EC-Lab, Maccor,
-Neware, Arbin, LAND, Gamry and ZPlot layouts), then each is detected from its content, read
-into canonical data and converted to Parquet. Each capability added to lithiophile adds its
-part here.
+measure: example files are written in every layout lithiophile reads that can be synthesised
+honestly (BDF CSV, Parquet, generic CSV, plain impedance CSV, and the EC-Lab, Maccor, Neware,
+Arbin, LAND, Gamry and ZPlot layouts); each is detected from its content, read into canonical
+data and converted to Parquet. Then the parts of :data:`PARTS`: Li-metal figures from synthetic
+cycling files (cell), interfacial resistance from a synthetic before/after pair of spectra (eis),
+thermodynamics and wetting of coatings (chem), atomistic binding and adhesion (atoms), and the
+comparison of those results with the literature records (kb). Each capability added to
+lithiophile adds its part here.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ HELP = "Run every capability on example data that lithiophile makes itself, and 
 
 #: After "measure", the parts of the demo in order: each a command-group module of
 #: lithiophile.cli with ``demo_part(folder, echo, results) -> dict``; ``echo`` prints a line
-#: (silent under --json), ``results`` holds the parts run so far by name.
+#: (silent under --json), ``results`` holds the parts run so far by name. ``chem`` covers
+#: wetting too; ``kb`` comes last, to compare the parts' results with the literature.
 PARTS = ("cell", "eis", "chem", "atoms", "kb")
 
 
@@ -67,10 +69,10 @@ def demo(
             print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
         parts: dict[str, Any] = {"measure": results}
         echo = (lambda line: None) if json_ else typer.echo
+        from lithiophile.cli.main import GROUPS
+
         for name in PARTS:
-            if importlib.util.find_spec(f"lithiophile.cli.{name}") is None:  # not built yet
-                continue
-            module = importlib.import_module(f"lithiophile.cli.{name}")
+            module = GROUPS[name]
             echo("")
             parts[name] = module.demo_part(folder / name, echo, parts)
         if json_:

@@ -7,8 +7,6 @@ function, so ``lithiophile --help`` answers without loading numpy or polars. Err
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 import traceback
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import typer
 from typer import Abort, Exit
 
+from lithiophile.cli import atoms, cell, chem, eis, kb, wet
 from lithiophile.cli import convert as _convert
 from lithiophile.cli import demo as _demo
 from lithiophile.cli import read as _read
@@ -48,11 +47,8 @@ app.command("demo", help=_demo.HELP)(_demo.demo)
 
 #: Command groups, one module each under lithiophile.cli, exposing ``app`` (a typer.Typer)
 #: and ``HELP``; their heavy imports happen inside the commands.
-GROUPS = ("cell", "eis", "chem", "wet", "kb", "atoms")
-for _name in GROUPS:
-    if importlib.util.find_spec(f"lithiophile.cli.{_name}") is None:  # not built yet
-        continue
-    _module = importlib.import_module(f"lithiophile.cli.{_name}")
+GROUPS = {"cell": cell, "eis": eis, "chem": chem, "wet": wet, "kb": kb, "atoms": atoms}
+for _name, _module in GROUPS.items():
     app.add_typer(_module.app, name=_name, help=_module.HELP)
 
 
