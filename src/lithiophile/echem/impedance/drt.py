@@ -409,7 +409,7 @@ def _refine(
         if trial is not None and bic(trial) < bic(fit) and _resolved(trial):
             fit = trial
     # the ZARCs may trade places during the fits: report each with the DRT peak nearest to it
-    drt_ln = np.log([p.tau_drt_s for p in peaks])
+    drt_ln = np.log([p.tau_drt_s or 1.0 for p in peaks])  # candidates all have a DRT tau
     out = []
     for k, (r, tau, phi) in enumerate(arcs_of(fit)):
         j = int(np.argmin(np.abs(drt_ln - np.log(tau))))

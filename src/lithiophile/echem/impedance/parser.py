@@ -226,7 +226,7 @@ def _compile(node: Node) -> Model:
     def parallel(w: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         # Z = 1 / sum(1 / Z_k);  dZ/dp = (Z / Z_k)^2 dZ_k/dp for the parameters of branch k
         evaluated = [(child(w, p[a:b])) for child, a, b in parts]
-        z = 1.0 / sum(1.0 / zc for zc, _ in evaluated)
+        z = np.asarray(1.0 / sum(1.0 / zc for zc, _ in evaluated))
         cols: list[np.ndarray] = []
         for zc, dc in evaluated:
             factor = (z / zc) ** 2
