@@ -5,7 +5,7 @@ import math
 import pytest
 
 from lithiophile.errors import UnitsError
-from lithiophile.units import area_from_diameter_m2, factor_to_si, registry, to_si
+from lithiophile.units import area_from_diameter_m2, factor_to_si, registry, temperature_to_K, to_si
 
 
 def test_to_si_current_density():
@@ -73,3 +73,18 @@ def test_negative_diameter():
 def test_non_finite():
     with pytest.raises(UnitsError, match="finite"):
         to_si(float("nan"), "m")
+
+
+@pytest.mark.parametrize(
+    "text, kelvin",
+    # by hand: T[K] = T[C] + 273.15; a bare number is already kelvin
+    [("250C", 523.15), ("250 °C", 523.15), ("25 degC", 298.15), ("523 K", 523.0), ("77", 77.0)],
+)
+def test_temperature_to_K(text, kelvin):
+    assert temperature_to_K(text) == pytest.approx(kelvin)
+
+
+@pytest.mark.parametrize("text, message", [("-300C", "below absolute zero"), ("hot", "'250C'")])
+def test_temperature_to_K_refuses(text, message):
+    with pytest.raises(UnitsError, match=message):
+        temperature_to_K(text, name="--temperature")

@@ -25,7 +25,7 @@ from lithiophile.errors import UnitsError
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
-__all__ = ["area_from_diameter_m2", "factor_to_si", "registry", "to_si"]
+__all__ = ["area_from_diameter_m2", "factor_to_si", "registry", "temperature_to_K", "to_si"]
 
 # Spellings found in instrument headers that pint does not know, mapped to pint's.
 _ALIASES = {
@@ -160,6 +160,37 @@ def to_si(quantity: str | float, si_unit: str, *, name: str = "value") -> float:
             ) from None
     if not math.isfinite(value):
         raise UnitsError(f"{name} must be a finite number. Got {quantity!r}.")
+    return value
+
+
+#: "250C", "250 C", "250°C", "250 ℃": Celsius the short way ("C" alone is pint's coulomb)
+_CELSIUS = re.compile(r"^\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(?:°\s*C|℃|C|c)\s*$")
+
+
+def temperature_to_K(text: str | float, *, name: str = "the temperature") -> float:
+    """A temperature typed by a user -> K: ``"250C"``, ``"25 degC"``, ``"523.15 K"``, or a bare
+    number (kelvin). Refuses values below absolute zero.
+
+    >>> temperature_to_K("250C"), temperature_to_K("523.15")
+    (523.15, 523.15)
+    """
+    m = _CELSIUS.match(text) if isinstance(text, str) else None
+    try:
+        if m:
+            value = float(m.group(1)) + 273.15
+        elif isinstance(text, str) and not re.search(r"[A-Za-z°℃]", text):
+            value = float(text)  # a bare number is in kelvin
+        else:
+            value = to_si(text, "K", name=name)
+    except (ValueError, UnitsError):
+        raise UnitsError(
+            f"{name} must be a number with C or K, such as '250C', '25 degC' or '523K'. "
+            f"Got {text!r}."
+        ) from None
+    if not math.isfinite(value):
+        raise UnitsError(f"{name} must be a finite number. Got {text!r}.")
+    if value < 0:
+        raise UnitsError(f"{name} {text!r} is below absolute zero (0 K = -273.15 C).")
     return value
 
 

@@ -130,14 +130,14 @@ def assess_cmd(
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
-    from lithiophile.cli.wet import parse_temperature
     from lithiophile.thermo import assess
+    from lithiophile.units import temperature_to_K
 
     a = assess(
         material,
         electrolyte,
         source=source,
-        temperature_K=parse_temperature(temperature),
+        temperature_K=temperature_to_K(temperature, name="--temperature"),
         work_of_adhesion_J_m2=adhesion,
     )
     if json_:

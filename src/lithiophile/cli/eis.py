@@ -240,7 +240,7 @@ def _file_values(results: list[Any], by: str) -> list[float] | None:
 
 def _parse_values(text: str, by: str) -> list[float]:
     from lithiophile.errors import InputError, UnitsError
-    from lithiophile.units import to_si
+    from lithiophile.units import temperature_to_K, to_si
 
     si = {"rest": "s", "cycle": None, "temperature": "K"}[by]
     out = []
@@ -248,8 +248,8 @@ def _parse_values(text: str, by: str) -> list[float]:
         try:
             if si is None:
                 out.append(float(int(item)))
-            elif by == "temperature" and _is_number(item):
-                out.append(float(item))  # a bare number is a temperature in K
+            elif by == "temperature":
+                out.append(temperature_to_K(item, name="values"))  # a bare number is in K
             else:
                 out.append(to_si(item, si, name="values"))
         except (ValueError, UnitsError) as exc:
@@ -258,14 +258,6 @@ def _parse_values(text: str, by: str) -> list[float]:
                 "rest, '0,10' for cycles, '298,308' (K) or '25 degC' for temperature."
             ) from None
     return out
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:

@@ -173,7 +173,7 @@ def _quantity(text: str, option: str, command: str) -> tuple[float, str]:
 def _conditions(**kw: Any) -> Any:
     from lithiophile.kb.schema import pint_unit
     from lithiophile.metrics import Conditions
-    from lithiophile.units import to_si
+    from lithiophile.units import temperature_to_K, to_si
 
     def si(text: str | None, unit: str, name: str) -> float | None:
         if text is None:
@@ -190,11 +190,7 @@ def _conditions(**kw: Any) -> Any:
         rest_time_s=si(kw["rest_time"], "s", "rest-time"),
         temperature_K=None
         if temp is None
-        else to_si(
-            temp.replace("°C", "degC").replace(" C", " degC"),
-            "K",
-            name="the '--temperature' option",
-        ),
+        else temperature_to_K(temp, name="the '--temperature' option"),
         cycle=kw["cycle"],
         cell=kw["cell"],
         c_rate=kw["c_rate"],

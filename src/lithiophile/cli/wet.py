@@ -15,27 +15,6 @@ HELP = (
 app = typer.Typer(help=HELP, no_args_is_help=True, invoke_without_command=True)
 
 
-def parse_temperature(text: str) -> float:
-    """A temperature such as ``250C``, ``523.15K`` or ``523.15`` (kelvin) -> K."""
-    from lithiophile.errors import InputError
-
-    t = text.strip().replace(" ", "").replace("°", "")
-    try:
-        if t[-1:] in ("C", "c"):
-            value = float(t[:-1]) + 273.15
-        elif t[-1:] in ("K", "k"):
-            value = float(t[:-1])
-        else:
-            value = float(t)
-    except ValueError:
-        raise InputError(
-            f"the temperature must be a number with C or K, such as '250C' or '523K'. Got {text!r}."
-        ) from None
-    if value < 0:
-        raise InputError(f"the temperature {text!r} is below absolute zero (0 K = -273.15 C).")
-    return value
-
-
 @app.callback()
 def wet(
     ctx: typer.Context,
@@ -66,7 +45,9 @@ def wet(
         return
     if theta is None and adhesion is None:
         raise InputError("give --theta (an intrinsic angle in degrees) or --adhesion (J m-2).")
-    t_k = parse_temperature(temperature)
+    from lithiophile.units import temperature_to_K
+
+    t_k = temperature_to_K(temperature, name="--temperature")
     gamma = wetting.li_surface_tension(t_k)
     out: dict = {"temperature_K": t_k, "li_surface_tension_N_m": gamma}
     if adhesion is not None:
