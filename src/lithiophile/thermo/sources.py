@@ -191,11 +191,9 @@ def bundled() -> EnergySet:
                 f"calorimetric formation enthalpy at {row['temperature_K']} K; " + row["source"]
             )
             elements.update(el.symbol for el in comp.elements)
-    for sym in sorted(elements):
-        entries.append(PDEntry(Composition(sym), 0.0, name=sym, attribute=f"element:{sym}"))
-        origins[f"element:{sym}"] = "element in its standard state (formation energy 0)"
     for e in entries:
         e.entry_id = e.attribute
+    _add_elements_at_zero(elements, entries, origins)
     return EnergySet(
         name="bundled",
         entries=tuple(entries),
@@ -204,6 +202,20 @@ def bundled() -> EnergySet:
         origins=origins,
         covered=frozenset(elements),
     )
+
+
+def _add_elements_at_zero(
+    elements: Iterable[str], entries: list[Any], origins: dict[str, str]
+) -> None:
+    """Append each element in its standard state (formation energy 0), with its origin."""
+    from pymatgen.analysis.phase_diagram import PDEntry
+    from pymatgen.core import Composition
+
+    for sym in sorted(elements):
+        entry = PDEntry(Composition(sym), 0.0, name=sym)
+        entry.entry_id = f"element:{sym}"  # PDEntry has no entry_id slot: set it for origins
+        entries.append(entry)
+        origins[entry.entry_id] = "element in its standard state (formation energy 0)"
 
 
 @functools.lru_cache(maxsize=1)
@@ -242,11 +254,7 @@ def crc_gibbs() -> EnergySet:
             )
             elements.update(el.symbol for el in comp.elements)
     elements.add("Li")
-    for sym in sorted(elements):
-        entry = PDEntry(Composition(sym), 0.0, name=sym)
-        entry.entry_id = f"element:{sym}"  # PDEntry has no entry_id slot: set it for origins
-        entries.append(entry)
-        origins[entry.entry_id] = "element in its standard state (formation energy 0)"
+    _add_elements_at_zero(elements, entries, origins)
     return EnergySet(
         name="crc-gibbs",
         entries=tuple(entries),
