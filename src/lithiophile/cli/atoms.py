@@ -216,8 +216,8 @@ def adhesion(
     max_strain: float = typer.Option(
         0.05, "--max-strain", help="Largest Li strain accepted by the lattice match (0.05 = 5 %)."
     ),
-    temperature: float = typer.Option(
-        573.15, "--temperature", help="Temperature of molten Li for the contact angle [K]."
+    temperature: str = typer.Option(
+        "300C", "--temperature", help="Temperature of molten Li for the contact angle (300C, 573K)."
     ),
     model: str = typer.Option("chgnet", "--model", help=_MODEL_HELP),
     out: Path | None = typer.Option(
@@ -233,6 +233,7 @@ def adhesion(
 
     from lithiophile.atomistic.screen import Job
     from lithiophile.errors import InputError
+    from lithiophile.units import temperature_to_K
 
     if film != "Li":
         raise InputError(f"The FILM of atoms adhesion must be 'Li'. Got {film!r}.")
@@ -245,7 +246,7 @@ def adhesion(
             m,
             li_facet=li_facet,
             max_strain=max_strain,
-            temperature_K=temperature,
+            temperature_K=temperature_to_K(temperature, name="--temperature"),
         )
         for m in models
     ]
