@@ -310,3 +310,14 @@ def test_fuzz_damaged_workbooks(tmp_path, cut, flips):
     p.write_bytes(bytes(raw))
     with contextlib.suppress(LithiophileError):
         land.read(p)
+
+
+def test_xlsx_text_helpers_resolve_character_entities():
+    from lithiophile.io.table import xlsx_sheet_names, xlsx_strings
+
+    # what openpyxl with lxml writes for the sheet 记录 and the label 电流/mA (U+8BB0 U+5F55,
+    # U+7535 U+6D41): character references, resolved here as any XML parser would
+    book = '<sheets><sheet name="&#35760;&#24405;" sheetId="1"/><x:sheet name="cycle"/></sheets>'
+    assert xlsx_sheet_names(book) == ["记录", "cycle"]
+    cells = '<c t="inlineStr"><is><t>&#30005;&#27969;/mA</t></is></c><si><t xml:space="p">V</t>'
+    assert xlsx_strings(cells) == ["电流/mA", "V"]

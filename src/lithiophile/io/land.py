@@ -39,7 +39,6 @@ Conventions applied
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from pathlib import Path
@@ -52,7 +51,13 @@ from lithiophile.errors import FileFormatError, InputError, UnitsError
 from lithiophile.io import steps as _steps
 from lithiophile.io.celldata import CellData, Metadata
 from lithiophile.io.maccor_text import run_ids, sane_dates, state_kinds
-from lithiophile.io.table import read_xlsx, temperature_K, unique_labels
+from lithiophile.io.table import (
+    read_xlsx,
+    temperature_K,
+    unique_labels,
+    xlsx_sheet_names,
+    xlsx_strings,
+)
 from lithiophile.io.text import decode, guess_separator, looks_binary
 from lithiophile.io.textblock import check_last_line, head_lines, numeric_style
 from lithiophile.units import factor_to_si
@@ -156,9 +161,7 @@ def _xlsx_sheet_names_and_strings(path: Path) -> tuple[list[str], str]:
             if member in names:
                 with z.open(member) as fh:
                     strings += fh.read(262_144).decode("utf-8", "replace")
-    sheets = re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"", workbook)
-    # XML may spell any character as an entity (openpyxl with lxml writes "&#30005;" for 电)
-    return [html.unescape(s) for s in sheets], strings
+    return xlsx_sheet_names(workbook), strings
 
 
 def _score_workbook(sheets: list[str], labels: list[str]) -> int:
@@ -198,7 +201,7 @@ def sniff(head: bytes, path: Path) -> int:
     try:
         if head.startswith(_XLSX):
             sheets, strings = _xlsx_sheet_names_and_strings(path)
-            labels = [html.unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", strings)]
+            labels = xlsx_strings(strings)
             return _score_workbook(sheets, labels)
         if head.startswith(_OLE):
             from python_calamine import CalamineWorkbook

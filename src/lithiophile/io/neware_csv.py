@@ -67,7 +67,13 @@ import polars as pl
 from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
 from lithiophile.io import steps as _steps
 from lithiophile.io.celldata import CellData, Metadata, kinds_series
-from lithiophile.io.table import read_xlsx, temperature_K, zip_member_from_head
+from lithiophile.io.table import (
+    read_xlsx,
+    temperature_K,
+    xlsx_sheet_names,
+    xlsx_strings,
+    zip_member_from_head,
+)
 from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
 from lithiophile.units import factor_to_si
 
@@ -267,7 +273,7 @@ def sniff(head: bytes, path: Path) -> int:
         if workbook is None:
             return 0
         text = workbook.decode("utf-8", "replace")
-        names = [n.lower() for n in re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', text)]
+        names = [n.lower() for n in xlsx_sheet_names(text)]
         if any(n.startswith("record") for n in names) and any(
             n.startswith(("step", "cycle")) for n in names
         ):
@@ -281,7 +287,7 @@ def sniff(head: bytes, path: Path) -> int:
             zip_member_from_head(head, name) or b""
             for name in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml")
         ]
-        labels = re.findall(r"<t[^>]*>([^<]*)</t>", b"".join(texts).decode("utf-8", "replace"))
+        labels = xlsx_strings(b"".join(texts).decode("utf-8", "replace"))
         keys = {_label_key(lab)[0] for lab in labels}
         if {"cycleid", "stepid", "recordid"} <= keys and {"voltage", "current"} <= keys:
             return 85

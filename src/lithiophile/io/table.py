@@ -7,6 +7,7 @@ units, parses clock-style times, and builds the canonical frame.
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 from collections.abc import Callable, Mapping
@@ -265,6 +266,22 @@ def rows_to_frame(rows: list[list[Any]], header_row: int, path: Path, fmt: str) 
 
 
 ZIP_MAGIC = b"PK\x03\x04"  # a zip local file header: .xlsx, .ndax
+
+
+# XML may spell any character as an entity (openpyxl with lxml writes "&#30005;" for 电):
+# both helpers resolve them, so that sniffers compare the labels as written.
+def xlsx_sheet_names(workbook_xml: str) -> list[str]:
+    """The sheet names in an .xlsx file's ``xl/workbook.xml``."""
+    return [
+        html.unescape(n)
+        for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
+    ]
+
+
+def xlsx_strings(xml: str) -> list[str]:
+    """The text cells of ``xl/sharedStrings.xml`` (Excel) or of a sheet (openpyxl's inline
+    strings)."""
+    return [html.unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", xml)]
 
 
 def zip_member_from_head(head: bytes, wanted: str) -> bytes | None:
