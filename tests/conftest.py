@@ -22,10 +22,17 @@ def shared_file(name: str) -> Path:
     return path
 
 
+#: Arbin .res files are read through mdbtools' mdb-export and mdb-count.
+HAVE_MDBTOOLS = shutil.which("mdb-export") is not None and shutil.which("mdb-count") is not None
+MDBTOOLS_MISSING = "mdbtools (mdb-export, mdb-count) not installed: apt-get install mdbtools"
+needs_mdbtools = pytest.mark.skipif(not HAVE_MDBTOOLS, reason=MDBTOOLS_MISSING)
+
+
 def skip_unless_mdbtools(name: str) -> None:
-    """Arbin .res files are read through mdbtools: skip them, saying how to fix it, without it."""
-    if name.endswith(".res") and shutil.which("mdb-export") is None:
-        pytest.skip("mdbtools (mdb-export) not installed: apt-get install mdbtools")
+    """Skip a test of the file ``name``, saying how to fix it, if it is a .res file and
+    mdbtools is missing."""
+    if name.endswith(".res") and not HAVE_MDBTOOLS:
+        pytest.skip(MDBTOOLS_MISSING)
 
 
 def file_digest(path: Path) -> tuple[str, int]:

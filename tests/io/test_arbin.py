@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from tests.conftest import file_digest
+from tests.conftest import file_digest, needs_mdbtools
 
 import lithiophile.io as lio
 from lithiophile.errors import DependencyMissing, FileFormatError, InputError
@@ -47,10 +47,6 @@ MANIFEST_ROWS = {
     XLSX_NAVANI: 4526,
 }
 
-needs_mdbtools = pytest.mark.skipif(
-    shutil.which("mdb-export") is None or shutil.which("mdb-count") is None,
-    reason="mdbtools (mdb-export, mdb-count) not installed: apt-get install mdbtools",
-)
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="uses /bin/sh scripts")
 
 
