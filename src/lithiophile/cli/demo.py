@@ -17,13 +17,15 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli import atoms, cell, chem, eis, kb
+
 HELP = "Run every capability on example data that lithiophile makes itself, and show the results."
 
 #: After "measure", the parts of the demo in order: each a command-group module of
 #: lithiophile.cli with ``demo_part(folder, echo, results) -> dict``; ``echo`` prints a line
 #: (silent under --json), ``results`` holds the parts run so far by name. ``chem`` covers
 #: wetting too; ``kb`` comes last, to compare the parts' results with the literature.
-PARTS = ("cell", "eis", "chem", "atoms", "kb")
+PARTS = {"cell": cell, "eis": eis, "chem": chem, "atoms": atoms, "kb": kb}
 
 
 def demo(
@@ -69,10 +71,7 @@ def demo(
             print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
         parts: dict[str, Any] = {"measure": results}
         echo = (lambda line: None) if json_ else typer.echo
-        from lithiophile.cli.main import GROUPS
-
-        for name in PARTS:
-            module = GROUPS[name]
+        for name, module in PARTS.items():
             echo("")
             parts[name] = module.demo_part(folder / name, echo, parts)
         if json_:
