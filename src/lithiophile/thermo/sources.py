@@ -212,7 +212,7 @@ def _add_elements_at_zero(
     from pymatgen.core import Composition
 
     for sym in sorted(elements):
-        entry = PDEntry(Composition(sym), 0.0, name=sym)
+        entry: Any = PDEntry(Composition(sym), 0.0, name=sym)
         entry.entry_id = f"element:{sym}"  # PDEntry has no entry_id slot: set it for origins
         entries.append(entry)
         origins[entry.entry_id] = "element in its standard state (formation energy 0)"
