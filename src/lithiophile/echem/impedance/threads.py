@@ -4,7 +4,7 @@ A DRT or a circuit fit works on matrices of a few hundred rows; OpenBLAS spreads
 over all cores, and on a busy machine the threads spend longer waiting for each other than
 computing (the DRT of a 100-point spectrum: about 12 ms on one thread, 60 ms on two cores
 shared with other work). :func:`single_blas_thread` limits BLAS to one thread for the duration
-of a block when ``threadpoolctl`` is installed, and does nothing otherwise.
+of a block (threadpoolctl).
 """
 
 from __future__ import annotations
@@ -20,17 +20,11 @@ _controller: Any = None
 
 @contextlib.contextmanager
 def single_blas_thread() -> Iterator[None]:
-    """Run the block with BLAS limited to one thread (a no-op without threadpoolctl)."""
+    """Run the block with BLAS limited to one thread."""
     global _controller
     if _controller is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - depends on the environment
-            _controller = False
-        else:
-            _controller = ThreadpoolController()  # after numpy/scipy are loaded
-    if _controller is False:
-        yield
-        return
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()  # after numpy/scipy are loaded
     with _controller.limit(limits=1, user_api="blas"):
         yield
