@@ -89,7 +89,7 @@ def plain_ase_loop(hosts):
 
 
 def batch_path(hosts, store_path, workers):
-    from lithiophile.atomistic.screen import Job, run_screen
+    from lithiophile.atomistic.jobs import Job, run_screen
     from lithiophile.store import Store
 
     jobs = [

@@ -98,11 +98,30 @@ def shared_files(*suffixes: str) -> list[Path]:
     return sorted(p for p in SHARED.iterdir() if p.suffix.lower() in suffixes)
 
 
+def same_as_galvani(path: Path, galvani_biologic, biologic_mpr) -> None:
+    """Cross-check before timing: every column galvani decodes equals ours (its flags byte
+    equals our decoded mode, ox/red and error bits); stops the benchmark otherwise."""
+    import numpy as np
+
+    ref = galvani_biologic.MPRfile(str(path)).data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, _ = biologic_mpr.parse(path)
+    for col in ref.dtype.names:
+        if col == "flags":
+            byte = ref["flags"].astype(np.uint8)
+            for label, mask, shift in (("mode", 3, 0), ("ox/red", 4, 2), ("error", 8, 3)):
+                if label in ours and not np.array_equal(ours[label], (byte & mask) >> shift):
+                    raise SystemExit(f"{path.name}: {label} differs from galvani's flags")
+        elif not np.array_equal(np.asarray(ours[col]), ref[col]):
+            raise SystemExit(f"{path.name}: column {col} differs from galvani's")
+
+
 def bench_biologic(repeat: int) -> None:
     files = shared_files(".mpr")
     print(
         f"\nBioLogic .mpr ({len(files)} files): ours parse / full read "
-        "vs galvani.BioLogic.MPRfile (target <= 1.2x)"
+        "vs galvani.BioLogic.MPRfile (target <= 1.2x); every galvani column checked equal first"
     )
     if not files:
         print("  skipped: ../shared/data/cycler not found")
@@ -112,6 +131,7 @@ def bench_biologic(repeat: int) -> None:
     from lithiophile.io import biologic_mpr
 
     for p in files:
+        same_as_galvani(p, BioLogic, biologic_mpr)
         compare(
             "mpr",
             p.name,

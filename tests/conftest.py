@@ -44,3 +44,18 @@ def file_digest(path: Path) -> tuple[str, int]:
 def shared():
     """Call with a file name from ../shared/data/cycler; skips when the folder is absent."""
     return shared_file
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_home(tmp_path_factory):
+    """The store and the last run's citations go to a folder of the test session, never to
+    the user's own LITHIOPHILE_HOME (a test that needs another sets it with monkeypatch)."""
+    import os
+
+    old = os.environ.get("LITHIOPHILE_HOME")
+    os.environ["LITHIOPHILE_HOME"] = str(tmp_path_factory.mktemp("lithiophile-home"))
+    yield
+    if old is None:
+        os.environ.pop("LITHIOPHILE_HOME", None)
+    else:
+        os.environ["LITHIOPHILE_HOME"] = old

@@ -51,3 +51,24 @@ def test_bad_values_refused():
 def test_every_kind_has_units():
     for kind in METRICS.values():
         assert kind.unit and kind.display_factor > 0
+
+
+def test_display_units_agree_with_pint():
+    from lithiophile.metrics import DISPLAY_UNITS
+    from lithiophile.units import factor_to_si
+
+    # each display factor is 1 / (display unit in SI), checked against the pint registry
+    for si, (display, factor) in DISPLAY_UNITS.items():
+        assert factor == pytest.approx(1 / factor_to_si(display, si), rel=1e-12), si
+    for kind in METRICS.values():
+        if kind.unit not in ("1", "deg") and kind.display_unit != kind.unit:
+            expected = 1 / factor_to_si(kind.display_unit, kind.unit)
+            assert kind.display_factor == pytest.approx(expected, rel=1e-12), kind.name
+
+
+def test_counts_as_people_write_them():
+    assert Conditions(cycle=1).display() == "after 1 cycle"
+    assert Conditions(cycle=2).display() == "after 2 cycles"
+    # 0.2 mA with the area unknown; 3.6 C = 1 mAh
+    c = Conditions(extra=(("current_A", "-2e-4"), ("capacity_C", "3.6")))
+    assert c.display() == "at 0.2 mA (area unknown), 1 mAh"

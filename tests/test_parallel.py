@@ -29,3 +29,154 @@ def test_error_type_is_kept():
     # the class name travels with the message, so callers can tell failures apart
     (result,) = run_jobs(_inverse, [0.0], workers=1)
     assert result.error_type == "ZeroDivisionError"
+
+
+def _pid(_: object) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_small_jobs_run_here_and_a_forced_pool_elsewhere():
+    import os
+
+    # trivial jobs: a pool would cost more than it saves, so they run in this process
+    assert {r.value for r in run_jobs(_pid, range(6), workers=2)} == {os.getpid()}
+    # pool_overhead_s=0 forces the pool: the values come from other processes
+    pids = {r.value for r in run_jobs(_pid, range(6), workers=2, pool_overhead_s=0)}
+    assert os.getpid() not in pids
+
+
+def test_pool_decision():
+    from lithiophile.parallel import _pool_pays
+
+    # by hand: 10 jobs of 1 s on 2 workers save 10 * 1 * (1 - 1/2) = 5 s > 1.5 s overhead
+    assert _pool_pays(10, 2, 1.5, [1.2, 1.0])
+    # 10 jobs of 0.1 s save 0.5 s < 1.5 s
+    assert not _pool_pays(10, 2, 1.5, [0.1, 0.1])
+    # one timing only (it may hold imports): wait for a second, unless it alone is long
+    assert not _pool_pays(10, 2, 1.5, [1.0])
+    assert _pool_pays(10, 2, 1.5, [3.5])
+    assert not _pool_pays(1, 2, 1.5, [10.0, 10.0])  # one job left: nothing to share
+
+
+_calls: list[object] = []
+
+
+def _square_counted(x: float) -> float:
+    _calls.append(x)
+    return x * x
+
+
+def test_run_batch_caches_by_key_and_stores(tmp_path):
+    from lithiophile.parallel import run_batch
+    from lithiophile.store import Store
+
+    store = Store(tmp_path / "s.duckdb")
+    _calls.clear()
+    first = run_batch(_square_counted, [2.0, 3.0], key=str, kind="sq", store=store)
+    assert [r.value for r in first] == [4.0, 9.0] and not any(r.cached for r in first)
+    second = run_batch(_square_counted, [3.0, 5.0], key=str, kind="sq", store=store)
+    assert [r.value for r in second] == [9.0, 25.0]
+    assert [r.cached for r in second] == [True, False]
+    assert _calls == [2.0, 3.0, 5.0]  # 3.0 was not computed again
+    assert store.get("sq", "5.0") == 25.0
+
+
+def _warn_twice(x: int) -> int:
+    import warnings
+
+    from lithiophile.errors import DataQualityWarning
+
+    warnings.warn(DataQualityWarning("sampling too coarse"), stacklevel=1)
+    warnings.warn(DataQualityWarning(f"file {x} odd"), stacklevel=1)
+    return x
+
+
+def test_warnings_once_per_batch_and_failures_summarised():
+    from lithiophile.parallel import run_batch
+
+    batch = run_batch(_warn_twice, [1, 2])
+    assert batch.warnings == ["sampling too coarse", "file 1 odd", "file 2 odd"]
+    failed = run_batch(_inverse, [1.0, 0.0, 0.0])
+    assert failed.failure_summary() == (
+        "2 of 3 failed:\n  0.0: ZeroDivisionError: float division by zero\n"
+        "  0.0: ZeroDivisionError: float division by zero"
+    )
+
+
+def _open_missing(name: str) -> str:
+    with open(name) as fh:
+        return fh.read()
+
+
+def test_unreadable_file_is_a_plain_failure(tmp_path):
+    (result,) = run_jobs(_open_missing, [str(tmp_path / "nope.csv")])
+    assert result.error == f"cannot read '{tmp_path / 'nope.csv'}': No such file or directory"
+    assert result.traceback is None
+
+
+def _interrupt_on_second(x: int) -> int:
+    if x == 2:
+        raise KeyboardInterrupt
+    return x
+
+
+def test_interrupt_in_process_says_how_far():
+    from lithiophile.errors import BatchInterrupted
+
+    with pytest.raises(BatchInterrupted, match="interrupted: 2 of 4 jobs had finished"):
+        list(run_jobs(_interrupt_on_second, [0, 1, 2, 3]))
+
+
+def _sleep(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def test_interrupt_stops_the_pool_workers():
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    from lithiophile.errors import BatchInterrupted
+
+    # Ctrl-C while 2 workers sleep: the parent terminates them and says how far it got
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(BatchInterrupted, match=r"of 4 jobs had finished"):
+            list(run_jobs(_sleep, [30.0] * 4, workers=2, pool_overhead_s=0))
+    finally:
+        timer.cancel()
+    assert multiprocessing.active_children() == []
+
+
+def test_unreadable_key_fails_that_item_only(tmp_path):
+    from lithiophile.parallel import run_batch
+    from lithiophile.store import Store
+
+    def key(path: str) -> str:
+        with open(path, "rb") as fh:  # a content key reads the file
+            return fh.read().hex()
+
+    good = tmp_path / "good.txt"
+    good.write_text("4")
+    seen = []
+    batch = run_batch(
+        len,
+        [str(good), str(tmp_path / "gone.txt")],
+        key=key,
+        kind="len",
+        store=Store(tmp_path / "s.duckdb"),
+        on_result=seen.append,
+    )
+    assert batch.results[0].value == len(str(good))
+    assert (
+        batch.results[1].error
+        == f"cannot read '{tmp_path / 'gone.txt'}': No such file or directory"
+    )
+    assert len(seen) == 2  # the callback hears of the failure too

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import dataclass
 
+import polars as pl
 import pytest
 
 from lithiophile.errors import InputError
+from lithiophile.metrics import Conditions, Metric
 from lithiophile.store import Store, content_key
 
 
@@ -60,3 +63,43 @@ def test_two_processes_lose_nothing(tmp_path):
         p.join(120)
         assert p.exitcode == 0
     assert len(Store(path).keys("conc")) == 300
+
+
+def test_nan_and_infinity_are_stored_as_null(tmp_path):
+    # JSON has no NaN: a non-finite value is stored as null, and the file stays valid JSON
+    store = Store(tmp_path / "store.duckdb")
+    store.put("k", "a", {"x": float("nan"), "y": [1.0, float("inf")], "z": 2.0})
+    assert store.get("k", "a") == {"x": None, "y": [1.0, None], "z": 2.0}
+    with store.transaction(read_only=True) as con:
+        (text,) = con.execute("SELECT payload FROM results").fetchone()
+    assert "NaN" not in text and "Infinity" not in text
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A typed result as a capability returns it."""
+
+    metrics: tuple[Metric, ...]
+    chi_square: float | None
+    table: pl.DataFrame
+    flags: tuple[str, ...] = ()
+
+
+def test_typed_results_round_trip_through_the_one_serializer(tmp_path):
+    import numpy as np
+
+    from lithiophile.store import from_payload, to_payload
+
+    fit = Fit(
+        (Metric("interfacial_asr", 1.2e-3, Conditions(cycle=1, extra=(("circuit", "R-RQ"),))),),
+        np.float64(0.25),
+        pl.DataFrame({"f": [1.0, 10.0]}),
+        ("ok",),
+    )
+    store = Store(tmp_path / "store.duckdb")
+    store.put("fit", "a", fit)  # a typed result, not a dict
+    back = from_payload(Fit, store.get("fit", "a"))
+    assert back.metrics == fit.metrics and back.chi_square == 0.25 and back.flags == ("ok",)
+    assert back.table.equals(fit.table)
+    with pytest.raises(TypeError, match="cannot be stored"):
+        to_payload(object())

@@ -1,6 +1,7 @@
 """Units at the edges: one pint registry, to_si, header factors."""
 
 import math
+import re
 
 import pytest
 
@@ -88,3 +89,74 @@ def test_temperature_to_K(text, kelvin):
 def test_temperature_to_K_refuses(text, message):
     with pytest.raises(UnitsError, match=message):
         temperature_to_K(text, name="--temperature")
+
+
+@pytest.mark.parametrize(
+    ("text", "si", "expected"),
+    # by hand: 1 mA cm-2 = 1e-3 A / 1e-4 m^2 = 10 A m-2; 1 mAh = 3.6 C; 1 cm^2 = 1e-4 m^2
+    [
+        ("0.5 mA cm-2", "A/m^2", 5.0),
+        ("0.5 mA/cm^2", "A/m^2", 5.0),
+        ("0.5 mA cm⁻²", "A/m^2", 5.0),
+        ("0.5 mA·cm^-2", "A/m^2", 5.0),
+        ("1.13 cm2", "m^2", 1.13e-4),
+        ("1.13cm2", "m^2", 1.13e-4),
+        ("30mV", "V", 0.030),
+        ("1 mAh/cm2", "C/m^2", 36e3),
+        ("1 mA h cm-2", "C/m^2", 36e3),
+        ("12 Ω cm²", "ohm*m^2", 12e-4),
+        ("12 ohm.cm2", "ohm*m^2", 12e-4),
+        ("2.5e-3 A", "A", 2.5e-3),
+        ("50 %", "1", 0.5),
+    ],
+)
+def test_spellings_of_papers_and_instruments(text, si, expected):
+    assert to_si(text, si) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "joules"),
+    # by hand: 1 Wh = 1 W * 3600 s = 3600 J; 1 mWh = 3.6 J; 1 kWh = 3.6e6 J; 1 Ah = 3600 C
+    [("1 Wh", 3600.0), ("2 mWh", 7.2), ("1 kWh", 3.6e6), ("0.5 Wh", 1800.0)],
+)
+def test_watt_hours(text, joules):
+    assert to_si(text, "J") == pytest.approx(joules, rel=1e-12)
+    assert factor_to_si("Ah", "C") == pytest.approx(3600.0)
+
+
+def test_one_normaliser_for_the_knowledge_base():
+    from lithiophile.kb.schema import pint_unit
+    from lithiophile.units import normalise
+
+    assert pint_unit is normalise
+    assert normalise("mA cm-2") == normalise("mA cm⁻²") == "mA*cm^-2"
+
+
+def test_electrode_area_option_overrides_header():
+    from lithiophile.units import electrode_area_m2
+
+    assert electrode_area_m2("1.13 cm2", header_m2=2e-4) == pytest.approx(1.13e-4)
+    assert electrode_area_m2(None, header_m2=2e-4) == 2e-4
+    assert electrode_area_m2(diameter="12 mm") == pytest.approx(math.pi * 0.012**2 / 4)
+    assert electrode_area_m2() is None
+
+
+@pytest.mark.parametrize("text", ["1e300 cm2", "-1 cm2", "0 cm^2", "1e-20 m^2"])
+def test_absurd_areas_refused_with_the_plausible_range(text):
+    from lithiophile.errors import InputError
+    from lithiophile.units import electrode_area_m2
+
+    message = (
+        '--area must be a positive electrode area between 1 µm^2 and 1 m^2, such as "1.13 cm^2".'
+        f" Got {text!r}."
+    )
+    with pytest.raises(InputError, match=re.escape(message)):
+        electrode_area_m2(text)
+
+
+def test_area_and_diameter_together_refused():
+    from lithiophile.errors import InputError
+    from lithiophile.units import electrode_area_m2
+
+    with pytest.raises(InputError, match="either --area or --diameter"):
+        electrode_area_m2("1 cm2", diameter="12 mm")

@@ -44,7 +44,7 @@ _LAZY = {
     "read": ("lithiophile.io", "read"),
     "detect": ("lithiophile.io", "detect"),
 }
-_SUBMODULES = {"cite", "errors", "units", "io", "config", "parallel"}
+_SUBMODULES = {"cite", "errors", "units", "io", "config", "parallel", "metrics", "store"}
 
 if TYPE_CHECKING:  # pragma: no cover
     from lithiophile import cite, errors, units

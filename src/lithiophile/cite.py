@@ -10,9 +10,23 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["CITATIONS", "Citation", "define", "format_used", "register", "reset", "used"]
+__all__ = [
+    "CITATIONS",
+    "Citation",
+    "bibtex",
+    "define",
+    "format_used",
+    "load_all",
+    "load_saved",
+    "register",
+    "reset",
+    "save_used",
+    "used",
+]
 
 
 @dataclass(frozen=True)
@@ -59,12 +73,22 @@ _used: list[str] = []
 def define(*citations: Citation) -> None:
     """Add works to the registry (each package defines the works it implements, on import).
 
-    A key defined twice must name the same work."""
+    A key defined twice must name the same work: the same DOI (or URL), or the same text when
+    there is neither; the first definition is kept."""
     for c in citations:
         known = CITATIONS.get(c.key)
-        if known is not None and known != c:
+        if known is None:
+            CITATIONS[c.key] = c
+        elif not _same_work(known, c):
             raise ValueError(f"citation key {c.key!r} is already defined as {known}")
-        CITATIONS[c.key] = c
+
+
+def _same_work(a: Citation, b: Citation) -> bool:
+    if a.doi or b.doi:
+        return a.doi == b.doi
+    if a.url or b.url:
+        return a.url == b.url
+    return a.text == b.text
 
 
 def register(key: str) -> None:
@@ -88,3 +112,76 @@ def reset() -> None:
 def format_used() -> str:
     """The works used so far, one per line, ready to print."""
     return "\n".join(str(CITATIONS[k]) for k in _used)
+
+
+def bibtex(key: str | Citation) -> str:
+    """A BibTeX entry for the work ``key`` (``@misc``: the registry keeps each reference as
+    one line of text, which goes in ``note``).
+
+    >>> print(bibtex("BDF"))  # doctest: +NORMALIZE_WHITESPACE
+    @misc{BDF,
+      note = {Battery Data Alliance. Battery Data Format (BDF), term list and CSV convention.},
+      url = {https://battery-data-alliance.github.io/battery-data-format/}
+    }
+    """
+    c = key if isinstance(key, Citation) else CITATIONS[key]
+    fields = [("note", c.text)]
+    if c.doi:
+        fields.append(("doi", c.doi))
+    if c.url:
+        fields.append(("url", c.url))
+    body = ",\n".join(f"  {name} = {{{_tex(value)}}}" for name, value in fields)
+    return f"@misc{{{c.key},\n{body}\n}}"
+
+
+def _tex(text: str) -> str:
+    return "".join("\\" + ch if ch in "&%$#_" else ch for ch in text)
+
+
+def load_all() -> list[str]:
+    """Import every module of the package that defines works (those calling ``cite.define``)
+    and return every key of the registry. Modules whose optional dependencies are missing
+    are passed over."""
+    import importlib
+
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "cite.py" or "cite.define(" not in path.read_text(encoding="utf-8"):
+            continue
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        try:
+            importlib.import_module(".".join(p for p in parts if p != "__init__"))
+        except ImportError:
+            continue
+    return list(CITATIONS)
+
+
+def _saved_path() -> Path:
+    from lithiophile.config import settings
+
+    return settings().home / "last-run-citations.json"
+
+
+def save_used(path: Path | None = None) -> None:
+    """Keep the keys used so far (the command line does it after each run), so that
+    ``lithiophile cite`` can print the works of the last run. Never fails a run."""
+    import json
+
+    target = path or _saved_path()
+    works = [dataclasses.asdict(CITATIONS[k]) for k in used()]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(works, indent=1))
+    except OSError:
+        pass
+
+
+def load_saved(path: Path | None = None) -> list[Citation]:
+    """The works :func:`save_used` kept ([] when none were kept or the file is unreadable)."""
+    import json
+
+    target = path or _saved_path()
+    try:
+        return [Citation(**w) for w in json.loads(target.read_text())]
+    except (OSError, ValueError, TypeError):
+        return []

@@ -8,6 +8,7 @@ Messages say which parameter or file, what is wrong, and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "BatchInterrupted",
     "CalculationFailed",
     "DataQualityWarning",
     "DependencyMissing",
@@ -68,3 +69,18 @@ class DataQualityWarning(UserWarning):
 
 class UnknownColumnWarning(UserWarning):
     """A file holds a column whose meaning is unknown; it is kept under its raw name."""
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch; the workers were stopped and the finished jobs kept.
+
+    A ``KeyboardInterrupt`` (so ``except Exception`` does not swallow it) that says how far the
+    batch got. The command line prints its message and exits 130.
+    """
+
+    def __init__(self, done: int, total: int) -> None:
+        self.done = done
+        self.total = total
+        super().__init__(
+            f"interrupted: {done} of {total} jobs had finished; the workers were stopped"
+        )

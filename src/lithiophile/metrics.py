@@ -27,7 +27,36 @@ from typing import Any
 
 from lithiophile.errors import InputError
 
-__all__ = ["METRICS", "Conditions", "Metric", "MetricKind"]
+__all__ = ["DISPLAY_UNITS", "METRICS", "Conditions", "Metric", "MetricKind", "display_value"]
+
+#: The one table of display units: SI unit -> (display unit, factor SI -> display). Conditions,
+#: plain quantities and the command line's tables use it; metric kinds name theirs in
+#: :data:`METRICS` (a fraction shows as % or as cycles depending on the metric). Factors by
+#: hand: 1 mA cm-2 = 1e-3 A / 1e-4 m2 = 10 A m-2; 1 mAh cm-2 = 3.6 C / 1e-4 m2 = 36 000 C m-2
+#: (tests/test_metrics.py checks each against pint).
+DISPLAY_UNITS: dict[str, tuple[str, float]] = {
+    "A/m^2": ("mA cm-2", 0.1),
+    "C/m^2": ("mAh cm-2", 1 / 36e3),
+    "ohm*m^2": ("ohm cm2", 1e4),
+    "m^2": ("cm2", 1e4),
+    "V": ("mV", 1e3),
+    "A": ("mA", 1e3),
+    "C": ("mAh", 1 / 3.6),
+    "s": ("h", 1 / 3600),
+    "kg": ("mg", 1e6),
+    "S/m": ("mS cm-1", 10.0),
+}
+
+
+def display_value(value_si: float, si_unit: str) -> tuple[float, str]:
+    """A value in an SI unit -> (value, unit) as people read it (``(5.0, "A/m^2")`` ->
+    ``(0.5, "mA cm-2")``); units without a display form are returned as they are.
+
+    >>> display_value(36e3, "C/m^2")
+    (1.0, 'mAh cm-2')
+    """
+    unit, factor = DISPLAY_UNITS.get(si_unit, (si_unit, 1.0))
+    return value_si * factor, unit
 
 
 @dataclass(frozen=True)
@@ -125,31 +154,37 @@ class Conditions:
                 raise InputError(f"Conditions '{name}' must not be negative. Got {v!r}.")
 
     def as_dict(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
-        out["extra"] = [list(p) for p in self.extra]
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
         return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Conditions:
-        names = {f.name for f in dataclasses.fields(cls)}
-        kw = {k: v for k, v in d.items() if k in names}
-        kw["extra"] = tuple(tuple(p) for p in kw.get("extra") or ())
-        return cls(**kw)
+        from lithiophile.store import from_payload
+
+        out: Conditions = from_payload(cls, d)
+        return out
 
     def display(self) -> str:
         """``"after 300 h at 0.5 mA cm-2, 1 mAh cm-2, Li|Li"`` (only what is known)."""
         after = []
         if self.rest_time_s is not None:
-            after.append(f"{_g(self.rest_time_s / 3600)} h rest")
+            after.append(f"{_q(self.rest_time_s, 's')} rest")
         if self.time_s is not None:
-            after.append(f"{_g(self.time_s / 3600)} h")
+            after.append(_q(self.time_s, "s"))
         if self.cycle is not None:
-            after.append(f"{self.cycle} cycles")
+            after.append(f"{self.cycle} cycle" + ("" if self.cycle == 1 else "s"))
         at = []
         if self.current_density_A_m2 is not None:
-            at.append(f"{_g(abs(self.current_density_A_m2) / 10)} mA cm-2")
+            at.append(_q(abs(self.current_density_A_m2), "A/m^2"))
         if self.areal_capacity_C_m2 is not None:
-            at.append(f"{_g(self.areal_capacity_C_m2 / 36e3)} mAh cm-2")
+            at.append(_q(self.areal_capacity_C_m2, "C/m^2"))
+        extra = dict(self.extra)
+        if "current_A" in extra:  # the area unknown: the current itself
+            at.append(f"{_q(abs(float(extra['current_A'])), 'A')} (area unknown)")
+        if "capacity_C" in extra:
+            at.append(_q(float(extra["capacity_C"]), "C"))
         if self.c_rate is not None:
             at.append(f"{_g(self.c_rate)} C")
         if self.temperature_K is not None:
@@ -238,33 +273,25 @@ class Metric:
         return f"{name} {value}" + (f" {cond}" if cond else "")
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
-        return {
-            "metric": self.metric,
-            "value": self.value,
-            "unit": self.unit,
-            "conditions": self.conditions.as_dict(),
-            "definition": self.definition,
-            "variant": self.variant,
-            "uncertainty": self.uncertainty,
-            "source": self.source,
-            "notes": list(self.notes),
-        }
+        """JSON-safe dictionary, with the SI unit (round-trips through :meth:`from_dict`)."""
+        from lithiophile.store import to_payload
+
+        return {**to_payload(self), "unit": self.unit}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Metric:
-        return cls(
-            metric=d["metric"],
-            value=float(d["value"]),
-            conditions=Conditions.from_dict(d.get("conditions") or {}),
-            definition=d.get("definition") or "",
-            variant=d.get("variant"),
-            uncertainty=d.get("uncertainty"),
-            source=d.get("source"),
-            notes=tuple(d.get("notes") or ()),
-        )
+        from lithiophile.store import from_payload
+
+        out: Metric = from_payload(cls, d)
+        return out
 
 
 def _g(x: float) -> str:
     """A number as people write it: 3 significant digits, no trailing zeros."""
     return f"{x:.3g}"
+
+
+def _q(value_si: float, si_unit: str) -> str:
+    """``"0.5 mA cm-2"``: a quantity in its display unit."""
+    value, unit = display_value(value_si, si_unit)
+    return f"{_g(value)} {unit}"

@@ -1,4 +1,22 @@
-"""One executor interface for independent jobs: in-process, local processes, or a Dask cluster.
+"""One executor for independent jobs (in-process, local processes, or a Dask cluster), and the
+one batch runner every capability uses: caching by content hash, storing, warnings, failures
+and Ctrl-C written once.
+
+Two layers:
+
+- :func:`run_jobs` runs a picklable function over items and yields one :class:`JobResult` per
+  item. With ``workers > 1`` it first runs jobs in this process and starts a process pool only
+  when the work left is expected to outlast the pool's start-up (:data:`POOL_OVERHEAD_S`): a
+  pool that costs more than it saves is never started.
+- :func:`run_batch` is what an entry function calls (``echem.analyze`` over files,
+  ``impedance.fit_files``, ``atomistic.screen`` ...): it looks every item up in the store by
+  its content key, runs only the missing ones through :func:`run_jobs`, stores each new result
+  as it arrives, collects warnings once per batch and returns a :class:`Batch` of
+  :class:`JobResult` in input order.
+
+A job's failure never ends the batch: it is kept, with its message, in its result. Ctrl-C stops
+the workers (they ignore SIGINT; the parent terminates them) and raises
+:class:`lithiophile.errors.BatchInterrupted` saying how many jobs had finished.
 
 Examples
 --------
@@ -10,47 +28,85 @@ Examples
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from lithiophile.errors import DependencyMissing, InputError, LithiophileError
+from lithiophile.errors import BatchInterrupted, DependencyMissing, InputError, LithiophileError
 
-__all__ = ["JobResult", "run_jobs"]
+__all__ = ["POOL_OVERHEAD_S", "Batch", "JobResult", "run_batch", "run_jobs"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Seconds a local pool costs before its first result: spawning each worker process and
+#: importing numpy, polars and lithiophile in it. Measured on a 2-core machine (see
+#: docs/architecture.md, "Executor"): 1.0-1.6 s for 2 spawned workers. With ``w`` workers a
+#: pool saves ``(1 - 1/w)`` of the serial time, so for 2 workers it pays off once the work
+#: left exceeds about twice this figure.
+POOL_OVERHEAD_S = 1.5
+
 
 @dataclass(frozen=True)
 class JobResult(Generic[T, R]):
-    """The outcome of one job: its input, and either its value or the error it raised."""
+    """The outcome of one job: its input, and either its value or the error it raised.
+
+    ``cached`` is True when the value came from the store; ``warnings`` holds the text of each
+    warning the job raised (one line each)."""
 
     item: T
     value: R | None = None
     error: str | None = None
     error_type: str | None = None
     traceback: str | None = None
+    cached: bool = False
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def _call(fn: Callable[[T], R], item: T) -> JobResult[T, R]:
-    try:
-        return JobResult(item, value=fn(item))
-    except LithiophileError as exc:
+def _call(
+    fn: Callable[[T], R], item: T, catch: tuple[type[Warning], ...] = (UserWarning,)
+) -> JobResult[T, R]:
+    """Run one job, turning its exception into a failed result and its warnings into text."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = fn(item)
+        except Exception as exc:  # a job's failure must not end the batch
+            return _failure(item, exc)
+    texts = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, catch)))
+    return JobResult(item, value=value, warnings=texts)
+
+
+def _failure(item: T, exc: Exception) -> JobResult[T, Any]:
+    """A failed result: our own errors and unreadable files by their message, anything else
+    with its class and traceback."""
+    if isinstance(exc, LithiophileError):
         return JobResult(item, error=str(exc), error_type=type(exc).__name__)
-    except Exception as exc:  # a job's failure must not end the batch
+    if isinstance(exc, OSError):
+        where = f"'{exc.filename}': " if exc.filename else ""
         return JobResult(
-            item,
-            error=f"{type(exc).__name__}: {exc}",
-            error_type=type(exc).__name__,
-            traceback=traceback.format_exc(),
+            item, error=f"cannot read {where}{exc.strerror or exc}", error_type="OSError"
         )
+    return JobResult(
+        item,
+        error=f"{type(exc).__name__}: {exc}",
+        error_type=type(exc).__name__,
+        traceback=traceback.format_exc(),
+    )
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
+    # Ctrl-C reaches every process of the terminal's group; only the parent acts on it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_jobs(
@@ -60,6 +116,8 @@ def run_jobs(
     workers: int = 1,
     scheduler: str | None = None,
     ordered: bool = True,
+    pool_overhead_s: float = POOL_OVERHEAD_S,
+    catch: tuple[type[Warning], ...] = (UserWarning,),
 ) -> Iterator[JobResult[T, R]]:
     """Run ``fn`` on every item; yield one :class:`JobResult` per item.
 
@@ -68,35 +126,113 @@ def run_jobs(
     fn
         A picklable (module-level) function of one argument.
     workers
-        1 runs in this process; more uses a process pool of that size.
+        1 runs in this process; more allows a process pool of that size, started only when
+        the jobs left are expected to take longer than ``pool_overhead_s`` saves.
     scheduler
         Address of a Dask distributed scheduler (``tcp://host:8786``); overrides ``workers``.
     ordered
         Yield in the order of ``items`` (else as jobs finish).
+    pool_overhead_s
+        Start-up cost of a pool [s]; 0 starts the pool at once whenever ``workers > 1``.
+    catch
+        Warning classes whose messages are kept in each result (others are dropped).
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C, after the workers are stopped; says how many jobs had finished.
     """
     jobs = list(items)
-    if workers < 1:
-        raise InputError(f"workers must be a positive integer such as 2. Got {workers!r}.")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError(f"--workers must be a positive integer such as 2. Got {workers!r}.")
     if scheduler is not None:
-        yield from _run_dask(fn, jobs, scheduler)
+        yield from _run_dask(fn, jobs, scheduler, catch)
         return
-    if workers == 1 or len(jobs) <= 1:
-        for item in jobs:
-            yield _call(fn, item)
-        return
+    done, times = 0, list[float]()
+    try:
+        while done < len(jobs):
+            if workers > 1 and _pool_pays(len(jobs) - done, workers, pool_overhead_s, times):
+                break
+            t0 = time.perf_counter()
+            result = _call(fn, jobs[done], catch)
+            times.append(time.perf_counter() - t0)
+            done += 1
+            yield result
+    except KeyboardInterrupt:
+        raise BatchInterrupted(done, len(jobs)) from None
+    if done < len(jobs):
+        yield from _run_pool(fn, jobs[done:], min(workers, len(jobs) - done), ordered, catch, done)
+
+
+def _pool_pays(left: int, workers: int, overhead_s: float, times: list[float]) -> bool:
+    """Whether a pool for the ``left`` jobs saves more than it costs.
+
+    Judged from the jobs already run here: the first job's time includes one-off imports
+    (which a pool's workers pay again, inside ``overhead_s``), so the estimate waits for a
+    second job unless the first alone took longer than twice the overhead."""
+    if left <= 1:
+        return False
+    if overhead_s <= 0:
+        return True
+    if not times or (len(times) == 1 and times[0] <= 2 * overhead_s):
+        return False
+    per_job = min(times)
+    return per_job * left * (1 - 1 / min(workers, left)) > overhead_s
+
+
+def _run_pool(
+    fn: Callable[[T], R],
+    jobs: list[T],
+    workers: int,
+    ordered: bool,
+    catch: tuple[type[Warning], ...],
+    done_before: int,
+) -> Iterator[JobResult[T, R]]:
     # spawn, not fork: forking a process whose polars/numpy thread pools are running can deadlock
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = [pool.submit(_call, fn, item) for item in jobs]
-        if ordered:
-            for fut in futures:
-                yield fut.result()
-        else:
-            for fut in as_completed(futures):
-                yield fut.result()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    finished = 0
+    try:
+        futures = [pool.submit(_call, fn, item, catch) for item in jobs]
+        results: dict[int, JobResult[T, R]] = {}
+        index = {id(f): i for i, f in enumerate(futures)}
+        pending: set[Future[JobResult[T, R]]] = set(futures)
+        next_out = 0
+        while pending:
+            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in ready:
+                results[index[id(fut)]] = fut.result()
+                finished += 1
+            if ordered:
+                while next_out in results:
+                    yield results.pop(next_out)
+                    next_out += 1
+            else:
+                for i in sorted(results):
+                    yield results.pop(i)
+    except KeyboardInterrupt:
+        _stop(pool)
+        raise BatchInterrupted(done_before + finished, done_before + len(jobs)) from None
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _run_dask(fn: Callable[[T], R], jobs: list[T], scheduler: str) -> Iterator[JobResult[T, R]]:
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(5)
+
+
+def _run_dask(
+    fn: Callable[[T], R], jobs: list[T], scheduler: str, catch: tuple[type[Warning], ...]
+) -> Iterator[JobResult[T, R]]:
     try:
         from dask.distributed import Client
     except ImportError:
@@ -104,7 +240,145 @@ def _run_dask(fn: Callable[[T], R], jobs: list[T], scheduler: str) -> Iterator[J
             "a Dask scheduler was given but dask.distributed is not installed: "
             "pip install 'lithiophile[dask]'"
         ) from None
+    done = 0
     with Client(scheduler) as client:
-        futures = client.map(_call, [fn] * len(jobs), jobs, pure=False)
-        for fut in futures:
-            yield fut.result()
+        futures = client.map(_call, [fn] * len(jobs), jobs, [catch] * len(jobs), pure=False)
+        try:
+            for fut in futures:
+                yield fut.result()
+                done += 1
+        except KeyboardInterrupt:
+            client.cancel(futures)
+            raise BatchInterrupted(done, len(jobs)) from None
+
+
+@dataclass(frozen=True)
+class Batch(Generic[T, R]):
+    """The results of :func:`run_batch`, in input order."""
+
+    results: tuple[JobResult[T, R], ...]
+
+    def __iter__(self) -> Iterator[JobResult[T, R]]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    @property
+    def failed(self) -> list[JobResult[T, R]]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every distinct warning of the batch, once, in order of first appearance."""
+        return list(dict.fromkeys(w for r in self.results for w in r.warnings))
+
+    def failure_summary(self, name: Callable[[T], str] = str) -> str:
+        """``"2 of 5 failed:\\n  a.mpr: why\\n  b.csv: why"`` (empty when none failed)."""
+        bad = self.failed
+        if not bad:
+            return ""
+        lines = [f"{len(bad)} of {len(self.results)} failed:"]
+        lines += [f"  {name(r.item)}: {r.error}" for r in bad]
+        return "\n".join(lines)
+
+
+def run_batch(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    key: Callable[[T], str] | None = None,
+    kind: str | None = None,
+    store: Any = None,
+    encode: Callable[[R], Any] | None = None,
+    decode: Callable[[Any], R] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    on_result: Callable[[JobResult[T, R]], None] | None = None,
+    catch: tuple[type[Warning], ...] = (UserWarning,),
+    pool_overhead_s: float = POOL_OVERHEAD_S,
+) -> Batch[T, R]:
+    """Run ``fn`` over ``items`` with caching by content key and storing, for any capability.
+
+    Parameters
+    ----------
+    fn
+        The work for one item: a picklable module-level function (a ``functools.partial`` of
+        one with the options bound is fine). Its value must be picklable.
+    items
+        Inputs (paths, spectra, jobs ...).
+    key
+        ``key(item)`` -> the item's content key (e.g. ``store.content_key(sha256, options)``);
+        an ``OSError`` or ``LithiophileError`` it raises fails that item only. None: no caching.
+    kind
+        The store's kind for these results (``"cell-analysis"``, ``"impedance-fit"`` ...).
+    store
+        A :class:`lithiophile.store.Store` (or None: nothing cached or stored).
+    encode, decode
+        Value -> JSON-able payload and back; default :func:`lithiophile.store.to_payload`
+        and the payload itself.
+    workers, scheduler, pool_overhead_s
+        As :func:`run_jobs` (small batches run in this process).
+    on_result
+        Called with each result as it arrives (cached ones first), e.g. to show progress.
+    catch
+        Warning classes kept (as text) in each result; :attr:`Batch.warnings` lists them once.
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C; the results finished before it are already stored.
+    """
+    from lithiophile.store import to_payload
+
+    jobs = list(items)
+    cache = _Cache(key, kind, store, decode) if key and kind and store is not None else None
+    out: dict[int, JobResult[T, R]] = {}
+    todo: list[int] = []
+    for i, item in enumerate(jobs):
+        found = cache.lookup(i, item) if cache is not None else None
+        if found is None:
+            todo.append(i)
+            continue
+        out[i] = found
+        if on_result is not None:
+            on_result(found)
+    results = run_jobs(
+        fn,
+        [jobs[i] for i in todo],
+        workers=workers,
+        scheduler=scheduler,
+        pool_overhead_s=pool_overhead_s,
+        catch=catch,
+    )
+    for i, res in zip(todo, results, strict=True):
+        if cache is not None and res.ok:
+            cache.put(i, (encode or to_payload)(res.value))  # type: ignore[arg-type]
+        out[i] = res
+        if on_result is not None:
+            on_result(res)
+    return Batch(tuple(out[i] for i in range(len(jobs))))
+
+
+class _Cache:
+    """The store lookups of one batch: each item's key, computed once."""
+
+    def __init__(self, key: Callable[[Any], str], kind: str, store: Any, decode: Any) -> None:
+        self.key, self.kind, self.store, self.decode = key, kind, store, decode
+        self.keys: dict[int, str] = {}
+
+    def lookup(self, i: int, item: Any) -> JobResult[Any, Any] | None:
+        """The stored result of item ``i``, a failure when its key cannot be computed (an
+        unreadable file), or None: to be run."""
+        try:
+            self.keys[i] = self.key(item)
+        except (OSError, LithiophileError) as exc:
+            return _failure(item, exc)
+        payload = self.store.get(self.kind, self.keys[i])
+        if payload is None:
+            return None
+        value = self.decode(payload) if self.decode is not None else payload
+        return JobResult(item, value=value, cached=True)
+
+    def put(self, i: int, payload: Any) -> None:
+        self.store.put(self.kind, self.keys[i], payload)

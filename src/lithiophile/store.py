@@ -8,6 +8,12 @@ DuckDB lets one process at a time open a file for writing. Every operation here 
 runs one transaction and closes it again, retrying while another process holds the lock, so
 several processes (a batch on local workers, two shells) can share one store and lose nothing.
 
+Results cross the store and process boundaries as JSON through one serializer:
+:func:`to_payload` turns a result (dataclasses, pydantic models, Metric records, numpy values,
+polars frames, paths) into JSON-able data, with NaN and infinities as null; :func:`from_payload`
+builds the typed result back from its annotations. No capability needs its own
+``as_dict``/``from_dict`` pair for the store.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -19,18 +25,22 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import math
 import random
 import time
-from collections.abc import Iterator
+import types
+import typing
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from lithiophile.errors import InputError, LithiophileError
 
-__all__ = ["Store", "StoreError", "content_key"]
+__all__ = ["Store", "StoreError", "content_key", "from_payload", "to_payload"]
 
 #: How long an operation waits for another process to release the file [s].
 LOCK_TIMEOUT_S = 60.0
@@ -153,9 +163,10 @@ class Store:
         return con
 
     # -- results keyed by content hash --------------------------------------------------------
-    def put(self, kind: str, key: str, payload: dict[str, Any]) -> None:
-        """Store (or replace) the JSON-serialisable ``payload`` under ``(kind, key)``."""
-        text = json.dumps(payload, default=_json_default)
+    def put(self, kind: str, key: str, payload: Any) -> None:
+        """Store (or replace) ``payload`` under ``(kind, key)``: anything :func:`to_payload`
+        serialises (a typed result, or a dict); NaN and infinities are stored as null."""
+        text = json.dumps(to_payload(payload), allow_nan=False)
         with self.transaction() as con:
             con.execute(
                 "INSERT OR REPLACE INTO results (kind, key, payload) VALUES (?, ?, ?)",
@@ -190,15 +201,83 @@ class Store:
         return int(n[0]) if n else 0
 
 
-def _json_default(obj: Any) -> Any:
-    import math
+def to_payload(obj: Any) -> Any:
+    """``obj`` as JSON-able data: the one serializer of results.
 
-    if hasattr(obj, "as_dict"):
-        return obj.as_dict()
-    if hasattr(obj, "tolist"):  # numpy scalars and arrays
-        return obj.tolist()
+    Dataclasses and pydantic models become dicts of their fields (recursively), tuples and
+    sets lists, numpy values Python numbers or lists, polars frames ``{column: values}``,
+    paths strings; NaN and infinities become None (JSON has no NaN). Raises TypeError for
+    anything else.
+
+    >>> to_payload({"x": float("nan"), "t": (1, 2.5)})
+    {'x': None, 't': [1, 2.5]}
+    """
+    if obj is None or isinstance(obj, str | bool | int):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {str(k): to_payload(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [to_payload(v) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_payload(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if hasattr(obj, "model_dump"):  # pydantic
+        return to_payload(obj.model_dump(mode="json"))
     if isinstance(obj, Path):
         return str(obj)
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+    if hasattr(obj, "to_dict") and hasattr(obj, "schema") and hasattr(obj, "height"):
+        return to_payload(obj.to_dict(as_series=False))  # a polars DataFrame
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return to_payload(obj.tolist())
+    raise TypeError(f"{type(obj).__name__} cannot be stored: it is not JSON serialisable")
+
+
+def from_payload(cls: Any, data: Any) -> Any:
+    """Build a ``cls`` (a dataclass, pydantic model or annotated type) from :func:`to_payload`
+    output, following the type annotations (``tuple[Metric, ...]``, ``float | None`` ...).
+
+    >>> from lithiophile.metrics import Metric
+    >>> m = Metric("polarization", 0.03)
+    >>> from_payload(Metric, to_payload(m)) == m
+    True
+    """
+    if data is None or cls is Any:
+        return data
+    origin = typing.get_origin(cls)
+    args = typing.get_args(cls)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return from_payload(arg, data)
+            except (TypeError, ValueError, KeyError):
+                continue
+        raise TypeError(f"{data!r} matches none of {cls}")
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_payload(args[0], v) for v in data)
+        return tuple(from_payload(a, v) for a, v in zip(args, data, strict=True))
+    if origin in (list, set, frozenset):
+        return origin(from_payload(args[0] if args else Any, v) for v in data)
+    if origin is dict or origin is Mapping:
+        vt = args[1] if len(args) == 2 else Any
+        return {k: from_payload(vt, v) for k, v in data.items()}
+    if dataclasses.is_dataclass(cls) and isinstance(cls, type):
+        hints = typing.get_type_hints(cls)
+        kw = {
+            f.name: from_payload(hints.get(f.name, Any), data[f.name])
+            for f in dataclasses.fields(cls)
+            if f.init and f.name in data
+        }
+        return cls(**kw)
+    if hasattr(cls, "model_validate"):
+        return cls.model_validate(data)
+    if cls is float:
+        return float(data)
+    if isinstance(cls, type) and cls.__name__ == "DataFrame" and "polars" in cls.__module__:
+        return cls(data)
+    if isinstance(cls, type) and cls is not Path and isinstance(data, cls):
+        return data
+    return cls(data) if isinstance(cls, type) else data

@@ -20,28 +20,22 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from lithiophile.errors import UnitsError
+from lithiophile.errors import InputError, UnitsError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
-__all__ = ["area_from_diameter_m2", "factor_to_si", "registry", "temperature_to_K", "to_si"]
-
-# Spellings found in instrument headers that pint does not know, mapped to pint's.
-_ALIASES = {
-    "ohm.cm2": "ohm*cm^2",
-    "Ω": "ohm",
-    "Ohm": "ohm",
-    "µ": "u",
-    "μ": "u",
-    "°C": "degC",
-    "degC": "degC",
-    "Ah": "(A*h)",
-    "mAh": "(mA*h)",
-    "uAh": "(uA*h)",
-    "Wh": "(W*h)",
-    "mWh": "(mW*h)",
-}
+__all__ = [
+    "AREA_RANGE_M2",
+    "area_from_diameter_m2",
+    "check_area_m2",
+    "electrode_area_m2",
+    "factor_to_si",
+    "normalise",
+    "registry",
+    "temperature_to_K",
+    "to_si",
+]
 
 
 def _parse_errors() -> tuple[type[BaseException], ...]:
@@ -69,7 +63,8 @@ def registry() -> pint.UnitRegistry:
     import pint
 
     ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    ureg.define("percent = 0.01 = %")
+    if "percent" not in ureg:  # pint >= 0.24 defines it already
+        ureg.define("percent = 0.01 = %")
     return ureg
 
 
@@ -82,18 +77,67 @@ _WHOLE = {
     "mO": "mohm",
     "℃": "degC",
     "deg C": "degC",
+    "cycle": "dimensionless",
+    "cycles": "dimensionless",
 }
 
+#: Characters and fragments replaced before parsing (order matters: longest first).
+_REPLACE = (
+    ("Ω", "ohm"),
+    ("Ohm", "ohm"),
+    ("µ", "u"),
+    ("μ", "u"),
+    ("°C", "degC"),
+    ("℃", "degC"),
+    ("°", "deg"),
+    ("%", "percent"),
+    ("⁻", "-"),
+    ("⁺", ""),
+    ("^{", "^"),
+    ("}", ""),
+    ("·", "*"),
+    ("⋅", "*"),
+)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: "cm2", "cm-2", "cm⁻²", "s-1": a unit symbol followed directly by its (signed) power
+_POWER = re.compile(r"(?<![A-Za-z^])([A-Za-z]+)\s?(-?[1-4])(?![\d.])")
+#: "mAh", "Wh", "mA h": ampere-hours and watt-hours, which pint would read as A * h only after
+#: the prefix binds to the ampere
+_AH = re.compile(r"(?<![A-Za-z])([kmun]?)(A|W)\s?h(?![A-Za-z])")
+#: the number at the start of a quantity ("1.13 cm2", "30mV", "-2.5e-3 A")
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", re.S)
 
-def _normalise(unit: str) -> str:
-    text = unit.strip()
-    text = _WHOLE.get(text, text)
-    for old, new in _ALIASES.items():
-        if old in ("Ah", "mAh", "uAh", "Wh", "mWh"):
-            text = re.sub(rf"(?<![A-Za-z]){old}(?![A-Za-z])", new, text)
-        else:
-            text = text.replace(old, new)
-    return text
+
+@functools.cache
+def normalise(unit: str) -> str:
+    """A unit as papers, tables and instrument headers write it, in pint's spelling.
+
+    The one normaliser of the package (the knowledge base uses it too).
+
+    >>> normalise("mA cm-2"), normalise("mA cm⁻²"), normalise("1/cm2")
+    ('mA*cm^-2', 'mA*cm^-2', '1/cm^2')
+    >>> normalise("mAh/cm2"), normalise("Ω cm²"), normalise("ohm.cm2")
+    ('(mA*h)/cm^2', 'ohm*cm^2', 'ohm*cm^2')
+    """
+    text = _WHOLE.get(unit.strip(), unit.strip())
+    for old, new in _REPLACE:
+        text = text.replace(old, new)
+    text = text.translate(_SUPERSCRIPT)
+    text = re.sub(r"\s*\^\s*", "^", text)
+    text = _POWER.sub(r"\1^\2", text)
+    text = _AH.sub(r"(\1\2*h)", text)
+    text = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z(])", "*", text)  # "ohm.cm2"
+    text = re.sub(r"\s*([*/])\s*", r"\1", text)
+    text = re.sub(r"\s+", "*", text)
+    return text or "dimensionless"
+
+
+def _split(quantity: str) -> tuple[str, str]:
+    """``"1.13 cm2"`` -> ``("1.13", "cm^2")``; text without a leading number is left whole."""
+    m = _NUMBER.match(quantity)
+    if m is None:
+        return "", quantity
+    return m.group(1), normalise(m.group(2)) if m.group(2) else ""
 
 
 @functools.cache
@@ -109,12 +153,12 @@ def factor_to_si(unit: str, si_unit: str) -> float:
 
     ureg = registry()
     try:
-        source = ureg.Quantity(1.0, _normalise(unit))
+        source = ureg.Quantity(1.0, normalise(unit))
         if not source.unitless and source.units in (ureg.degC, ureg.degF):
             raise UnitsError(
                 f"unit '{unit}' is an offset unit; convert values with to_si(), not a factor"
             )
-        value = source.to(_normalise(si_unit)).magnitude
+        value = source.to(normalise(si_unit)).magnitude
     except UnitsError:
         raise
     except _parse_errors() as exc:
@@ -147,12 +191,12 @@ def to_si(quantity: str | float, si_unit: str, *, name: str = "value") -> float:
     if isinstance(quantity, int | float):
         value = float(quantity)
     else:
-        text = _normalise(str(quantity))
+        number, unit = _split(str(quantity))
         try:
-            parsed: pint.Quantity = registry().Quantity(text)
-            if parsed.dimensionless and not isinstance(parsed.magnitude, int | float):
-                raise ValueError("not a number")
-            value = float(parsed.to(_normalise(si_unit)).magnitude)
+            if not number:
+                raise ValueError("no number")
+            parsed: pint.Quantity = registry().Quantity(float(number), unit or "dimensionless")
+            value = float(parsed.to(normalise(si_unit)).magnitude)
         except _parse_errors() as exc:
             raise UnitsError(
                 f'{name} must be a quantity convertible to {si_unit}, such as "1 {si_unit}". '
@@ -194,11 +238,70 @@ def temperature_to_K(text: str | float, *, name: str = "the temperature") -> flo
     return value
 
 
-def area_from_diameter_m2(diameter: str | float) -> float:
-    """Area of a disc electrode [m^2] from its diameter (text with unit, or metres)."""
-    d = to_si(diameter, "m", name="the electrode diameter")
-    if d <= 0:
-        raise UnitsError(
-            f'the electrode diameter must be positive, such as "12 mm". Got {diameter!r}.'
+#: Plausible electrode areas [m^2]: from 1 µm^2 (a microelectrode) to 1 m^2 (beyond the largest
+#: pouch-cell electrode sheet). Anything outside is a typo or a unit mix-up.
+AREA_RANGE_M2 = (1e-12, 1.0)
+
+
+def check_area_m2(value: float, *, name: str = "--area", given: object = None) -> float:
+    """``value`` [m^2] if it is a plausible electrode area, else one InputError saying so.
+
+    >>> check_area_m2(1.13e-4)
+    0.000113
+    """
+    lo, hi = AREA_RANGE_M2
+    if not (math.isfinite(value) and lo <= value <= hi):
+        shown = value if given is None else given
+        raise InputError(
+            f"{name} must be a positive electrode area between 1 µm^2 and 1 m^2, such as "
+            f'"1.13 cm^2". Got {shown!r}.'
         )
-    return math.pi * d * d / 4.0
+    return value
+
+
+def electrode_area_m2(
+    area: str | float | None = None,
+    *,
+    diameter: str | float | None = None,
+    header_m2: float | None = None,
+    name: str = "--area",
+    diameter_name: str = "--diameter",
+) -> float | None:
+    """The electrode area [m^2] to use: the one given (as an area or a disc diameter)
+    overrides the file's header; None when neither states one.
+
+    Parameters
+    ----------
+    area
+        Text with a unit (``"1.13 cm2"``, ``"113 mm^2"``) or a float in m^2.
+    diameter
+        A disc electrode's diameter (``"12 mm"``), instead of ``area``.
+    header_m2
+        The area the file's header states [m^2], if any.
+    name, diameter_name
+        How the user gave them, for messages (``"--area"``, ``"area_m2"`` ...).
+
+    Raises
+    ------
+    InputError
+        When both area and diameter are given, or the area is not positive and plausible.
+    UnitsError
+        When the text is not an area.
+    """
+    if area is not None and diameter is not None:
+        raise InputError(f"give either {name} or {diameter_name}, not both")
+    if area is not None:
+        return check_area_m2(to_si(area, "m^2", name=name), name=name, given=area)
+    if diameter is not None:
+        return area_from_diameter_m2(diameter, name=diameter_name)
+    if header_m2 is not None:
+        return check_area_m2(float(header_m2), name="the area the file states")
+    return None
+
+
+def area_from_diameter_m2(diameter: str | float, *, name: str = "the electrode diameter") -> float:
+    """Area of a disc electrode [m^2] from its diameter (text with unit, or metres)."""
+    d = to_si(diameter, "m", name=name)
+    if d <= 0:
+        raise UnitsError(f'{name} must be positive, such as "12 mm". Got {diameter!r}.')
+    return check_area_m2(math.pi * d * d / 4.0, name=name, given=diameter)

@@ -83,7 +83,7 @@ def test_bind_errors(capsys):
     assert run(["atoms", "bind", "Cu", "--model", "mace"]) == 1
     assert "'model' must be one of" in capsys.readouterr().err
     assert run(["atoms", "bind", "nothing"]) == 1
-    assert "is not 'graphene', a metal" in capsys.readouterr().err
+    assert "'nothing' is unknown: give graphene" in capsys.readouterr().err
 
 
 def test_adhesion_errors(capsys):

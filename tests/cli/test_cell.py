@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from lithiophile.cli.main import run
@@ -107,6 +108,12 @@ def test_demo_part(tmp_path):
     assert polar["value"] == pytest.approx(out["truth"]["polarization_V"], abs=1e-4)
     json.dumps(out)  # JSON-able for the kb part
     assert any("soft short at 40.3 h" in line for line in lines)
+    # the realistic noisy cell: truth by construction (lithiophile.synth.realistic), within
+    # the tolerances of tests/synth/test_realistic.py; its provenance list is printed
+    real = out["realistic"]
+    assert real["max_plateau_error_V"] < 5e-4 and real["max_charge_error"] < 0.02
+    assert "provenance (what was read, assumed or repaired):" in "\n".join(lines)
+    assert any("electrode area" in line for line in real["provenance"])
 
 
 def test_coarse_first_plating_warns_and_gives_no_number(tmp_path, capsys):
@@ -134,3 +141,53 @@ def test_ce_range_threshold_and_limit_options(folder, capsys):
     # the 10 mV spike on the 35.4 mV plateau crosses 40 mV at the very first point
     life = next(m for m in result["metrics"] if m["metric"] == "cycle_life_time")
     assert life["variant"] == "polarization-limit" and life["value"] == 0.0
+
+
+def test_voltage_only_file_with_current_option(tmp_path, capsys):
+    # a time-and-voltage export: the current column all missing (NaN)
+    import numpy as np
+
+    from lithiophile.io.celldata import CellData
+
+    s = cells.symmetric(cycles=2, sample_s=60.0)
+    t = s.data["time_s"]
+    with np.errstate(invalid="ignore"):
+        bare = CellData.from_columns(
+            {"time_s": t, "voltage_V": s.data["voltage_V"], "current_A": np.full(t.size, np.nan)},
+            s.data.meta,
+        )
+    path = bare.write_parquet(tmp_path / "ewe_vs_t.parquet")
+    assert run(["cell", "analyze", str(path), "--json", "--current", "0.5655 mA"]) == 0
+    result = json.loads(capsys.readouterr().out)["result"]
+    assert result["current"] == "supplied"
+    m = next(m for m in result["metrics"] if m["variant"] == "plateau")
+    # 0.5655 mA on the 1.131 cm2 disc = 0.5 mA cm-2 = 5 A m-2 (the generator's)
+    assert m["conditions"]["current_density_A_m2"] == pytest.approx(5.0, rel=1e-3)
+    assert run(["cell", "analyze", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)["result"]
+    assert result["current"] == "none" and "current-unknown" in result["flags"]
+    assert run(["cell", "analyze", str(path), "--current", "-2 mA"]) == 1
+    assert "'current' option must be a positive applied current" in capsys.readouterr().err
+
+
+def test_join_continuation_files_and_provenance(tmp_path, capsys, monkeypatch):
+    from lithiophile.synth.realistic import realistic_symmetric
+
+    monkeypatch.setenv("COLUMNS", "250")
+    cell = realistic_symmetric(layout="bdf", cycles=2, parts=2, seed=4)
+    from lithiophile.io import bdf
+
+    paths = [bdf.write(p, tmp_path / f"part{k}.csv") for k, p in enumerate(cell.truth["parts"])]
+    args = ["cell", "analyze", *map(str, paths), "--join", "--area", "1.131 cm2"]
+    assert run([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    half = out["result"]["half_cycles"]
+    # one test: the 4 half-cycles of the generator, each 1800 s x 0.206 mA = 0.3708 C
+    assert len(half["capacity_C"]) == 4
+    np.testing.assert_allclose(half["capacity_C"], 0.206e-3 * 1800, rtol=0.01)
+    assert " + " in out["file"]
+    assert run(args) == 0
+    printed = capsys.readouterr().out
+    assert "provenance: electrode area 1.131 cm2 from the area option" in printed
+    assert run(["cell", "analyze", str(paths[0]), "--join"]) == 1
+    assert "--join joins the files of one test" in capsys.readouterr().err

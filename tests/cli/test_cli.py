@@ -3,12 +3,13 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from lithiophile.cli.main import run
-from lithiophile.examples import li_li_symmetric, rc_spectrum
 from lithiophile.io import bdf
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 
 @pytest.fixture
@@ -88,8 +89,183 @@ def test_convert_folder_needs_recursive(tmp_path, capsys):
     assert "add --recursive" in capsys.readouterr().err
 
 
-def test_demo_runs(tmp_path, capsys):
-    assert run(["demo", "--out", str(tmp_path), "--json"]) == 0
+def test_demo_runs(tmp_path, monkeypatch, capsys):
+    import lithiophile.io as lio
+
+    reads: list[str] = []
+    real = lio.read
+
+    def counted(path, **kw):
+        reads.append(str(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(lio, "read", counted)
+    monkeypatch.chdir(tmp_path)  # the default --out is ./lithiophile-demo
+    assert run(["demo", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
+    out = tmp_path / "lithiophile-demo"
+    assert result["out"] == str(out)
     formats = {m["detected_format"] for m in result["measure"]}
     assert {"bdf-csv", "parquet", "generic-csv", "impedance-csv"} <= formats
+    for m in result["measure"]:  # written where the user can open them, each read once
+        assert Path(m["file"]).is_file() and out in Path(m["file"]).parents
+        assert Path(m["converted_to"]).is_file()
+        assert reads.count(m["file"]) == 1
+    assert "Li2021" in result["citations"]
+
+
+def test_version(capsys):
+    from lithiophile import __version__
+
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"lithiophile {__version__}"
+
+
+def test_traceback_is_an_option_not_a_word_anywhere(tmp_path, capsys):
+    # a file named "--traceback"-like text elsewhere in argv does not switch it on
+    assert run(["read", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: no such file")
+
+
+def test_convert_json(cell_file, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    assert run(["convert", str(cell_file), "-o", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["converted"] == [{"source": str(cell_file), "output": str(out)}]
+    assert isinstance(result["citations"], list)
+
+
+def _truncated_mpr(folder):
+    from lithiophile.instrument_files import write_instrument_examples
+
+    mpr = next(p for p in write_instrument_examples(folder / "w") if p.suffix == ".mpr")
+    data = mpr.read_bytes()
+    bad = folder / "src" / "cut.mpr"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(data[: len(data) // 2])  # the magic number stays: recognised, then fails
+    return bad
+
+
+def test_convert_folder_with_a_failure_exits_1_with_summary(tmp_path, capsys):
+    bad = _truncated_mpr(tmp_path)
+    li_li_symmetric(cycles=1, sample_s=60.0).write_parquet(bad.parent / "good.parquet")
+    out = tmp_path / "out"
+    assert run(["convert", str(bad.parent), "-r", "-o", str(out), "--workers", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "1 converted, 0 skipped (not a data file), 1 failed" in captured.out
+    err = captured.err.splitlines()
+    assert err[0] == "error: 1 of 2 files failed:"
+    assert err[1].startswith(f"  {bad}: cannot read '{bad}' as ")
+    assert (out / "good.parquet.parquet").is_file() and not (out / "cut.mpr.parquet").exists()
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temporary left
+
+
+def test_unreadable_file_is_one_line_exit_1(cell_file, tmp_path, monkeypatch, capsys):
+    import lithiophile.io as lio
+
+    def denied(path, **kw):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(lio, "read", denied)
+    assert run(["read", str(cell_file)]) == 1
+    assert capsys.readouterr().err == f"error: cannot access '{cell_file}': Permission denied\n"
+    # inside a folder conversion: that file fails with the reason, the batch goes on
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.parquet").write_bytes(cell_file.read_bytes())
+    assert run(["convert", str(src), "-r", "-o", str(tmp_path / "o"), "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot read '{src / 'a.parquet'}': Permission denied" in err
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_interrupted_write_leaves_no_file_under_the_final_name(cell_file, tmp_path, monkeypatch):
+    from lithiophile.io.celldata import CellData
+
+    def half_then_interrupt(self, path):
+        path.write_bytes(b"PAR1 partial")  # what an interrupted writer leaves
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CellData, "write_parquet", half_then_interrupt)
+    out = tmp_path / "out.parquet"
+    assert run(["convert", str(cell_file), "-o", str(out)]) == 130
+    assert list(tmp_path.glob("*out.parquet*")) == []  # neither the final nor a temporary name
+
+
+def test_interrupted_batch_exits_130(tmp_path, monkeypatch, capsys):
+    import lithiophile.io.convert as conv
+    from lithiophile.errors import BatchInterrupted
+
+    def interrupted(*args, **kwargs):
+        raise BatchInterrupted(1, 3)
+
+    monkeypatch.setattr(conv, "convert_tree", interrupted)
+    assert run(["convert", str(tmp_path), "-r", "-o", str(tmp_path / "o")]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: interrupted: 1 of 3 jobs had finished; the workers were stopped"]
+
+
+def test_warnings_are_one_line_once(cell_file, monkeypatch, capsys):
+    import warnings
+
+    import lithiophile.io as lio
+    from lithiophile.errors import DataQualityWarning
+
+    real = lio.read
+
+    def noisy(path, **kw):
+        for _ in range(3):
+            warnings.warn(DataQualityWarning("sampling  too\ncoarse"), stacklevel=1)
+        return real(path, **kw)
+
+    monkeypatch.setattr(lio, "read", noisy)
+    assert run(["read", str(cell_file), "--json"]) == 0
+    assert capsys.readouterr().err == "warning: sampling too coarse\n"
+
+
+def test_cite(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LITHIOPHILE_HOME", str(tmp_path / "home"))
+    assert run(["cite"]) == 0
+    assert "no run has recorded citations yet" in capsys.readouterr().out
+    # converting to BDF CSV uses the Battery Data Format: the run records it, cite prints it
+    assert run(["convert", str(_cell(tmp_path)), "-o", str(tmp_path / "x.csv")]) == 0
+    capsys.readouterr()
+    assert run(["cite"]) == 0
+    assert capsys.readouterr().out.startswith("[BDF] Battery Data Alliance.")
+    assert run(["cite", "--bibtex"]) == 0
+    assert capsys.readouterr().out.startswith("@misc{BDF,\n  note = {Battery Data Alliance.")
+    result = tmp_path / "r.json"
+    result.write_text(json.dumps({"x": {"citations": ["Li2021"]}}))
+    assert run(["cite", str(result), "--json"]) == 0
+    (work,) = json.loads(capsys.readouterr().out)["citations"]
+    assert work["key"] == "Li2021" and work["doi"] == "10.20517/energymater.2021.21"
+    assert run(["cite", "--all"]) == 0
+    assert "[Adams2018]" in capsys.readouterr().out
+
+
+def _cell(folder):
+    return li_li_symmetric(cycles=1, sample_s=60.0).write_parquet(folder / "c.parquet")
+
+
+def _leaf_commands(command, path=()):
+    subs = getattr(command, "commands", None)
+    if subs is None:
+        yield path, command
+        return
+    for name, sub in subs.items():
+        yield from _leaf_commands(sub, (*path, name))
+
+
+def test_every_command_takes_json():
+    import typer
+
+    from lithiophile.cli.main import app
+
+    root = typer.main.get_command(app)
+    missing = [
+        " ".join(path)
+        for path, cmd in _leaf_commands(root)
+        if not any("--json" in p.opts for p in cmd.params)
+    ]
+    assert missing == []

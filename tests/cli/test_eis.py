@@ -173,3 +173,65 @@ def test_demo_part(tmp_path):
     assert before.metric == after.metric == "interfacial_asr"
     assert (before.conditions.cycle, after.conditions.cycle) == (0, 10)
     json.dumps(out)  # JSON-able
+
+
+def test_fit_fix_bounds_and_model_round_trip(tmp_path, capsys):
+    # by construction R0 5 ohm, R_int 80 ohm
+    path = _write(tmp_path, "a.parquet", 80.0)
+    assert run(["eis", "fit", str(path), "-c", "one-arc", "--fix", "R0=5", "--json"]) == 0
+    params = {p["name"]: p for p in json.loads(capsys.readouterr().out)["fit"]["parameters"]}
+    assert params["R0"]["value"] == 5.0 and params["R0"]["fixed"] and params["R0"]["stderr"] == 0
+    assert params["R1"]["value"] == pytest.approx(80.0, rel=0.02)
+    assert run(["eis", "fit", str(path), "-c", "one-arc", "--bounds", "R1=1:40", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    r1 = next(p for p in out["fit"]["parameters"] if p["name"] == "R1")
+    assert r1["value"] == pytest.approx(40.0, rel=1e-6)  # held below the true 80
+    assert any("ended on a bound" in n for n in out["fit"]["notes"])
+    model = tmp_path / "m.json"
+    args = ["eis", "fit", str(path), "-c", "one-arc", "--fix", "R0=5", "--save-model", str(model)]
+    assert run(args) == 0
+    assert f"model written to {model}" in capsys.readouterr().out
+    assert run(["eis", "show", str(model), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["circuit"] == "R0-p(R1,CPE1)" and shown["fixed"] == {"R0": 5.0}
+    # a refit that starts from the saved model keeps its circuit and its fixed R0
+    assert run(["eis", "fit", str(path), "--model", str(model), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["fit"]["circuit"] == "R0-p(R1,CPE1)" and again["fit"]["fixed"] == {"R0": 5.0}
+    r1_again = next(p for p in again["fit"]["parameters"] if p["name"] == "R1")["value"]
+    r1_saved = next(p for p in shown["parameters"] if p["name"] == "R1")["value"]
+    assert r1_again == pytest.approx(r1_saved, rel=1e-6)
+    assert run(["eis", "fit", str(path), "--model", str(model), "-c", "two-arc"]) == 1
+    assert "disagree" in _one_error_line(capsys)
+    assert run(["eis", "fit", str(path), "-c", "one-arc", "--fix", "R9=1"]) == 1
+    assert "has no parameter 'R9'" in _one_error_line(capsys)
+    assert run(["eis", "fit", str(path), "--fix", "R0"]) == 1
+    assert "--fix: expected NAME=VALUE" in _one_error_line(capsys)
+
+
+def test_fit_stores_results_and_workers_change_nothing(tmp_path, capsys):
+    a = _write(tmp_path, "a.parquet", 30.0, seed=1)
+    b = _write(tmp_path, "b.parquet", 300.0, seed=2)
+    store = tmp_path / "s.duckdb"
+    base = ["eis", "fit", str(a), str(b), "-c", "one-arc", "--store", str(store)]
+    assert run([*base, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert run([*base, "--workers", "2", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert first == second
+    from lithiophile.store import Store
+
+    assert len(Store(store).keys("eis-fit")) == 2
+    assert run(base) == 0
+    text = capsys.readouterr().out
+    assert text.count("(from the store)") == 2
+    assert "electrode area unknown" in text
+
+
+def test_fit_batch_with_a_failing_file_exits_1_after_the_others(tmp_path, capsys):
+    a = _write(tmp_path, "a.parquet", 30.0)
+    assert run(["eis", "fit", str(a), str(tmp_path / "gone.parquet"), "-c", "one-arc"]) == 1
+    captured = capsys.readouterr()
+    assert "a.parquet" in captured.out and "interfacial resistance" in captured.out
+    assert "failed: " in captured.err and "gone.parquet" in captured.err
+    assert "1 of 2 files failed" in captured.err

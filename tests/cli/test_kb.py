@@ -110,7 +110,7 @@ def test_add_a_value_and_the_metrics_of_cell_analyze(tmp_path):
         "Li|Li",
         "--temperature",
         "25 degC",
-    )
+    )["added"]
     (r,) = added
     # hand conversion: 25 mV, 10 A m-2, 36 000 C m-2, 1.8e6 s, 298.15 K
     assert (r["origin"], r["value_si"]) == ("user", pytest.approx(0.025))
@@ -136,7 +136,7 @@ def test_add_a_value_and_the_metrics_of_cell_analyze(tmp_path):
         "bare Li (synthetic)",
         "--strategy",
         "control",
-    )
+    )["added"]
     want = [
         m
         for m in json.loads(result.output)["result"]["metrics"]
@@ -168,11 +168,13 @@ def test_export_and_import_between_stores(tmp_path):
         other = tmp_path / f"other-{suffix}.duckdb"
         assert _json("import", str(path), "--store", str(other)) == {
             "imported": 1,
+            "already_there": 0,
             "skipped_bundled": 0,
         }
         (back,) = _json("list", "--origin", "user", "--store", str(other))
         assert back["value_si"] == pytest.approx(0.975) and back["material"] == "mine"
-    assert "imported 1 record(s)" in _ok("import", str(tmp_path / "mine.csv"))
+    again = _ok("import", str(tmp_path / "mine.csv"))  # into the store it came from
+    assert "imported 0 record(s)" in again and "1 already in the knowledge base" in again
 
 
 def test_compare_places_a_result_with_its_gaps():
@@ -192,13 +194,19 @@ def test_compare_places_a_result_with_its_gaps():
         "Li|Li",
     ]
     (c,) = _json(*args)
-    # the hand ranking of tests/kb/test_compare.py: 3 better, 2 bounds undetermined, of 9
-    assert c["rank_comparable"] == {"rank": 4, "of": 10, "undetermined": 2}
+    # the hand ranking of tests/kb/test_compare.py: 5 better, 2 bounds undetermined, of 8
+    assert c["rank_comparable"] == {"rank": 6, "of": 9, "undetermined": 2}
     out = _ok(*args, "--limit", "30")
-    assert out.startswith("polarization: lower is better. Yours ranks 4 of 10")
+    assert out.startswith("polarization: lower is better. Yours ranks 6 of 9")
     assert "gap: areal capacity 0.1 mAh cm-2 vs yours 1 mAh cm-2 (10x lower)" in out
     wide = _json(*args, "--factor", "5")
-    assert wide[0]["rank_comparable"]["of"] > 10  # a looser tolerance compares more
+    assert wide[0]["rank_comparable"]["of"] > 9  # a looser tolerance compares more
+    # factor 1: only records at exactly 0.5 mA cm-2 and 1 mAh cm-2: [36] ~30 mV, [51] 20 mV,
+    # [61] less than 50 mV has 0.5 mAh cm-2 (out)
+    strict = _json(*args, "--factor", "1")[0]
+    assert {e["id"] for e in strict["entries"] if e["comparable"]} == {"t1-36-polar", "t2-51-polar"}
+    solid = _json(*args, "--electrolyte", "LLZO")[0]  # liquid records are another class
+    assert solid["rank_comparable"]["of"] == 1
 
 
 def test_plot_writes_every_figure(tmp_path):
@@ -278,8 +286,12 @@ def test_plot_writes_every_figure(tmp_path):
         (["add", "--material", "x", "--strategy", "control"], "needs --metric and --value"),
         (["compare", "--metric", "polarization", "--value", "30 kg"], "'kg' is not a unit of"),
         (
-            ["compare", "--metric", "polarization", "--value", "30 mV", "--factor", "1"],
-            "'--factor' option of kb compare must be above 1",
+            ["compare", "--metric", "polarization", "--value", "30 mV", "--factor", "0.5"],
+            "'--factor' option of kb compare must be 1 or more",
+        ),
+        (
+            ["compare", "--metric", "polarization", "--value", "30 mV", "--electrolyte", "tea"],
+            "The '--electrolyte' option names an electrolyte this toolkit does not know",
         ),
         (["query", "--where", "current_density>=1"], "must give a unit"),
         (["plot", "pie"], "the figure must be one of cycle-life"),
@@ -335,5 +347,26 @@ def test_demo_part_without_earlier_parts_states_its_hypothetical_result(tmp_path
         "0.5 mA cm-2, 1 mAh cm-2, Li|Li" in line
         for line in lines
     )
-    assert out["compared"][0]["rank_comparable"] == {"rank": 4, "of": 10, "undetermined": 2}
+    assert out["compared"][0]["rank_comparable"] == {"rank": 6, "of": 9, "undetermined": 2}
     assert sorted(p.rsplit(".", 1)[1] for p in out["figures"]) == ["html"] * 4 + ["png"] * 4
+
+
+def test_add_reads_values_as_papers_spell_them_and_says_when_already_there():
+    args = ["add", "--material", "m", "--strategy", "control", "--metric", "polarization"]
+    first = _json(*args, "--value", "30mV", "--current-density", "0.5 mA cm-2")
+    assert first["added"][0]["value_si"] == pytest.approx(0.030)  # 30 mV by hand
+    again = _ok(*args, "--value", "30 mV", "--current-density", "0.5 mA cm-2")
+    assert again.startswith("already in the knowledge base, not added again: user-")
+    asr = _json(*args[:-1], "interfacial_asr", "--value", "20 ohm cm2")["added"][0]
+    assert asr["value_si"] == pytest.approx(20e-4)  # 20 ohm cm2 = 2e-3 ohm m2
+
+
+def test_claims_lists_the_constants_and_the_disagreements():
+    doc = _json("claims")
+    claims = {c["id"]: c for c in doc["claims"]}
+    # 180.5 degC = 453.65 K (hand), agreeing with the CRC value
+    melt = claims["text-li-melting-point"]
+    assert melt["value_si"] == pytest.approx(453.65) and melt["agrees_with_check"] is True
+    assert any(d["kind"] == "text_contradicts_table" for d in doc["discrepancies"])
+    text = _ok("claims")
+    assert "flag unit_typo (caution): 0.23 J cm-2 would be 2300 J m-2" in text

@@ -23,6 +23,14 @@ def test_wet_json(capsys):
     assert d["wenzel"]["regime"] == "partial wetting"
 
 
+def test_wet_accepts_the_crc_melting_point(capsys):
+    # issue 13: 453.65 K (180.50 C, CRC Handbook) is molten Li; Davison's correlation anchored
+    # at 453.69 K gives 0.3957 + 1.19e-4 * 0.04 N/m there
+    assert run(["wet", "--theta", "90", "--temperature", "453.65K", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["li_surface_tension_N_m"] == pytest.approx(0.3957 + 1.19e-4 * 0.04, abs=1e-9)
+
+
 def test_wet_text_complete_wetting(capsys):
     assert run(["wet", "--theta", "30", "--roughness", "3", "--temperature", "523K"]) == 0
     assert "0.0 deg (complete wetting)" in capsys.readouterr().out
@@ -45,6 +53,8 @@ def test_wet_adhesion_and_target(capsys):
         (["--theta", "110", "--temperature", "hot"], "such as '250C'"),
         (["--roughness", "2"], "give --theta"),
         (["--theta", "100", "--target", "30"], "no Wenzel roughness"),
+        # issue 12 item 9: the option as typed; 453.64 K is below the CRC melting point
+        (["--theta", "90", "--temperature", "453.64K"], "'--temperature' = 453.64 K is below"),
     ],
 )
 def test_wet_errors(args, message, capsys):

@@ -24,16 +24,14 @@ def files(tmp_path_factory):
 
 
 def _values(items):
-    return [
-        None if it.result is None else [m["value"] for m in it.result["metrics"]] for it in items
-    ]
+    return [None if it.value is None else [m.value for m in it.value.metrics] for it in items]
 
 
 def test_store_skips_analysed_files_and_keeps_no_failures(files, tmp_path):
     store = Store(tmp_path / "s.duckdb")
     first = analyze_files(files, store=store)
     assert [it.ok for it in first] == [True, True, True, False]
-    assert "no galvanostatic plating or stripping" in first[3].error
+    assert "no galvanostatic plating or stripping" in first.results[3].error
     assert not any(it.cached for it in first)
     keys = store.keys(STORE_KIND)
     assert len(keys) == 3
@@ -43,7 +41,7 @@ def test_store_skips_analysed_files_and_keeps_no_failures(files, tmp_path):
     assert _values(again) == _values(first)
     # other options are another key: analysed again
     other = analyze_files(files[:1], AnalysisOptions(polarization_limit_V=0.5), store=store)
-    assert not other[0].cached
+    assert not other.results[0].cached
 
 
 def test_interrupted_batch_resumes(files, tmp_path):

@@ -81,7 +81,7 @@ def test_bad_options():
 
 
 def test_impedance_data_is_refused():
-    from lithiophile.examples import rc_spectrum
+    from lithiophile.synth.examples import rc_spectrum
 
     with pytest.raises(InputError, match=r"needs cycling data.*eis fit"):
         analyze(rc_spectrum())

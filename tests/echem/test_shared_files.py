@@ -18,9 +18,14 @@ def test_shared_file_is_analysed_or_refused(shared, name):
     import lithiophile.io as lio
 
     path: Path = shared(name)
+    from lithiophile.errors import DependencyMissing
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # readers' column warnings are not under test here
-        data = lio.read(path)
+        try:
+            data = lio.read(path)
+        except DependencyMissing as exc:  # e.g. mdbtools for Arbin .res: the readers' tests
+            pytest.skip(f"{name} cannot be read here: {exc}")
     if not isinstance(data, lio.CellData):  # a spectrum: refused, pointing to eis fit
         with pytest.raises(LithiophileError, match=r"needs cycling data.*eis fit"):
             analyze(data)

@@ -7,7 +7,7 @@ from tests.conftest import file_digest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.examples import li_li_symmetric, rc_spectrum
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 from lithiophile.io import bdf
 from lithiophile.io.generic import parse_map
 

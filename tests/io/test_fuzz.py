@@ -2,10 +2,13 @@
 
 Each format starts from a small real file (../shared, skipped when absent) or one the project
 makes itself; hypothesis truncates it, flips, inserts, deletes and duplicates bytes, and the
-reader must answer with CellData/ImpedanceData whose columns are consistent, or with a
-LithiophileError (FileFormatError for content problems). The reader modules are called
-directly, so the safety net of ``lithiophile.io.read`` (which turns any unforeseen exception
-into a FileFormatError) cannot hide a reader that crashes. A watchdog fails any read that hangs.
+reader must answer with CellData/ImpedanceData that pass the physical invariants every read
+promises (:mod:`lithiophile.io.validate`: finite time never running backwards inside a step,
+finite positive frequencies, voltages and currents an instrument can measure), or with the
+error class promised for bad content: FileFormatError (and nothing else). The reader
+modules are called directly, so the safety net of ``lithiophile.io.read`` (which turns any
+unforeseen exception into a FileFormatError) cannot hide a reader that crashes. A watchdog
+fails any read that hangs.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import SHARED_CYCLER, skip_unless_mdbtools
 
-from lithiophile.errors import LithiophileError, UnknownColumnWarning
-from lithiophile.examples import li_li_symmetric, rc_spectrum
+from lithiophile.errors import FileFormatError, UnknownColumnWarning
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 from lithiophile.instrument_files import WRITERS
 from lithiophile.io import bdf
-from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.io.celldata import PROVENANCE_KINDS, CellData, ImpedanceData
 from lithiophile.io.registry import get_format
+from lithiophile.io.validate import MAX_ABS_CURRENT_A, MAX_ABS_VOLTAGE_V, check
 
 EXAMPLES = int(os.environ.get("LITHIOPHILE_FUZZ_EXAMPLES", "1000"))
 
@@ -42,6 +46,7 @@ SHARED_SEEDS = {
     "gamry-dta": "impedancepy__exampleDataGamry.DTA",
     "zplot": "impedancepy__Circuit1_EIS_1.z",
     "impedance-csv": "impedancepy__exampleData.csv",
+    "vendor-eis": "hybdrt__PEIS_LPSCl_IonBlocking_-25C_RelaxIS.txt",
 }
 # vendor layouts written by lithiophile.instrument_files: fuzzed even without ../shared
 INSTRUMENT_SEEDS = {
@@ -59,6 +64,7 @@ SHARED_HEADS = {"neware-csv": ("cellpy__neware_uio.csv", 60)}
 EXTRA_SHARED_SEEDS = {
     "neware-nda": "newarenda__new_nda_file.nda",
     "biologic-mpr": "yadg__peis.issue_149.mpr",
+    "vendor-eis": "palmsens__BatteryCurve.pssession",
 }
 
 
@@ -161,12 +167,29 @@ def _alarm(signum, frame):
 
 
 def _check_outcome(result):
+    """The invariants of every successful read (issue 11 item 1), checked here directly."""
     assert isinstance(result, CellData | ImpedanceData)
     n = len(result)
     for col in result.REQUIRED:
         assert result.table.get_column(col).len() == n
     if isinstance(result, CellData):
-        assert np.isfinite(result["time_s"]).all()
+        t, step = result["time_s"], result["step"]
+        assert np.isfinite(t).all()
+        back = np.flatnonzero(np.diff(t) < 0) + 1
+        assert (step[back] != step[back - 1]).all()  # the clock restarts only at a new step
+        with np.errstate(invalid="ignore"):
+            assert not (np.abs(result["voltage_V"]) > MAX_ABS_VOLTAGE_V).any()
+            assert not (np.abs(result["current_A"]) > MAX_ABS_CURRENT_A).any()
+    else:
+        f = result["frequency_Hz"]
+        assert np.isfinite(f).all() and (f > 0).all()
+    for entry in result.meta.provenance:
+        assert entry.kind in PROVENANCE_KINDS
+
+
+def _read_checked(module, target, description):
+    """What ``lithiophile.io.read`` returns: the reader's data after the shared validator."""
+    return check(module.read(target), target, description)
 
 
 @pytest.mark.slow
@@ -174,12 +197,13 @@ def _check_outcome(result):
 def test_reader_survives_mutations(case, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     fmt_name, seed, suffix = _seed_bytes(case, folder)
-    module = get_format(fmt_name).load()
+    fmt = get_format(fmt_name)
+    module = fmt.load()
     target = folder / f"mutant{suffix}"
     target.write_bytes(seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownColumnWarning)
-        _check_outcome(module.read(target))  # the unmutated seed reads
+        _check_outcome(_read_checked(module, target, fmt.description))  # the seed reads
 
     @settings(
         max_examples=EXAMPLES,
@@ -195,9 +219,9 @@ def test_reader_survives_mutations(case, tmp_path_factory):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = module.read(target)
-        except LithiophileError:
-            return
+                result = _read_checked(module, target, fmt.description)
+        except FileFormatError:
+            return  # the error class promised for bad content
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, old)

@@ -67,14 +67,15 @@ def test_user_records_round_trip(base, tmp_path, suffix):
     path = tmp_path / f"mine{suffix}"
     assert base.export(path, origin="user") == 3
     other = KnowledgeBase(tmp_path / "other.duckdb")
-    assert other.import_file(path) == {"imported": 3, "skipped_bundled": 0}
+    assert other.import_file(path) == {"imported": 3, "already_there": 0, "skipped_bundled": 0}
     back = {r.id: r for r in other.query(origin="user")}
     assert {r.id: r for r in added} == back  # every field, value_si and flags included
     # 12.5 ohm cm2 = 12.5e-4 ohm m2 (hand conversion)
     assert next(r for r in back.values() if r.metric == "interfacial_asr").value_si == (
         pytest.approx(12.5e-4)
     )
-    assert other.import_file(path)["imported"] == 3 and other.count(origin="user") == 3  # once
+    again = other.import_file(path)  # the same records again: said so, kept once
+    assert (again["imported"], again["already_there"]) == (0, 3) and other.count(origin="user") == 3
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".parquet"])
@@ -84,7 +85,7 @@ def test_exporting_everything_and_importing_it_skips_the_bundled(base, tmp_path,
     n = len(bundled_records())
     assert base.export(path) == n + 1
     other = KnowledgeBase(tmp_path / "other.duckdb")
-    assert other.import_file(path) == {"imported": 1, "skipped_bundled": n}
+    assert other.import_file(path) == {"imported": 1, "already_there": 0, "skipped_bundled": n}
 
 
 def _write_csv(path, rows):
@@ -179,8 +180,7 @@ def test_one_bad_json_or_parquet_row_imports_nothing(base, tmp_path):
     import pyarrow.parquet as pq
 
     table = pq.read_table(good).to_pylist()
-    first = json.loads(table[0]["record"])
-    table[0]["record"] = json.dumps({**first, "unit": None})
+    table[0]["unit"] = None  # the visible column wins over the hidden record
     bad = tmp_path / "bad.parquet"
     pq.write_table(pa.Table.from_pylist(table), bad)
     with pytest.raises(InputError, match=r"row 1 field 'unit': missing"):
@@ -209,3 +209,47 @@ def test_unreadable_import_files(base, tmp_path):
 def _touch(path):
     path.write_bytes(b"")
     return path
+
+
+def _csv_rows(path):
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_edits_in_the_visible_columns_are_what_gets_imported(base, tmp_path):
+    base.add_records(MINE[:1])
+    path = tmp_path / "mine.csv"
+    base.export(path, origin="user")
+    rows = _csv_rows(path)
+    rows[0]["value"] = "97.5"  # a person edits the CE and the current density in a sheet
+    rows[0]["current_density_A_m2"] = "20"
+    _write_csv(path, rows)
+    other = KnowledgeBase(tmp_path / "other.duckdb")
+    assert other.import_file(path)["imported"] == 1
+    (back,) = other.query(origin="user")
+    assert back.value_si == pytest.approx(0.975)  # 97.5 % (hand conversion)
+    assert back.conditions.current_density_A_m2 == 20.0
+    assert back.notes == ["made in my lab"]  # what has no column comes from the record JSON
+    rows[0]["value"] = "abc"
+    _write_csv(path, rows)
+    with pytest.raises(InputError, match=r"row 1 \(line 2\) field 'value'"):
+        other.import_file(path)
+    rows[0]["value"] = "98.7"
+    rows[0]["value_si"] = "0.5"  # the derived column edited alone
+    _write_csv(path, rows)
+    with pytest.raises(InputError, match=r"field 'value_si': it is derived from 'value'"):
+        other.import_file(path)
+
+
+def test_an_edited_bundled_record_comes_in_as_the_users(base, tmp_path):
+    path = tmp_path / "all.csv"
+    base.export(path)
+    rows = _csv_rows(path)
+    i = next(k for k, r in enumerate(rows) if r["id"] == "t1-36-polar")
+    rows[i]["value"] = "28"  # was ~30 mV
+    _write_csv(path, rows)
+    other = KnowledgeBase(tmp_path / "other.duckdb")
+    counts = other.import_file(path)
+    assert counts == {"imported": 1, "already_there": 0, "skipped_bundled": len(rows) - 1}
+    (mine,) = other.query(origin="user")
+    assert mine.value_si == pytest.approx(0.028) and "edited copy of t1-36-polar" in mine.notes

@@ -57,7 +57,8 @@ def test_bad_entries_file(tmp_path):
         react("ZnO", source=str(other))
 
 
-def test_mp_source_with_recorded_response(monkeypatch):
+def test_mp_source_with_recorded_response(monkeypatch, tmp_path):
+    monkeypatch.setenv("LITHIOPHILE_HOME", str(tmp_path))
     calls = []
 
     class FakeMPRester:
@@ -82,16 +83,24 @@ def test_mp_source_with_recorded_response(monkeypatch):
     assert calls == ["recorded", ("Li", "O", "Zn")]
     assert rx.source == "mp"
     assert rx.energy_per_atom_eV == pytest.approx(-0.641, abs=0.001)
+    # issue 12: a second call reads the store's cache: no network, no key needed
+    monkeypatch.delenv("MP_API_KEY")
+    again = react("ZnO", source="mp")
+    assert calls == ["recorded", ("Li", "O", "Zn")]
+    assert again.energy_per_atom_eV == pytest.approx(rx.energy_per_atom_eV, abs=1e-12)
 
 
-def test_mp_source_needs_a_key(monkeypatch):
+def test_mp_source_needs_a_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("LITHIOPHILE_HOME", str(tmp_path))  # an empty cache
     monkeypatch.delenv("MP_API_KEY", raising=False)
     with pytest.raises(InputError, match="needs a Materials Project API key"):
         react("ZnO", source="mp")
 
 
 def test_bad_source():
-    with pytest.raises(InputError, match="'source' must be 'bundled', 'crc-gibbs', 'mp'"):
+    with pytest.raises(
+        InputError, match="'source' must be 'bundled', 'crc-gibbs', 'computed-chgnet'"
+    ):
         react("ZnO", source="nonsense")
 
 

@@ -128,9 +128,16 @@ _API = {
     "model_spread": "calibration",
     "assess": "calibration",
     "computed_entries": "entries",
-    "Job": "screen",
-    "run_screen": "screen",
-    "load_jobs": "screen",
+    "Job": "jobs",
+    "run_screen": "jobs",
+    "load_jobs": "jobs",
+    "screen": "jobs",
+    "ScreenResult": "jobs",
+    "HostSpec": "hosts",
+    "build_host": "hosts",
+    "reference_host": "hosts",
+    "crystal": "crystals",
+    "CRYSTALS": "crystals",
 }
 
 __all__ = sorted(_API)

@@ -47,7 +47,7 @@ def rank_binding(
     Parameters
     ----------
     rows
-        :class:`~lithiophile.atomistic.screen.ScreenRow` objects (other tasks are skipped).
+        :class:`~lithiophile.atomistic.jobs.ScreenRow` objects (other tasks are skipped).
     dft
         User DFT binding energies vs bcc Li [eV] by job name (without ``@model``), for a
         :class:`LinearCalibration` per model (at least two names must be in the screen).
@@ -57,7 +57,8 @@ def rank_binding(
     list of dict
         ``name``, ``model``, ``host``, ``best_site``, ``binding_vs_bcc``, ``binding_vs_atom``
         (Metric dicts), ``relative`` (Metric dict or None), ``calibrated`` (Metric dict or None),
-        ``spread_eV`` (half-range over models, or None), ``verdict``.
+        ``spread_eV`` (half-range over models, or None), ``by_model`` (each model's value where
+        several ran, so their disagreement shows), ``verdict``.
     """
     from lithiophile.metrics import Metric
 
@@ -104,6 +105,7 @@ def rank_binding(
                 "calibrated": cal.apply(raw).as_dict() if cal else None,
                 "cached": r.cached,
                 "spread_eV": None,
+                "by_model": None,
                 "verdict": "",
             }
         )
@@ -116,6 +118,7 @@ def rank_binding(
             _, spread = model_spread(vals)
             for d in group:
                 d["spread_eV"] = spread
+                d["by_model"] = dict(vals)  # each model's value: the disagreement is shown
     for d in out:
         u = d["spread_eV"]
         if d["calibrated"] and d["calibrated"]["uncertainty"] is not None:

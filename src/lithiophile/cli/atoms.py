@@ -26,46 +26,6 @@ def _models(text: str) -> list[str]:
     return iter_models([m.strip() for m in text.split(",") if m.strip()] or ["chgnet"])
 
 
-def _host(host: str, dopant: str | None, size: str | None, facet: str | None, layers: int) -> Any:
-    from lithiophile.atomistic.bulk import ELEMENTS, PROTOTYPES
-    from lithiophile.atomistic.carbon import graphene, parse_size
-    from lithiophile.atomistic.structio import read_structure
-    from lithiophile.atomistic.surfaces import metal_slab, oxide_slab
-    from lithiophile.errors import InputError
-
-    if host.lower() == "graphene":
-        return graphene(size or "4x4", dopant)
-    if dopant:
-        raise InputError("The '--dopant' option applies to graphene only.")
-    if host in ELEMENTS:
-        return metal_slab(host, facet or "111", size=parse_size(size or "3x3"), layers=layers)
-    if host in PROTOTYPES:
-        return oxide_slab(host, facet or "10-10", size=parse_size(size) if size else None)
-    path = Path(host)
-    if path.suffix or path.exists():
-        return read_structure(path)
-    raise InputError(
-        f"The HOST {host!r} is not 'graphene', a metal of {sorted(ELEMENTS)}, a compound of "
-        f"{sorted(PROTOTYPES)} or a structure file (.cif, POSCAR, .extxyz)."
-    )
-
-
-def _reference_host(atoms: Any, size: str | None, layers: int) -> Any | None:
-    """The reference host: pristine graphene of the same cell, Cu(111) for metals (same slab
-    size) and oxides, or None."""
-    from lithiophile.atomistic.carbon import graphene, parse_size
-    from lithiophile.atomistic.surfaces import metal_slab
-
-    family = atoms.info.get("host_family")
-    if family == "carbon" and "motif" in atoms.info:
-        return graphene(size or "4x4", "pristine")
-    if family == "metal":
-        return metal_slab("Cu", "111", size=parse_size(size or "3x3"), layers=layers)
-    if family == "oxide":
-        return metal_slab("Cu", "111", size=(3, 3), layers=layers)
-    return None
-
-
 def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> None:
     for d in rank:
         raw = d["binding_vs_bcc"]["value"]
@@ -81,6 +41,11 @@ def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> N
         if d["calibrated"] is not None:
             line += f", calibrated {d['calibrated']['value']:+.3f} eV"
         echo(line)
+        if d.get("by_model"):
+            each = ", ".join(f"{m} {v:+.3f}" for m, v in d["by_model"].items())
+            echo(f"      models: {each} eV (spread ± {d['spread_eV']:.2f} eV)")
+        elif d["relative"] is not None:
+            echo("      one model only: run --model chgnet,sevennet to see the model spread")
         echo(f"      {d['verdict']}")
     if any(d["family"] == "metal" for d in rank):
         from lithiophile.atomistic.binding import METAL_NOTE
@@ -93,32 +58,32 @@ def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> N
 
 
 def _run(
-    jobs: list[Any],
+    jobs: Any,
     *,
-    workers: int,
-    scheduler: str | None,
     use_cache: bool,
     progress: bool,
     out: Path | None,
-    store: Any = None,
-) -> list[Any]:
-    from lithiophile.atomistic.screen import run_screen, write_relaxed
+    workers: int = 1,
+    scheduler: str | None = None,
+    model: list[str] | None = None,
+) -> Any:
+    """Call :func:`lithiophile.atomistic.screen`; every job failed -> one error."""
+    from lithiophile.atomistic.jobs import screen, write_relaxed
     from lithiophile.errors import CalculationFailed
 
-    rows = run_screen(
+    result = screen(
         jobs,
+        model=model,
         workers=workers,
         scheduler=scheduler,
         use_cache=use_cache,
         progress=progress,
-        store=store,
     )
-    failed = [r for r in rows if not r.ok]
-    if failed and len(failed) == len(rows):
-        raise CalculationFailed("; ".join(f"{r.job.name}: {r.error}" for r in failed))
+    if result.errors and len(result.errors) == len(result.rows):
+        raise CalculationFailed("; ".join(f"{n}: {e}" for n, e in result.errors.items()))
     if out is not None:
-        write_relaxed(rows, out)
-    return rows
+        write_relaxed(result.rows, out)
+    return result
 
 
 @app.command("bind")
@@ -158,29 +123,18 @@ def bind(
     """Li binding energy on a host: every starting site relaxed, the lowest kept."""
     import json
 
-    from lithiophile.atomistic.binding import host_label
-    from lithiophile.atomistic.ranking import rank_binding
-    from lithiophile.atomistic.screen import Job
+    from lithiophile.atomistic.hosts import HostSpec
+    from lithiophile.atomistic.jobs import bind_jobs
 
-    atoms = _host(host, dopant, size, facet, layers)
     opts: dict[str, Any] = {"fmax": fmax, "steps": steps}
     if sites:
         opts["sites"] = [s.strip() for s in sites.split(",") if s.strip()]
-    name = host_label(atoms)
-    hosts = [(name, atoms)]
-    ref = _reference_host(atoms, size, layers) if reference else None
-    if ref is not None and host_label(ref) != name:
-        hosts.append((host_label(ref), ref))
     models = _models(model)
-    jobs = [
-        Job.bind(n if len(models) == 1 else f"{n}@{m}", a, m, **opts)
-        for n, a in hosts
-        for m in models
-    ]
-    rows = _run(
-        jobs, workers=1, scheduler=None, use_cache=not no_cache, progress=not json_, out=out
-    )
-    rank = rank_binding(rows)
+    spec = HostSpec(host, dopant=dopant, size=size, facet=facet, layers=layers)
+    jobs = bind_jobs(spec, models, reference=reference, **opts)
+    name = jobs[0].name.split("@")[0]
+    result = _run(jobs, use_cache=not no_cache, progress=not json_, out=out)
+    rows, rank = result.rows, list(result.ranking)
     if json_:
         typer.echo(
             json.dumps(
@@ -231,7 +185,7 @@ def adhesion(
     """Work of adhesion of Li on a substrate, interface energy and predicted contact angle."""
     import json
 
-    from lithiophile.atomistic.screen import Job
+    from lithiophile.atomistic.jobs import Job
     from lithiophile.errors import InputError
     from lithiophile.units import temperature_to_K
 
@@ -250,9 +204,8 @@ def adhesion(
         )
         for m in models
     ]
-    rows = _run(
-        jobs, workers=1, scheduler=None, use_cache=not no_cache, progress=not json_, out=out
-    )
+    result = _run(jobs, use_cache=not no_cache, progress=not json_, out=out)
+    rows = result.rows
     results = [r.result for r in rows if r.ok]
     if json_:
         typer.echo(
@@ -311,21 +264,16 @@ def screen(
     """
     import json
 
-    from lithiophile.atomistic.ranking import rank_binding
-    from lithiophile.atomistic.screen import load_jobs
-
-    jobs, dft = load_jobs(file, model=_models(model) if model else None)
-    rows = _run(
-        jobs,
+    result = _run(
+        file,
+        model=_models(model) if model else None,
         workers=workers,
         scheduler=scheduler,
         use_cache=not no_cache,
         progress=not json_,
         out=out,
     )
-    rank = rank_binding(rows, dft or None)
-    adh = [r.result for r in rows if r.ok and r.job.task == "adhesion"]
-    errors = {r.job.name: r.error for r in rows if not r.ok}
+    rows, rank, adh, errors = result.rows, list(result.ranking), result.adhesion, result.errors
     if json_:
         typer.echo(
             json.dumps(
@@ -353,8 +301,7 @@ def screen(
 def demo_part(folder: Path, echo: Callable[[str], None], results: dict[str, Any]) -> dict[str, Any]:
     """Rank three carbon host motifs by Li binding relative to pristine graphene (CHGNet)."""
     from lithiophile.atomistic.carbon import graphene
-    from lithiophile.atomistic.ranking import rank_binding
-    from lithiophile.atomistic.screen import Job, run_screen, write_relaxed
+    from lithiophile.atomistic.jobs import Job, screen, write_relaxed
     from lithiophile.store import Store
 
     start = time.perf_counter()
@@ -364,9 +311,9 @@ def demo_part(folder: Path, echo: Callable[[str], None], results: dict[str, Any]
         for m, s in motifs
     ]
     folder = Path(folder)
-    rows = run_screen(jobs, store=Store(folder / "atomistic.duckdb"))
-    write_relaxed(rows, folder / "atomistic")
-    rank = rank_binding(rows)
+    result = screen(jobs, store=Store(folder / "atomistic.duckdb"))
+    write_relaxed(result.rows, folder / "atomistic")
+    rank = list(result.ranking)
     seconds = time.perf_counter() - start
     echo("== atoms: Li binding on carbon host motifs (CHGNet 0.3.0, 4x4 graphene) ==")
     _print_ranking(rank, echo)

@@ -130,14 +130,23 @@ def assess_cmd(
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
+    from lithiophile.errors import InputError
     from lithiophile.thermo import assess
     from lithiophile.units import temperature_to_K
+    from lithiophile.wetting import li_surface_tension
 
+    t_k = temperature_to_K(temperature, name="--temperature")
+    li_surface_tension(t_k, name="--temperature")
+    if electrolyte not in ("liquid", "solid"):
+        raise InputError(
+            f"'--electrolyte' must be 'liquid' (host or coating) or 'solid' (interlayer on a "
+            f"solid electrolyte). Got {electrolyte!r}."
+        )
     a = assess(
         material,
-        electrolyte,
+        electrolyte=electrolyte,
         source=source,
-        temperature_K=temperature_to_K(temperature, name="--temperature"),
+        temperature_K=t_k,
         work_of_adhesion_J_m2=adhesion,
     )
     if json_:
@@ -149,21 +158,33 @@ def assess_cmd(
 def _print_assessment(d: dict[str, Any], echo: Any, indent: str = "") -> None:
     echo(f"{indent}{d['material']} ({d['electrolyte']} electrolyte): {d['verdict']}")
     if not d["energy_known"]:
-        echo(f"{indent}  reaction energy unknown ({d['material']} has no energy in the source);")
+        echo(f"{indent}  reaction energy: unknown ({d['material']} has no energy in the source);")
         echo(f"{indent}  if it is reduced, its elements give: {d['full_reaction']}")
     elif not d["reacts"]:
         echo(f"{indent}  reaction: none (stable against Li metal)")
     else:
-        echo(f"{indent}  reaction: {d['reaction']} ({d['energy_per_atom_eV']:.3f} eV/atom)")
+        unc = d["energy_uncertainty_per_atom_eV"]
+        pm = f" +- {unc:.3f}" if unc else ""
+        echo(f"{indent}  reaction: {d['reaction']} ({d['energy_per_atom_eV']:.3f}{pm} eV/atom)")
         echo(f"{indent}  with excess Li: {d['full_reaction']}")
+        if d["marginal"]:
+            echo(f"{indent}  (downhill by less than its uncertainty: marginal)")
     echo(f"{indent}  interface type {d['interface_type']} ({d['interface_basis']})")
-    wets = {True: "yes", False: "no", None: "unknown"}[d["wets_molten_li"]]
-    angle = "" if d["contact_angle_deg"] is None else f", {d['contact_angle_deg']:.1f} deg"
-    echo(f"{indent}  wets molten Li: {wets}{angle} ({d['wetting_basis']})")
+    if d["contact_angle_deg"] is None:
+        echo(f"{indent}  wets molten Li: unknown ({d['wetting_basis']})")
+    else:
+        lo, hi = d["contact_angle_range_deg"]
+        wets = "yes" if d["wets_molten_li"] else "no"
+        echo(
+            f"{indent}  wets molten Li: {wets}, contact angle {d['contact_angle_deg']:.0f} deg "
+            f"(range {lo:.0f}-{hi:.0f}) at {d['temperature_K']:.2f} K, "
+            f"{d['contact_angle_model']}"
+        )
+        echo(f"{indent}    {d['wetting_basis']}")
 
 
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
-    """Assess three coatings (ZnO on garnet, Al2O3, LiF), the garnet itself, and wetting."""
+    """Assess three coatings (ZnO on garnet, Al2O3, LiF), Li3PS4, the garnet, and wetting."""
     from lithiophile.thermo import assess
     from lithiophile.thermo.elements import element_map, write_map
     from lithiophile.wetting import (
@@ -174,16 +195,20 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    echo("== chem: coatings on Li metal (ZnO on garnet, Al2O3, LiF) and the garnet itself ==")
-    echo("  (energies: bundled experimental formation enthalpies, 298 K)")
+    echo("== chem: coatings on Li metal (ZnO, Al2O3, LiF), Li3PS4 and the garnet itself ==")
+    echo(
+        "  (energies: experimental formation enthalpies, 298 K; computed with CHGNet/SevenNet "
+        "where no experiment exists)"
+    )
     out: dict[str, Any] = {"assessments": []}
     for material, electrolyte in (
         ("ZnO", "solid"),
         ("Al2O3", "solid"),
         ("LiF", "solid"),
+        ("Li3PS4", "solid"),
         ("Li7La3Zr2O12", "solid"),
     ):
-        d = assess(material, electrolyte).as_dict()
+        d = assess(material, electrolyte=electrolyte).as_dict()
         _print_assessment(d, echo, indent="  ")
         out["assessments"].append(d)
     records = element_map()

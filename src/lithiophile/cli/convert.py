@@ -31,30 +31,42 @@ def convert(
     fmt: str | None = typer.Option(
         None, "--format", help="Skip detection and read as this format."
     ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
+    from lithiophile.cli.display import echo_json
     from lithiophile.errors import InputError
     from lithiophile.io.convert import convert_file, convert_tree
 
-    if source.is_dir():
-        if not recursive:
-            raise InputError(
-                f"'{source}' is a folder; add --recursive to convert every file in it."
-            )
-        if to not in ("parquet", "csv"):
-            raise InputError(f"--to must be 'parquet' or 'csv'. Got {to!r}.")
-        report = convert_tree(source, output, to=to, workers=workers or None, format=fmt)
+    if not source.is_dir():
+        dest = convert_file(source, output, format=fmt)
+        if json_:
+            echo_json({"converted": [{"source": source, "output": dest}]})
+        else:
+            typer.echo(f"converted {source} -> {dest}")
+        return
+    if not recursive:
+        raise InputError(f"'{source}' is a folder; add --recursive to convert every file in it.")
+    report = convert_tree(source, output, to=to, workers=workers or None, format=fmt)
+    if json_:
+        echo_json(
+            {
+                "converted": [{"source": s, "output": d} for s, d in report.converted],
+                "skipped": [{"source": s, "reason": why} for s, why in report.skipped],
+                "failed": [{"source": s, "reason": why} for s, why in report.failed],
+                "warnings": report.warnings,
+            }
+        )
+    else:
         for path, dest in report.converted:
             typer.echo(f"converted {path} -> {dest}")
         for path, why in report.skipped:
             typer.echo(f"skipped   {path}: {why}")
-        for path, why in report.failed:
-            typer.echo(f"error: {path}: {why}", err=True)
         typer.echo(
-            f"{len(report.converted)} converted, {len(report.skipped)} skipped (not a data file), "
-            f"{len(report.failed)} failed"
+            f"{len(report.converted)} converted, {len(report.skipped)} skipped (not a data "
+            f"file), {len(report.failed)} failed"
         )
-        if report.failed:
-            raise typer.Exit(1)
-        return
-    dest = convert_file(source, output, format=fmt)
-    typer.echo(f"converted {source} -> {dest}")
+    for text in report.warnings:
+        typer.echo(f"warning: {text}", err=True)
+    if report.failed:
+        typer.echo(f"error: {report.failure_summary()}", err=True)
+        raise typer.Exit(1)

@@ -2,16 +2,21 @@
 
 measure: example files are written in every layout lithiophile reads that can be synthesised
 honestly (BDF CSV, Parquet, generic CSV, plain impedance CSV, and the EC-Lab, Maccor, Neware,
-Arbin, LAND, Gamry and ZPlot layouts); each is detected from its content, read into canonical
-data and converted to Parquet. Then the parts of :data:`PARTS`: Li-metal figures from synthetic
-cycling files (cell), interfacial resistance from a synthetic before/after pair of spectra (eis),
-thermodynamics and wetting of coatings (chem), atomistic binding and adhesion (atoms), and the
-comparison of those results with the literature records (kb). Each capability added to
-lithiophile adds its part here.
+Arbin, LAND, Gamry and ZPlot layouts); each is detected from its content, read once into
+canonical data and converted to Parquet. Then the parts of :data:`PARTS`: Li-metal figures
+from synthetic cycling files (cell), interfacial resistance from a synthetic before/after pair
+of spectra (eis), thermodynamics and wetting of coatings (chem), atomistic binding and adhesion
+(atoms), and the comparison of those results with the literature records (kb). Each capability
+added to lithiophile adds its part here.
+
+Everything the demo writes stays in ``--out`` (default ``./lithiophile-demo``) for the user to
+open afterwards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +24,13 @@ import typer
 
 from lithiophile.cli import atoms, cell, chem, eis, kb
 
-HELP = "Run every capability on example data that lithiophile makes itself, and show the results."
+HELP = (
+    "Run every capability on example data that lithiophile makes itself, and show the "
+    "results; the files it writes stay in --out (default ./lithiophile-demo)."
+)
+
+#: Where the demo writes when --out is not given (relative to the working folder).
+DEFAULT_OUT = Path("lithiophile-demo")
 
 #: After "measure", the parts of the demo in order: each a command-group module of
 #: lithiophile.cli with ``demo_part(folder, echo, results) -> dict``; ``echo`` prints a line
@@ -29,53 +40,82 @@ PARTS = {"cell": cell, "eis": eis, "chem": chem, "atoms": atoms, "kb": kb}
 
 
 def demo(
-    out: Path | None = typer.Option(
-        None,
+    out: Path = typer.Option(
+        DEFAULT_OUT,
         "--out",
-        help="Folder for the example files and outputs (default: a temporary folder).",
+        help="Folder for the example files and outputs; they stay there afterwards.",
     ),
     json_: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    import json
-    import tempfile
+    from lithiophile.cli.display import echo_json, print_files, print_summary
 
+    folder = Path(out).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    echo: Callable[[str], None] = (lambda line: None) if json_ else typer.echo
+    echo(f"lithiophile demo: writing into {folder} (choose another folder with --out)")
+    with _progress(not json_) as step:
+        results = _measure(folder, step)
+    if not json_:
+        layouts = len({r["detected_format"] for r in results})
+        typer.echo(
+            f"\n== measure: {len(results)} example files written in {layouts} layouts under "
+            f"{folder / 'examples'} and {folder / 'instruments'}, each detected from its "
+            f"content, read and converted to Parquet in {folder / 'converted'}"
+        )
+        print_files(results)
+        typer.echo("\n== one of them in full (lithiophile read FILE)")
+        print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
+    parts: dict[str, Any] = {"measure": results}
+    for name, module in PARTS.items():
+        echo("")
+        with _progress(not json_) as step:
+            step(f"{name}: running (lithiophile {name} ...)")
+            parts[name] = module.demo_part(folder / name, echo, parts)
+    if json_:
+        echo_json({**parts, "out": str(folder)})
+        return
     from lithiophile import cite
-    from lithiophile.cli.display import print_files, print_summary
-    from lithiophile.examples import write_examples
+
+    typer.echo("\n== citations for the methods used (lithiophile cite --bibtex prints BibTeX)")
+    typer.echo(cite.format_used())
+    typer.echo(f"\nThe files written are in {folder}.")
+
+
+def _measure(folder: Path, step: Callable[[str], None]) -> list[dict[str, Any]]:
+    """Write the example files, then detect, read (once) and convert each."""
     from lithiophile.instrument_files import write_instrument_examples
     from lithiophile.io import detect, read
-    from lithiophile.io.convert import convert_file
+    from lithiophile.io.convert import atomic_output
+    from lithiophile.synth.examples import write_examples
 
-    with tempfile.TemporaryDirectory(prefix="lithiophile-demo-") as tmp:
-        folder = Path(out) if out else Path(tmp)
-        paths = write_examples(folder / "examples") + write_instrument_examples(
-            folder / "instruments"
-        )
-        results = []
-        for path in paths:
-            fmt = detect(path)
-            data = read(path)
-            summary = data.summary()
-            summary["detected_format"] = fmt.name
-            converted = convert_file(path, folder / "converted" / (path.name + ".parquet"))
-            summary["converted_to"] = str(converted)
-            results.append(summary)
-        if not json_:
-            layouts = len({r["detected_format"] for r in results})
-            typer.echo(
-                f"== measure: {len(paths)} example files written in {layouts} layouts under "
-                f"{folder}, each detected from its content, read and converted to Parquet"
-            )
-            print_files(results)
-            typer.echo("\n== one of them in full (lithiophile read FILE)")
-            print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
-        parts: dict[str, Any] = {"measure": results}
-        echo = (lambda line: None) if json_ else typer.echo
-        for name, module in PARTS.items():
-            echo("")
-            parts[name] = module.demo_part(folder / name, echo, parts)
-        if json_:
-            typer.echo(json.dumps({**parts, "citations": cite.used()}, indent=2, default=str))
-            return
-        typer.echo("\n== citations for the methods used")
-        typer.echo(cite.format_used())
+    step("measure: writing example files")
+    paths = write_examples(folder / "examples") + write_instrument_examples(
+        folder / "instruments"
+    )
+    results = []
+    for i, path in enumerate(paths, 1):
+        step(f"measure: reading {path.name} ({i} of {len(paths)})")
+        fmt = detect(path)  # the head only
+        data = read(path, format=fmt.name)  # the one full read
+        summary = data.summary()
+        summary["detected_format"] = fmt.name
+        dest = folder / "converted" / (path.name + ".parquet")
+        summary["converted_to"] = str(atomic_output(dest, data.write_parquet))
+        results.append(summary)
+    return results
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Callable[[str], None]]:
+    """A one-line status on stderr while a step runs (nothing under --json or in a pipe)."""
+    if not show:
+        yield lambda text: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda text: None
+        return
+    with console.status("") as status:
+        yield lambda text: status.update(text)

@@ -1,8 +1,129 @@
-"""Terminal display of library results (display units live here, not in the library)."""
+"""Terminal display of library results: the one renderer of Metric records (table, --json,
+CSV), file summaries and batch outcomes. Display units come from
+:data:`lithiophile.metrics.DISPLAY_UNITS` and :data:`lithiophile.metrics.METRICS`."""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lithiophile.metrics import Metric
+    from lithiophile.parallel import Batch
+
+#: Columns of the CSV form of Metric records (after the caller's context columns).
+CSV_COLUMNS = ("metric", "variant", "value", "unit", "display", "conditions", "definition")
+
+
+def as_metric(m: Metric | Mapping[str, Any]) -> Metric:
+    """A Metric record from itself or from its JSON form (a stored result)."""
+    from lithiophile.metrics import Metric
+
+    return m if isinstance(m, Metric) else Metric.from_dict(m)
+
+
+def figure_name(m: Metric) -> str:
+    """``"polarization (plateau)"``."""
+    name = m.metric.replace("_", " ")
+    return f"{name} ({m.variant})" if m.variant else name
+
+
+def value_text(m: Metric) -> str:
+    """The value in its display unit, with its standard error when known: ``"30.2 mV"``."""
+    unit = f" {m.display_unit}" if m.display_unit else ""
+    text = f"{m.display_value:.4g}"
+    if m.uncertainty is not None:
+        from lithiophile.metrics import METRICS
+
+        text += f" ± {m.uncertainty * METRICS[m.metric].display_factor:.2g}"
+    return text + unit
+
+
+def print_metrics(
+    metrics: Iterable[Metric | Mapping[str, Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Metric records as a table: figure, value (display unit), conditions."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("conditions")
+    for m in map(as_metric, metrics):
+        table.add_row(figure_name(m), value_text(m), m.conditions.display())
+    Console().print(table)
+
+
+def write_metrics_csv(
+    groups: Iterable[tuple[Mapping[str, str], Iterable[Metric | Mapping[str, Any]]]],
+    *,
+    header: bool = True,
+) -> None:
+    """Metric records as CSV on stdout, one row per record; each group's context (e.g.
+    ``{"file": ..., "protocol": ...}``) fills the leading columns."""
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    wrote_header = not header
+    for context, metrics in groups:
+        if not wrote_header:
+            writer.writerow([*context, *CSV_COLUMNS])
+            wrote_header = True
+        for m in map(as_metric, metrics):
+            writer.writerow(
+                [
+                    *context.values(),
+                    m.metric,
+                    m.variant or "",
+                    repr(m.value),
+                    m.unit,
+                    value_text(m),
+                    m.conditions.display(),
+                    m.definition,
+                ]
+            )
+
+
+def echo_json(result: Any) -> None:
+    """A result as JSON on stdout, through the one serializer, with the citation keys of the
+    works the run used (``"citations"``, added to a dict result or to each dict of a list)."""
+    import json
+
+    from lithiophile import cite
+    from lithiophile.store import to_payload
+
+    data = to_payload(result)
+    keys = cite.used()
+    if isinstance(data, dict):
+        data.setdefault("citations", keys)
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict):
+                item.setdefault("citations", keys)
+    print(json.dumps(data, indent=2, allow_nan=False))
+
+
+def finish_batch(batch: Batch[Any, Any], *, name: Any = str, what: str = "files") -> None:
+    """After a batch: its warnings once each, then, if any job failed, the summary of what
+    failed and why on stderr and exit 1."""
+    import typer
+
+    for text in batch.warnings:
+        typer.echo(f"warning: {text}", err=True)
+    summary = batch.failure_summary(name)
+    if summary:
+        typer.echo(f"error: {summary.replace(' failed:', f' {what} failed:', 1)}", err=True)
+        raise typer.Exit(1)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 cycle"``, ``"2 cycles"``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def _span(seconds: float) -> str:
@@ -13,6 +134,13 @@ def _span(seconds: float) -> str:
     if seconds >= 120:
         return f"{seconds / 60:.1f} min"
     return f"{seconds:.3g} s"
+
+
+def _quantity(value_si: float, si_unit: str) -> str:
+    from lithiophile.metrics import display_value
+
+    value, unit = display_value(value_si, si_unit)
+    return f"{value:.4g} {unit}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -34,7 +162,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         table.add_row("start", summary["start_time"])
     if summary["kind"] == "cell":
         table.add_row("time span", _span(summary["time_span_s"]))
-        table.add_row("cycles / steps", f"{summary['cycles']} / {summary['steps']}")
+        table.add_row("cycles / steps", f"{summary['cycles']:,} / {summary['steps']:,}")
         table.add_row(
             "step kinds", ", ".join(f"{k}: {v:,}" for k, v in summary["step_kinds"].items())
         )
@@ -45,9 +173,9 @@ def print_summary(summary: dict[str, Any]) -> None:
     if summary.get("techniques"):
         table.add_row("techniques", ", ".join(summary["techniques"]))
     area = summary.get("area_m2")
-    table.add_row("electrode area", f"{area * 1e4:.4g} cm2" if area else "not stated")
+    table.add_row("electrode area", _quantity(area, "m^2") if area else "not stated")
     mass = summary.get("mass_kg")
-    table.add_row("active mass", f"{mass * 1e6:.4g} mg" if mass else "not stated")
+    table.add_row("active mass", _quantity(mass, "kg") if mass else "not stated")
     for note in summary.get("notes") or []:
         table.add_row("note", note)
     Console().print(table)
@@ -65,10 +193,10 @@ def print_files(summaries: list[dict[str, Any]]) -> None:
         table.add_column(name, no_wrap=name in ("file", "detected as", "rows"))
     for s in summaries:
         if s["kind"] == "cell":
-            holds = f"{s['cycles']} cycles, {s['steps']} steps"
+            holds = f"{plural(s['cycles'], 'cycle')}, {plural(s['steps'], 'step')}"
             span = _span(s["time_span_s"])
         else:
-            holds = f"{s['spectra']} spectrum" + ("s" if s["spectra"] != 1 else "")
+            holds = plural(s["spectra"], "spectrum", "spectra")
             lo, hi = s["frequency_range_Hz"] or (float("nan"), float("nan"))
             span = f"{lo:.3g}-{hi:.3g} Hz"
         area = s.get("area_m2")
@@ -78,7 +206,7 @@ def print_files(summaries: list[dict[str, Any]]) -> None:
             f"{s['rows']:,}",
             holds,
             span,
-            f"{area * 1e4:.4g} cm2" if area else "-",
+            _quantity(area, "m^2") if area else "-",
         )
     console = Console()
     if not console.is_terminal:

@@ -40,18 +40,29 @@ def _area_m2(area: str | None) -> float | None:
     return value
 
 
-def _read_impedance(path: Path) -> Any:
-    import lithiophile.io as lio
+def _constraints(
+    fix: list[str], bounds: list[str], model: Path | None, circuit: str
+) -> tuple[str, dict[str, Any]]:
+    """The circuit and the fit_files options --fix, --bounds and --model give."""
+    from lithiophile.echem.impedance.constraints import parse_bounds, parse_fixed
     from lithiophile.errors import InputError
 
-    data = lio.read(path)
-    if not isinstance(data, lio.ImpedanceData):
+    kw: dict[str, Any] = {"fix": parse_fixed(fix), "bounds": parse_bounds(bounds)}
+    if model is None:
+        return circuit, kw
+    from lithiophile.echem.impedance import Circuit
+    from lithiophile.echem.impedance.library import resolve
+
+    start = Circuit.load(model)
+    if circuit != "auto" and resolve(circuit) != start.circuit:
         raise InputError(
-            f"'{path}' holds {data.summary().get('kind', 'cycling')} data, not an impedance "
-            "spectrum; give a PEIS/GEIS or other impedance file (lithiophile read FILE shows "
-            "what a file holds)."
+            f"--circuit {circuit!r} and --model '{model}' ({start.circuit!r}) disagree; give "
+            "one of them."
         )
-    return data
+    kw["fix"] = {**start.fixed, **kw["fix"]}
+    kw["bounds"] = {**start.bounds, **kw["bounds"]}
+    kw["initial_guess"] = [p.value for p in start.params_]
+    return start.circuit, kw
 
 
 def _analyse_files(
@@ -63,48 +74,56 @@ def _analyse_files(
     asr: bool | None,
     drt: bool,
     seed: int,
-) -> list[Any]:
-    import dataclasses
-    import warnings
+    workers: int = 1,
+    scheduler: str | None = None,
+    store_path: Path | None = None,
+    **constraints: Any,
+) -> Any:
+    """Call the entry function and print its warnings, once each."""
+    from lithiophile.echem.impedance import fit_files
+    from lithiophile.store import Store
 
-    from lithiophile.echem.impedance import analyze, spectra_of
-    from lithiophile.metrics import Conditions
+    res = fit_files(
+        files,
+        circuit=circuit,
+        area=_area_m2(area),
+        symmetric=symmetric,
+        asr=asr,
+        drt=drt,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        store=Store(store_path),
+        **constraints,
+    )
+    for text in res.warnings:
+        typer.echo(f"warning: {text}", err=True)
+    return res
 
-    area_opt = _area_m2(area)
-    results = []
-    for path in files:
-        data = _read_impedance(path)
-        start = data.meta.start_time
-        parts = spectra_of(data)
-        for part in parts:
-            name = path.name if len(parts) == 1 else f"{path.name}#{part.index}"
-            t = part.time_s
-            if t is not None and start is not None:
-                t = start.timestamp() + t  # absolute, so that files can be put in order
-            cond = Conditions(temperature_K=part.temperature_K)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                result = analyze(
-                    part.f,
-                    part.z,
-                    circuit=circuit,
-                    area_m2=area_opt if area_opt is not None else data.meta.area_m2,
-                    symmetric=symmetric,
-                    asr=asr,
-                    with_drt=drt,
-                    conditions=cond,
-                    source=data.meta.sha256,
-                    name=name,
-                    seed=seed,
-                )
-            for w in caught:
-                if issubclass(w.category, UserWarning):
-                    text = str(w.message)
-                    text = text if text.startswith(name) else f"{name}: {text}"
-                    typer.echo(f"warning: {text}", err=True)
-            extra = {"spectrum": part.index, "cycle": part.cycle, "time_s": t}
-            results.append(dataclasses.replace(result, extra=extra))
-    return results
+
+def _fail_if_any(res: Any) -> None:
+    """Exit 1 (one error line) when a file of the batch failed, naming each."""
+    from lithiophile.errors import InputError
+
+    failed = res.failed
+    if len(failed) == 1 and len(res.files) == 1:
+        raise InputError(failed[0].error or "the file could not be analysed")
+    if failed:
+        for item in failed:
+            typer.echo(f"failed: {item.path}: {item.error}", err=True)
+        raise InputError(
+            f"{len(failed)} of {len(res.files)} files failed (listed above); the others' "
+            "results are in the store."
+        )
+
+
+def _print_parameters(fit: Any) -> None:
+    for p in fit.params_:
+        held = "  (fixed)" if p.fixed else ""
+        typer.echo(
+            f"    {p.name:<12} {p.value:11.4g} ± {p.stderr:<10.3g} [{p.ci_low:.4g}, "
+            f"{p.ci_high:.4g}] {p.unit}{held}"
+        )
 
 
 def _print_fit(result: Any) -> None:
@@ -112,20 +131,19 @@ def _print_fit(result: Any) -> None:
     kk = fit.kk_
     kk_text = "" if kk is None else f", Lin-KK {'pass' if kk.passed else 'FAIL'} ({kk.rms:.2%})"
     typer.echo(f"{result.name}: {fit.circuit}  chi2 {fit.chi_square_:.3g}{kk_text}")
-    for p in fit.params_:
-        typer.echo(
-            f"    {p.name:<12} {p.value:11.4g} ± {p.stderr:<10.3g} [{p.ci_low:.4g}, "
-            f"{p.ci_high:.4g}] {p.unit}"
-        )
+    _print_parameters(fit)
     for m in result.metrics:
         typer.echo(f"  {m.display()}")
     if result.drt is not None:
         peaks = ", ".join(
             f"tau {p.tau_s:.3g} s: {p.r_ohm:.3g} ohm"
             + (f" (ZARC phi {p.phi:.2f})" if p.refined and p.phi is not None else "")
+            + ("" if p.in_window else " (outside the measured window)")
             for p in result.drt.peaks
         )
         typer.echo(f"  DRT (lambda {result.drt.lam:.2g} by {result.drt.method}): {peaks}")
+        for note in result.drt.notes:
+            typer.echo(f"  DRT note: {note}")
     for note in fit.notes_:
         typer.echo(f"  note: {note}")
 
@@ -145,29 +163,113 @@ def fit(
     ),
     drt: bool = typer.Option(False, "--drt", help="Also compute the DRT and its peaks."),
     seed: int = typer.Option(0, "--seed", help="Seed of the multi-start."),
+    fix: list[str] = typer.Option(
+        [], "--fix", help="Hold a parameter at a value (SI), e.g. --fix R0=10 (repeatable)."
+    ),
+    bounds: list[str] = typer.Option(
+        [], "--bounds", help="Limit a parameter (SI), e.g. --bounds R1=1:100 (repeatable)."
+    ),
+    model: Path | None = typer.Option(
+        None, "--model", help="Start from a model saved with --save-model (its circuit, values)."
+    ),
+    save_model: Path | None = typer.Option(
+        None, "--save-model", help="Write the fitted model as JSON (several: name-1.json ...)."
+    ),
+    workers: int = typer.Option(1, "--workers", help="Processes for a batch of files."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+    store_path: Path | None = typer.Option(
+        None, "--store", help="Store file (default: the project's store in LITHIOPHILE_HOME)."
+    ),
     plot: Path | None = typer.Option(
         None, "--plot", help="Write Nyquist, Bode, residuals (and DRT) to out.png or out.html."
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
     """Fit an equivalent circuit to every spectrum of the files; report R_int and ASR."""
+    circuit, constraints = _constraints(fix, bounds, model, circuit)
+    res = _analyse_files(
+        files,
+        circuit=circuit,
+        area=area,
+        symmetric=symmetric,
+        asr=asr,
+        drt=drt,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        store_path=store_path,
+        **constraints,
+    )
+    if len(res.failed) == len(res.files):
+        _fail_if_any(res)
+    _render(res, plot=plot, save_model=save_model, json_=json_)
+
+
+def _render(res: Any, *, plot: Path | None, save_model: Path | None, json_: bool) -> None:
+    """Models, plots, then the fits as text or JSON; exit 1 at the end if a file failed."""
     import json
 
-    results = _analyse_files(
-        files, circuit=circuit, area=area, symmetric=symmetric, asr=asr, drt=drt, seed=seed
-    )
+    results = res.fits
+    if save_model is not None:
+        _save_models(results, save_model)
     if plot is not None:
         from lithiophile.echem.impedance.plot import plot_fits
 
         plot_fits(results, plot)
     if json_:
-        out = [r.as_dict() for r in results]
+        out = [
+            {**fit.as_dict(), "provenance": list(item.provenance), "citations": res.citations}
+            for item in res.files
+            for fit in item.fits
+        ]
         typer.echo(json.dumps(out if len(out) > 1 else out[0], indent=2, default=str))
+        _fail_if_any(res)
         return
-    for r in results:
-        _print_fit(r)
+    for item in res.files:
+        cached = " (from the store)" if item.cached else ""
+        typer.echo(f"{item.path}{cached}")
+        for line in item.provenance:
+            typer.echo(f"  {line}")
+        for r in item.fits:
+            _print_fit(r)
     if plot is not None:
         typer.echo(f"plot written to {plot}")
+    if save_model is not None:
+        typer.echo(
+            f"model written to {save_model}"
+            + (" (one file per spectrum)" if len(results) > 1 else "")
+        )
+    _fail_if_any(res)
+
+
+def _save_models(results: list[Any], path: Path) -> None:
+    if len(results) == 1:
+        results[0].fit.save(path)
+        return
+    for k, r in enumerate(results, start=1):
+        r.fit.save(path.with_name(f"{path.stem}-{k}{path.suffix or '.json'}"))
+
+
+@app.command("show")
+def show(
+    model: Path = typer.Argument(..., help="A model saved with 'eis fit --save-model'."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+) -> None:
+    """Print a saved model: circuit, parameters with errors and intervals, notes."""
+    import json
+
+    from lithiophile.echem.impedance import Circuit
+
+    fit = Circuit.load(model)
+    if json_:
+        typer.echo(json.dumps(fit.as_dict(), indent=2, default=str))
+        return
+    typer.echo(f"{model.name}: {fit.circuit}  chi2 {fit.chi_square_:.3g}")
+    _print_parameters(fit)
+    for note in fit.notes_:
+        typer.echo(f"  note: {note}")
 
 
 @app.command("series")
@@ -186,6 +288,10 @@ def series_cmd(
     area: str | None = typer.Option(None, "--area", help="Electrode area, e.g. '1.13 cm^2'."),
     symmetric: bool = typer.Option(False, "--symmetric", help="Symmetric Li|Li cell."),
     seed: int = typer.Option(0, "--seed", help="Seed of the multi-start."),
+    workers: int = typer.Option(1, "--workers", help="Processes for a batch of files."),
+    store_path: Path | None = typer.Option(
+        None, "--store", help="Store file (default: the project's store in LITHIOPHILE_HOME)."
+    ),
     plot: Path | None = typer.Option(None, "--plot", help="Write the fits to out.png|html."),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
@@ -193,15 +299,25 @@ def series_cmd(
     import json
 
     from lithiophile.echem.impedance import series
-    from lithiophile.echem.impedance.series import BY
+    from lithiophile.echem.impedance.series import BY, file_values
     from lithiophile.errors import InputError
 
     if by not in BY:
         raise InputError(f"--by must be one of {list(BY)}. Got {by!r}.")
     results = _analyse_files(
-        files, circuit=circuit, area=area, symmetric=symmetric, asr=None, drt=False, seed=seed
+        files,
+        circuit=circuit,
+        area=area,
+        symmetric=symmetric,
+        asr=None,
+        drt=False,
+        seed=seed,
+        workers=workers,
+        store_path=store_path,
     )
-    parsed = _parse_values(values, by) if values is not None else _file_values(results, by)
+    _fail_if_any(results)
+    results = results.fits
+    parsed = _parse_values(values, by) if values is not None else file_values(results, by)
     result = series(results, by, parsed)
     if plot is not None:
         from lithiophile.echem.impedance.plot import plot_fits
@@ -221,21 +337,6 @@ def series_cmd(
     typer.echo(result.before_after_line())
     if result.activation is not None:
         typer.echo(result.activation.display())
-
-
-def _file_values(results: list[Any], by: str) -> list[float] | None:
-    """Rest times (from the sweeps' start times, first = 0) or cycle numbers the files state;
-    None when some spectrum does not say (temperatures come from the fits' conditions)."""
-    key = {"rest": "time_s", "cycle": "cycle"}.get(by)
-    if key is None:
-        return None
-    found = [r.extra.get(key) for r in results]
-    if any(v is None for v in found):
-        return None
-    if by == "rest":
-        first = min(found)
-        return [float(v - first) for v in found]
-    return [float(v) for v in found]
 
 
 def _parse_values(text: str, by: str) -> list[float]:
@@ -263,9 +364,9 @@ def _parse_values(text: str, by: str) -> list[float]:
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
     """Fit a synthetic before/after-cycling pair of a symmetric Li|Li cell (area 1.13 cm^2)
     and print the interfacial ASR per interface in the review's table form."""
-    import lithiophile.io as lio
-    from lithiophile.echem.impedance import analyze, series, spectra_of
-    from lithiophile.metrics import METRICS, Conditions
+    from lithiophile.echem.impedance import fit_files, series
+    from lithiophile.metrics import METRICS
+    from lithiophile.store import Store
     from lithiophile.synth.spectra import frequencies, spectrum
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -282,30 +383,20 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
             [("R", 4.5), ("RQ", 12.0, 3e-6, 0.9), ("RQ", 28.0, 5e-4, 0.85)], f, seed=2
         ),
     }
-    fits = []
-    for k, (label, spec) in enumerate(cells.items()):
-        path = spec.to_impedance_data(area_m2=area).write_parquet(folder / f"li_li_{label}.parquet")
-        data = lio.read(path)
-        part = spectra_of(data)[0]
-        fits.append(
-            analyze(
-                part.f,
-                part.z,
-                circuit="two-arc",
-                area_m2=data.meta.area_m2,
-                symmetric=True,
-                conditions=Conditions(cycle=10 * k, cell="Li|Li"),
-                source=data.meta.sha256,
-                name=path.name,
-            )
-        )
-    result = series(fits, "cycle")
+    paths = [
+        spec.to_impedance_data(area_m2=area).write_parquet(folder / f"li_li_{label}.parquet")
+        for label, spec in cells.items()
+    ]
+    res = fit_files(paths, circuit="two-arc", symmetric=True, store=Store(folder / "demo.duckdb"))
+    fits = res.fits
+    result = series(fits, "cycle", [0, 10])
     before, after = result.before, result.after
     echo("== eis: interfacial resistance of a symmetric Li|Li cell before/after cycling")
     echo(
         f"   two synthetic spectra (area 1.13 cm2, 1 % noise, true values known by "
         f"construction), fitted with {fits[0].fit.circuit} from automatic initial guesses"
     )
+    echo(f"   {res.files[0].provenance[0]}; results kept in {folder / 'demo.duckdb'}")
     for label, item in zip(cells, fits, strict=True):
         r = item.metric("interfacial_resistance", "cell")
         kk = item.fit.kk_
@@ -330,4 +421,5 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         "fits": [item.as_dict() for item in fits],
         "true_r_int_ohm": truth,
         "line": result.before_after_line(),
+        "citations": list(res.citations),
     }

@@ -156,20 +156,6 @@ def query(
     _print_records(records, si)
 
 
-def _quantity(text: str, option: str, command: str) -> tuple[float, str]:
-    from lithiophile.errors import InputError
-
-    number, _, unit = text.strip().partition(" ")
-    try:
-        value = float(number)
-    except ValueError:
-        raise InputError(
-            f"The '{option}' option of kb {command} must be a number with its unit, such as "
-            f"'30 mV'. Got {text!r}."
-        ) from None
-    return value, unit.strip()
-
-
 def _conditions(**kw: Any) -> Any:
     from lithiophile.kb.schema import pint_unit
     from lithiophile.metrics import Conditions
@@ -198,20 +184,9 @@ def _conditions(**kw: Any) -> Any:
 
 
 def _metrics_in(data: Any) -> list[Any]:
-    """Every Metric-shaped dict inside a JSON document (cell analyze / eis fit output)."""
-    from lithiophile.metrics import METRICS, Metric
+    from lithiophile.kb.files import metrics_in
 
-    found: list[Any] = []
-    if isinstance(data, dict):
-        if data.get("metric") in METRICS and isinstance(data.get("value"), int | float):
-            found.append(Metric.from_dict(data))
-            return found
-        for v in data.values():
-            found += _metrics_in(v)
-    elif isinstance(data, list):
-        for v in data:
-            found += _metrics_in(v)
-    return found
+    return metrics_in(data)
 
 
 def _from_file(path: Path, pick: str | None) -> list[Any]:
@@ -248,8 +223,7 @@ def _given_metric(
     command: str,
     **conds: Any,
 ) -> list[Any]:
-    from lithiophile.errors import InputError, UnitsError
-    from lithiophile.kb.schema import unit_factor
+    from lithiophile.errors import InputError
     from lithiophile.metrics import METRICS, Metric
 
     if from_ is not None:
@@ -264,20 +238,45 @@ def _given_metric(
             f"The '--metric' option of kb {command} must be one of "
             f"{', '.join(METRICS)}. Got {metric!r}."
         )
-    number, unit = _quantity(value, "--value", command)
-    if not unit and METRICS[metric].display_unit:
+    value_si = _value_si(value, metric, command)
+    return [Metric(metric, value_si, _conditions(**conds))]
+
+
+def _value_si(text: str, metric: str, command: str) -> float:
+    """``--value`` in the metric's SI unit, read by the one unit layer ("30mV", "30 mV",
+    "20 ohm cm2", "99.1 %"); a bare number is refused where the metric has a unit."""
+    import re
+
+    from lithiophile.errors import InputError, UnitsError
+    from lithiophile.kb.schema import pint_unit, unit_factor
+    from lithiophile.metrics import METRICS
+    from lithiophile.units import to_si
+
+    kind = METRICS[metric]
+    m = re.match(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", text)
+    if m is None:
+        raise InputError(
+            f"The '--value' option of kb {command} must be a number with its unit, such as "
+            f"'30 mV'. Got {text!r}."
+        )
+    number, unit = float(m.group(1)), m.group(2)
+    if not unit and kind.display_unit:
         raise InputError(
             f"The '--value' option of kb {command} must include its unit, such as "
-            f"'{number:g} {METRICS[metric].display_unit}'. Got {value!r}."
+            f"'{number:g} {kind.display_unit}'. Got {text!r}."
         )
     try:
-        factor = unit_factor(unit, metric)
+        if kind.unit in ("1", "deg"):  # %, cycles and degrees: pint takes them for numbers
+            return number * unit_factor(unit, metric)
+        try:
+            return to_si(text.strip(), kind.unit, name="--value")
+        except UnitsError:  # spellings the unit layer does not read yet ("ohm cm2")
+            return to_si(f"{number!r} {pint_unit(unit)}", kind.unit, name="--value")
     except UnitsError:
         raise InputError(
             f"The '--value' option of kb {command}: {unit!r} is not a unit of {metric} "
-            f"(such as '{METRICS[metric].display_unit}'). Got {value!r}."
+            f"(such as '{kind.display_unit}'). Got {text!r}."
         ) from None
-    return [Metric(metric, number * factor, _conditions(**conds))]
 
 
 _METRIC = typer.Option(None, "--metric", help="Metric kind, e.g. polarization.")
@@ -332,12 +331,25 @@ def add(
         cell=cell,
         c_rate=c_rate,
     )
-    records = _kb(store).add(metrics, material=material, strategy=strategy, electrolyte=electrolyte)
+    from lithiophile.kb.schema import record_from_metric
+
+    records = [
+        record_from_metric(m, material=material, strategy=strategy, electrolyte=electrolyte)
+        for m in metrics
+    ]
+    done = _kb(store).add_new(records)
     if json_:
-        _echo_json([_record_json(r, False) for r in records])
+        _echo_json(
+            {
+                "added": [_record_json(r, False) for r in done.added],
+                "already_there": [_record_json(r, False) for r in done.existing],
+            }
+        )
         return
-    for r in records:
+    for r in done.added:
         typer.echo(f"added {r.id}: {r.display()}")
+    for r in done.existing:
+        typer.echo(f"already in the knowledge base, not added again: {r.id}: {r.display()}")
 
 
 @app.command("import")
@@ -351,10 +363,12 @@ def import_(
     if json_:
         _echo_json(counts)
         return
-    typer.echo(
-        f"imported {counts['imported']} record(s) from {file}"
-        + (f"; skipped {counts['skipped_bundled']} bundled" if counts["skipped_bundled"] else "")
-    )
+    text = f"imported {counts['imported']} record(s) from {file}"
+    if counts["already_there"]:
+        text += f"; {counts['already_there']} already in the knowledge base (not added again)"
+    if counts["skipped_bundled"]:
+        text += f"; skipped {counts['skipped_bundled']} bundled (unchanged)"
+    typer.echo(text)
 
 
 @app.command("export")
@@ -387,7 +401,15 @@ def compare(
     cell: str | None = _CELL,
     c_rate: float | None = _CRATE,
     factor: float = typer.Option(
-        2.0, "--factor", help="Largest rate/capacity ratio still comparable."
+        2.0, "--factor", help="Largest rate/capacity ratio still comparable (1: equal only)."
+    ),
+    electrolyte: str | None = typer.Option(
+        None,
+        "--electrolyte",
+        help="Your electrolyte: 'liquid', 'solid' or its name ('LLZO', '1 M LiPF6 in EC/DEC').",
+    ),
+    control: bool = typer.Option(
+        False, "--control", help="Your result is a bare (control) interface: rank among those."
     ),
     include_excluded: bool = typer.Option(
         False, "--include-excluded", help="Also rank records whose quantity is unclear."
@@ -399,11 +421,14 @@ def compare(
 ) -> None:
     """Rank a result among the literature of its metric under comparable conditions."""
     from lithiophile.errors import InputError
+    from lithiophile.kb.electrolytes import classify_electrolyte
 
-    if factor <= 1:
+    if not factor >= 1:
         raise InputError(
-            f"The '--factor' option of kb compare must be above 1, such as 2. Got {factor!r}."
+            f"The '--factor' option of kb compare must be 1 or more, such as 2 (1: equal "
+            f"conditions only). Got {factor!r}."
         )
+    kind = None if electrolyte is None else classify_electrolyte(electrolyte).kind
     metrics = _given_metric(
         metric,
         value,
@@ -419,22 +444,56 @@ def compare(
         cell=cell,
         c_rate=c_rate,
     )
-    base = _kb(store)
-    results = [
-        base.compare(
-            m,
-            origin=None if with_user else "review",
-            factor=factor,
-            include_excluded=include_excluded,
-        )
-        for m in metrics
-    ]
+    from lithiophile import kb
+
+    results = kb.compare(
+        metrics,
+        store=_kb(store),
+        origin=None if with_user else "review",
+        factor=factor,
+        include_excluded=include_excluded,
+        electrolyte=kind,
+        control=control,
+    )
     if json_:
         _echo_json([c.as_dict() for c in results])
         return
     for c in results:
         for line in c.lines(limit):
             typer.echo(line)
+
+
+@app.command("claims")
+def claims(json_: bool = _JSON) -> None:
+    """The review's other numbers (constants of Li, interface energies) and the places where its
+    text and tables disagree, each with the verbatim sentence."""
+    from lithiophile.kb.claims import bundled_claims, bundled_discrepancies
+
+    found, disagree = bundled_claims(), bundled_discrepancies()
+    if json_:
+        _echo_json(
+            {
+                "claims": [
+                    {**c.model_dump(), "value_si": c.value_si, "agrees_with_check": c.agrees}
+                    for c in found
+                ],
+                "discrepancies": [d.model_dump() for d in disagree],
+            }
+        )
+        return
+    for c in found:
+        check = {True: "agrees with", False: "DISAGREES with", None: ""}[c.agrees]
+        typer.echo(c.display() + (f" ({check} {c.check.source})" if c.check and check else ""))
+        typer.echo(f"    text: {c.quote!r}")
+        for f in c.flags:
+            typer.echo(f"    flag {f.kind} ({f.severity}): {f.explanation}")
+    typer.echo("")
+    typer.echo("where the text and the tables disagree:")
+    for d in disagree:
+        typer.echo(f"  {d.kind}: {d.explanation}")
+        if d.table_quote:
+            typer.echo(f"    table: {d.table_quote!r}")
+        typer.echo(f"    text:  {d.text_quote!r}")
 
 
 @app.command("plot")

@@ -2,19 +2,24 @@
 
 Commands live one group per module and import their heavy dependencies inside the command
 function, so ``lithiophile --help`` answers without loading numpy or polars. Errors print one
-``error:`` line and exit 1 (2 for usage errors); ``--traceback`` shows the rest.
+``error:`` line and exit 1 (2 for usage errors, 130 for Ctrl-C); ``--traceback`` shows the
+rest. Warnings print as one ``warning:`` line each, once per run.
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 from typer import Abort, Exit
 
 from lithiophile.cli import atoms, cell, chem, eis, kb, wet
+from lithiophile.cli import cite as _cite
 from lithiophile.cli import convert as _convert
 from lithiophile.cli import demo as _demo
 from lithiophile.cli import read as _read
@@ -31,19 +36,39 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+#: Set by the --traceback option of the current run.
+_state = {"traceback": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from lithiophile import __version__
+
+        typer.echo(f"lithiophile {__version__}")
+        raise typer.Exit(0)
+
 
 @app.callback()
 def _root(
     traceback_: bool = typer.Option(
         False, "--traceback", help="Show the full traceback when a command fails."
     ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
 ) -> None:
     """Measure, predict and compare lithiophilicity at the Li-metal/electrolyte interface."""
+    _state["traceback"] = traceback_
 
 
 app.command("read", help=_read.HELP)(_read.read)
 app.command("convert", help=_convert.HELP)(_convert.convert)
 app.command("demo", help=_demo.HELP)(_demo.demo)
+app.command("cite", help=_cite.HELP)(_cite.cite)
 
 #: Command groups, one module each under lithiophile.cli, exposing ``app`` (a typer.Typer)
 #: and ``HELP``; their heavy imports happen inside the commands.
@@ -52,36 +77,74 @@ for _name, _module in GROUPS.items():
     app.add_typer(_module.app, name=_name, help=_module.HELP)
 
 
+@contextmanager
+def one_line_warnings() -> Iterator[None]:
+    """Show each distinct warning once, as ``warning: <message>`` on stderr (never Python's
+    format with its source line)."""
+    seen: set[str] = set()
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        text = " ".join(str(message).split())
+        if text not in seen:
+            seen.add(text)
+            print(f"warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+        warnings.showwarning = show
+        yield
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; returns (and, as a script, exits with) the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    show_tb = "--traceback" in args
+    _state["traceback"] = False
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="lithiophile", standalone_mode=False)
+        # make_context + invoke, not command.main: main would turn Ctrl-C into a bare 130 and
+        # lose what BatchInterrupted says
+        with one_line_warnings(), command.make_context("lithiophile", args) as ctx:
+            command.invoke(ctx)
     except Exit as exc:
         return _exit(exc.exit_code, argv)
-    except Abort:
-        print("error: aborted", file=sys.stderr)
-        return _exit(1, argv)
+    except (Abort, KeyboardInterrupt) as exc:  # BatchInterrupted says how far the batch got
+        print(f"error: {str(exc) or 'interrupted'}", file=sys.stderr)
+        return _exit(130, argv)
     except ClickException as exc:  # usage errors
         exc.show()
         return _exit(exc.exit_code, argv)
     except Exception as exc:
-        from lithiophile.errors import LithiophileError
-
-        if show_tb:
-            traceback.print_exc()
-        if isinstance(exc, LithiophileError):
-            print(f"error: {exc}", file=sys.stderr)
-        else:
-            print(
-                f"error: internal error ({type(exc).__name__}: {exc}); "
-                "please report it with the output of --traceback",
-                file=sys.stderr,
-            )
+        print(f"error: {_message(exc)}", file=sys.stderr)
         return _exit(1, argv)
+    _record_citations()
     return _exit(0, argv)
+
+
+def _message(exc: Exception) -> str:
+    """The one line a failure prints (after the traceback when --traceback was given)."""
+    from lithiophile.errors import LithiophileError
+
+    if _state["traceback"]:
+        traceback.print_exc()
+    if isinstance(exc, LithiophileError):
+        return str(exc)
+    if isinstance(exc, OSError):  # unreadable or unwritable files are bad input, not a bug
+        where = f"'{exc.filename}': " if exc.filename else ""
+        return f"cannot access {where}{exc.strerror or exc}"
+    return (
+        f"internal error ({type(exc).__name__}: {exc}); "
+        "please report it with the output of --traceback"
+    )
+
+
+def _record_citations() -> None:
+    """Keep the works this run used, for ``lithiophile cite``."""
+    from lithiophile import cite
+
+    if cite.used():
+        cite.save_used()
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

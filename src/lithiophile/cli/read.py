@@ -24,8 +24,6 @@ def read(
         help='Column mapping for plain tables: "time=Time(s),voltage=Ewe/V,current=I/mA".',
     ),
 ) -> None:
-    import json
-
     import lithiophile.io as lio
     from lithiophile.io.generic import parse_map
 
@@ -36,10 +34,11 @@ def read(
         summary = data.summary()
         summary["sha256"] = data.meta.sha256
         summaries.append(summary)
+    from lithiophile.cli.display import echo_json, print_summary
+
     if json_:
-        typer.echo(json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2))
+        echo_json(summaries if len(summaries) > 1 else summaries[0])
         return
-    from lithiophile.cli.display import print_summary
 
     for summary in summaries:
         print_summary(summary)

@@ -38,32 +38,28 @@ def wet(
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
-    from lithiophile import wetting
-    from lithiophile.errors import InputError
+    from lithiophile.units import temperature_to_K
+    from lithiophile.wetting.summary import summarize
 
     if ctx.invoked_subcommand is not None:
         return
-    if theta is None and adhesion is None:
-        raise InputError("give --theta (an intrinsic angle in degrees) or --adhesion (J m-2).")
-    from lithiophile.units import temperature_to_K
-
     t_k = temperature_to_K(temperature, name="--temperature")
-    gamma = wetting.li_surface_tension(t_k)
-    out: dict = {"temperature_K": t_k, "li_surface_tension_N_m": gamma}
-    if adhesion is not None:
-        ca = wetting.contact_angle_from_adhesion(adhesion, gamma)
-        out["young_dupre"] = ca.as_dict()
-        theta = ca.angle_deg if theta is None else theta
-    if theta is not None:
-        out["theta_deg"] = theta
-        out["work_of_adhesion_J_m2"] = wetting.work_of_adhesion(theta, gamma)
-        out["nucleation_barrier_factor"] = wetting.nucleation_barrier_factor(theta)
-        if roughness is not None:
-            out["wenzel"] = wetting.wenzel(theta, roughness).as_dict()
-        if solid_fraction is not None:
-            out["cassie_baxter"] = wetting.cassie_baxter(theta, solid_fraction).as_dict()
-        if target is not None:
-            out["wenzel_roughness_for_target"] = wetting.wenzel_roughness_for(theta, target)
+    result = summarize(
+        temperature_K=t_k,
+        theta_deg=theta,
+        work_of_adhesion_J_m2=adhesion,
+        roughness=roughness,
+        solid_fraction=solid_fraction,
+        target_deg=target,
+        names={
+            "theta_deg": "--theta",
+            "work_of_adhesion_J_m2": "--adhesion",
+            "temperature_K": "--temperature",
+        },
+    )
+    out = result.as_dict()
+    gamma = result.surface_tension_J_m2
+    theta = result.theta_deg
     if json_:
         typer.echo(json.dumps(out, indent=2))
         return

@@ -10,8 +10,9 @@ Cycling (this package's modules; impedance lives in :mod:`lithiophile.echem.impe
 protocol (Li||Cu, the reservoir protocol of Adams 2018 and its Aurbach variant, Li||Li
 symmetric, critical current density, first plating) or checks the one given, and returns a
 frozen :class:`CellAnalysis` of :class:`~lithiophile.metrics.Metric` records with their
-conditions, per-cycle tables, events (soft shorts, failure) and notes. :func:`analyze_files`
-runs batches in parallel (processes or Dask) through the store.
+conditions, per-cycle tables, events (soft shorts, failure) and notes.  The same
+:func:`analyze` takes a file, or a list of files (a batch run in parallel on processes or a
+Dask cluster through the store, or, with ``join=True``, one test split over several files).
 
 Names are imported on first use, so importing this package (or its impedance subpackage)
 loads no cycling code.
@@ -24,11 +25,11 @@ from typing import Any
 
 __all__ = [
     "AnalysisOptions",
-    "BatchItem",
     "CellAnalysis",
     "Event",
     "ProtocolError",
     "analyze",
+    "analyze_data",
     "analyze_file",
     "analyze_files",
     "segment",
@@ -39,7 +40,7 @@ _WHERE = {
     "CellAnalysis": "result",
     "Event": "result",
     "ProtocolError": "protocols",
-    "BatchItem": "analysis",
+    "analyze_data": "analysis",
     "analyze": "analysis",
     "analyze_file": "analysis",
     "analyze_files": "analysis",

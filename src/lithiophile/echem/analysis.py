@@ -10,51 +10,51 @@ file that failed.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import polars as pl
 
 from lithiophile.echem.ccd import critical_current_density
+from lithiophile.echem.citations import ADAMS, AURBACH, MENKIN, PEI, YAN
 from lithiophile.echem.context import AREA_HELP, TestContext
 from lithiophile.echem.coulombic import li_cu_efficiency, reservoir_efficiency
 from lithiophile.echem.nucleation import nucleation_overpotential
 from lithiophile.echem.protocols import ProtocolError, detect_protocol
 from lithiophile.echem.result import AnalysisOptions, CellAnalysis, Event
-from lithiophile.echem.segments import Segmentation, segment
+from lithiophile.echem.segments import Segmentation, segment, uses_counter
+from lithiophile.echem.supplied import PLACEHOLDER_A, current_source, with_current
 from lithiophile.echem.symmetric import symmetric_cell
-from lithiophile.errors import CalculationFailed, DataQualityWarning, InputError
+from lithiophile.errors import (
+    CalculationFailed,
+    DataQualityWarning,
+    InputError,
+)
 from lithiophile.io.celldata import CellData
 from lithiophile.metrics import Metric
 
-__all__ = ["STORE_KIND", "BatchItem", "analyze", "analyze_file", "analyze_files", "store_key"]
+if TYPE_CHECKING:  # pragma: no cover
+    from lithiophile.parallel import Batch
+
+__all__ = [
+    "STORE_KIND",
+    "analyze",
+    "analyze_data",
+    "analyze_file",
+    "analyze_files",
+    "batch_name",
+    "store_key",
+]
 
 STORE_KIND = "cell-analysis"
 
 
-def analyze(cell: CellData, options: AnalysisOptions | None = None, **kw: Any) -> CellAnalysis:
-    """The Li-metal figures of one test.
-
-    Parameters
-    ----------
-    cell
-        The test, in the package's sign convention (a file with the opposite convention is
-        recognised for Li||Cu from which direction ends on the cut-off).
-    options
-        :class:`AnalysisOptions`; keyword arguments build one (``protocol="symmetric"``,
-        ``area_m2=1.13e-4`` ...).
-
-    Raises
-    ------
-    ProtocolError
-        When no protocol is recognised, or the protocol given contradicts the data.
-    InputError
-        When an areal figure (CCD) is asked for and the area is unknown.
-    """
+def analyze_data(cell: CellData, options: AnalysisOptions | None = None, **kw: Any) -> CellAnalysis:
+    """The Li-metal figures of one test held in memory (see :func:`analyze`)."""
     opts = options if options is not None else AnalysisOptions(**kw)
     if not isinstance(cell, CellData):
         raise InputError(
@@ -63,13 +63,40 @@ def analyze(cell: CellData, options: AnalysisOptions | None = None, **kw: Any) -
         )
     if len(cell) < 3:
         raise ProtocolError(f"the data hold {len(cell)} points; cell analyze needs a cycling test")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _analyze_one(cell, opts)
+    for w in caught:  # raised again for the caller, and kept with the result
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    texts = tuple(str(w.message) for w in caught if issubclass(w.category, DataQualityWarning))
+    return dataclasses.replace(result, warnings=texts, citations=citations_of(result))
+
+
+def _analyze_one(cell: CellData, opts: AnalysisOptions) -> CellAnalysis:
+    area = opts.area_m2 if opts.area_m2 is not None else cell.meta.area_m2
+    cell, current = _current_of(cell, opts, area)
     seg = segment(cell, opts.plateau_window)
-    ctx = TestContext.of(cell, opts.area_m2)
+    ctx = TestContext.of(cell, opts.area_m2, current)
     det = detect_protocol(seg, opts)
+    if current == "none" and det.protocol not in ("symmetric", "nucleation"):
+        raise ProtocolError(
+            f"this file records no current, and --protocol {det.protocol} ({det.reason}) needs "
+            "it (capacities, Coulombic efficiency, current density); give the applied current "
+            'with --current "0.4 mA" or --current-density "0.5 mA cm-2" (with an area)'
+        )
     notes = list(seg.notes)
     if det.doubt:
         notes.append(det.doubt)
     flags: list[str] = []
+    if current == "none":
+        flags.append("current-unknown")
+        notes.append(
+            "the file records no current: only the figures that need none are given "
+            "(polarization, hysteresis, failure time); capacities, current densities, CE and "
+            'CCD need --current "0.4 mA" or --current-density'
+        )
+    elif current == "supplied":
+        flags.append("current-supplied")
     if ctx.area_m2 is None:
         flags.append("area-unknown")
         notes.append(f"electrode area unknown: no current density or areal capacity; {AREA_HELP}")
@@ -79,9 +106,85 @@ def analyze(cell: CellData, options: AnalysisOptions | None = None, **kw: Any) -
             "the working electrode is negative here); figures do not depend on it"
         )
     try:
-        return _by_protocol(det.protocol, det, seg, ctx, opts, cell, notes, flags)
+        result = _by_protocol(det.protocol, det, seg, ctx, opts, cell, notes, flags)
     except CalculationFailed as exc:
         raise ProtocolError(f"--protocol {det.protocol} cannot be applied: {exc}") from None
+    prov = provenance(cell, opts, ctx, seg, det.strip_sign)
+    return dataclasses.replace(result, current=current, provenance=prov)
+
+
+def _current_of(
+    cell: CellData, opts: AnalysisOptions, area_m2: float | None
+) -> tuple[CellData, str]:
+    """The data with a usable current, and where it comes from (see :mod:`.supplied`)."""
+    given = opts.current_A is not None or opts.current_density_A_m2 is not None
+    if current_source(cell) == "measured":
+        if given:
+            flag = "--current" if opts.current_A is not None else "--current-density"
+            raise InputError(
+                f"{flag} is for files that record only time and voltage; this file records its "
+                "current, which is used. Leave out the option"
+            )
+        return cell, "measured"
+    if opts.current_density_A_m2 is not None:
+        if area_m2 is None:
+            raise InputError(
+                f"--current-density needs the electrode area to give a current: {AREA_HELP}; "
+                'or give the current itself with --current "0.4 mA"'
+            )
+        return with_current(cell, opts.current_density_A_m2 * area_m2, supplied=True), "supplied"
+    if opts.current_A is not None:
+        return with_current(cell, opts.current_A, supplied=True), "supplied"
+    return with_current(cell, PLACEHOLDER_A, supplied=False), "none"
+
+
+def provenance(
+    cell: CellData, opts: AnalysisOptions, ctx: TestContext, seg: Segmentation, strip_sign: int
+) -> tuple[str, ...]:
+    """What was read, assumed or repaired, by the reader and by this analysis."""
+    meta = cell.meta
+    entries = meta.all_provenance() if hasattr(meta, "all_provenance") else ()
+    out = [f"read ({p.kind}): {p.what}" + (f" ({p.where})" if p.where else "") for p in entries]
+    if not entries:
+        out = [f"read: {n}" for n in meta.notes]
+    header = cell.meta.area_m2
+    if opts.area_m2 is not None:
+        over = f" (overrides the file's {header * 1e4:.4g} cm2)" if header else ""
+        out.append(f"electrode area {opts.area_m2 * 1e4:.4g} cm2 from the area option{over}")
+    elif header is not None:
+        out.append(f"electrode area {header * 1e4:.4g} cm2 as the file states it")
+    else:
+        out.append("electrode area unknown (neither stated in the file nor given)")
+    if ctx.current == "measured" and uses_counter(cell):
+        out.append(
+            "charge per half-cycle from the instrument's own charge counter (charge_C), the "
+            "integral of the recorded current as cross-check (docs/methods.md, 'Charge per "
+            "half-cycle')"
+        )
+    elif ctx.current == "measured":
+        out.append(
+            "charge per half-cycle integrated from the recorded current: trapezoids between "
+            "records, plus the sampling interval before a step's first record where the clock "
+            "runs across steps (docs/methods.md, 'Charge per half-cycle')"
+        )
+    if strip_sign < 0:
+        out.append("current sign inferred opposite to the package's convention (Li||Cu)")
+    out += [f"analysis: {n}" for n in seg.notes]
+    return tuple(out)
+
+
+def citations_of(result: CellAnalysis) -> tuple[str, ...]:
+    """Keys of the works the figures of ``result`` implement."""
+    keys: list[str] = []
+    if any(m.variant == "reservoir" for m in result.metrics):
+        keys.append(ADAMS)
+    if any(m.variant == "aurbach" for m in result.metrics):
+        keys.append(AURBACH)
+    if any(m.metric == "nucleation_overpotential" for m in result.metrics):
+        keys += [YAN, PEI]
+    if any(e.kind == "soft-short" for e in result.events):
+        keys.append(MENKIN)
+    return tuple(keys)
 
 
 def _by_protocol(
@@ -159,17 +262,26 @@ def _by_protocol(
     )
 
 
-def analyze_file(path: str | Path, options: AnalysisOptions | None = None) -> CellAnalysis:
-    """Read ``path`` (any format :func:`lithiophile.io.read` knows) and analyse it."""
+def _read(inputs: str | Path | Sequence[str | Path]) -> CellData:
+    """One test from a file, or from files that continue each other (joined by the reader)."""
     import lithiophile.io as lio
 
-    data = lio.read(path)
+    joined = not isinstance(inputs, str | Path)
+    data = lio.read(list(inputs)) if joined else lio.read(inputs)  # type: ignore[arg-type]
     if not isinstance(data, CellData):
         raise InputError(
-            f"'{path}' holds an impedance spectrum, not cycling data; analyse it with "
+            f"'{inputs}' holds an impedance spectrum, not cycling data; analyse it with "
             "'lithiophile eis fit'"
         )
-    return analyze(data, options)
+    return data
+
+
+def analyze_file(
+    path: str | Path | Sequence[str | Path], options: AnalysisOptions | None = None
+) -> CellAnalysis:
+    """Read ``path`` (any format :func:`lithiophile.io.read` knows; a list of files that
+    continue one test is joined by the reader) and analyse it."""
+    return analyze_data(_read(path), options)
 
 
 def store_key(sha256: str, options: AnalysisOptions) -> str:
@@ -179,40 +291,28 @@ def store_key(sha256: str, options: AnalysisOptions) -> str:
     return content_key(sha256, options.key())
 
 
-@dataclass(frozen=True)
-class BatchItem:
-    """One file of a batch: its result payload (``CellAnalysis.as_dict()``) or its error."""
-
-    path: str
-    result: dict[str, Any] | None = None
-    error: str | None = None
-    error_type: str | None = None
-    cached: bool = False
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def _job(item: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _job(item: tuple[str | tuple[str, ...], AnalysisOptions]) -> CellAnalysis:
     path, options = item
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataQualityWarning)
-        result = analyze_file(path, AnalysisOptions.from_dict(options))
-    texts = tuple(str(w.message) for w in caught if issubclass(w.category, DataQualityWarning))
-    return result.as_dict(), texts
+    return analyze_file(path if isinstance(path, str) else list(path), options)
+
+
+def _name(item: tuple[str | tuple[str, ...], AnalysisOptions]) -> str:
+    path = item[0]
+    return path if isinstance(path, str) else " + ".join(path)
 
 
 def analyze_files(
     paths: Iterable[str | Path],
     options: AnalysisOptions | None = None,
     *,
+    join: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
     store: Any = None,
-) -> list[BatchItem]:
-    """Analyse many files: in this process, on ``workers`` processes, or on a Dask cluster.
+) -> Batch[tuple[str | tuple[str, ...], AnalysisOptions], CellAnalysis]:
+    """Analyse many files: in this process, on ``workers`` processes, or on a Dask cluster,
+    through :func:`lithiophile.parallel.run_batch` (results cached in ``store`` by content
+    hash and options, kind :data:`STORE_KIND`; nothing is stored for a file that failed).
 
     Parameters
     ----------
@@ -220,42 +320,121 @@ def analyze_files(
         Files to analyse.
     options
         The same options for every file.
+    join
+        The files continue one test: one job on the test the reader joins from them.
     workers, scheduler
         As :func:`lithiophile.parallel.run_jobs`.
     store
-        A :class:`lithiophile.store.Store`; results found there are not recomputed and new
-        ones are written as they arrive. None: no store.
+        A :class:`lithiophile.store.Store`, or None (nothing cached or stored).
     """
     from lithiophile.io import sha256_of
-    from lithiophile.parallel import run_jobs
+    from lithiophile.parallel import run_batch
 
     opts = options if options is not None else AnalysisOptions()
     files = [str(p) for p in paths]
-    out: dict[str, BatchItem] = {}
-    keys: dict[str, str] = {}
-    todo: list[tuple[str, dict[str, Any]]] = []
-    for f in files:
-        cached = None
-        if store is not None:  # without a store nothing needs the hash up front
-            try:
-                keys[f] = store_key(sha256_of(Path(f)), opts)
-            except OSError as exc:
-                out[f] = BatchItem(
-                    f, error=f"cannot read '{f}': {exc.strerror}", error_type="OSError"
-                )
-                continue
-            cached = store.get(STORE_KIND, keys[f])
-        if cached is not None:
-            out[f] = BatchItem(f, result=cached, cached=True)
-        else:
-            todo.append((f, opts.as_dict()))
-    for job in run_jobs(_job, todo, workers=workers, scheduler=scheduler):
-        f = job.item[0]
-        if job.ok and job.value is not None:
-            payload, warned = job.value
-            if store is not None:
-                store.put(STORE_KIND, keys[f], payload)
-            out[f] = BatchItem(f, result=payload, warnings=warned)
-        else:
-            out[f] = BatchItem(f, error=job.error, error_type=job.error_type)
-    return [out[f] for f in files]
+    items: list[tuple[str | tuple[str, ...], AnalysisOptions]]
+    items = [(tuple(files), opts)] if join else [(f, opts) for f in files]
+
+    def key(item: tuple[str | tuple[str, ...], AnalysisOptions]) -> str:
+        names = (item[0],) if isinstance(item[0], str) else item[0]
+        return store_key("+".join(sha256_of(Path(f)) for f in names), opts)
+
+    return run_batch(
+        _job,
+        items,
+        key=key,
+        kind=STORE_KIND,
+        store=store,
+        encode=CellAnalysis.as_dict,
+        decode=CellAnalysis.from_dict,
+        workers=workers,
+        scheduler=scheduler,
+    )
+
+
+def batch_name(item: tuple[str | tuple[str, ...], AnalysisOptions]) -> str:
+    """The file (or joined files) a batch item analysed, for messages."""
+    return _name(item)
+
+
+Input = CellData | str | Path
+
+
+@overload
+def analyze(
+    inputs: Input,
+    options: AnalysisOptions | None = ...,
+    *,
+    join: bool = ...,
+    workers: int = ...,
+    scheduler: str | None = ...,
+    store: Any = ...,
+    **kw: Any,
+) -> CellAnalysis: ...
+
+
+@overload
+def analyze(
+    inputs: Sequence[str | Path],
+    options: AnalysisOptions | None = ...,
+    *,
+    join: bool = ...,
+    workers: int = ...,
+    scheduler: str | None = ...,
+    store: Any = ...,
+    **kw: Any,
+) -> Batch[tuple[str | tuple[str, ...], AnalysisOptions], CellAnalysis]: ...
+
+
+def analyze(
+    inputs: Input | Sequence[str | Path],
+    options: AnalysisOptions | None = None,
+    *,
+    join: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
+    store: Any = None,
+    **kw: Any,
+) -> CellAnalysis | Batch[tuple[str | tuple[str, ...], AnalysisOptions], CellAnalysis]:
+    """The Li-metal figures of cycling tests: the one entry point of the measure capability.
+
+    Parameters
+    ----------
+    inputs
+        One test (:class:`~lithiophile.io.CellData`, or a file any reader knows) -> a
+        :class:`CellAnalysis`; a list of files -> a :class:`lithiophile.parallel.Batch` of
+        :class:`CellAnalysis` (``.value`` of each result; ``.error`` for a file that failed),
+        one per file, or, with ``join``, one for the test the files continue.
+    options
+        :class:`AnalysisOptions`; else keyword arguments build one (``protocol="symmetric"``,
+        ``area_m2=1.13e-4``, ``current_A=4e-4`` for a voltage-only file ...).
+    join
+        The files are one test split over several files (continuation files): the reader
+        joins them (time offset, cycle and step numbering continued, gaps reported).
+    workers, scheduler, store
+        Batches: local processes or a Dask scheduler address (as
+        :func:`lithiophile.parallel.run_jobs`), and a :class:`lithiophile.store.Store` whose
+        results are reused (keyed by file content and options).
+
+    Raises
+    ------
+    ProtocolError
+        When no protocol is recognised, or the protocol given contradicts the data.
+    InputError
+        When an areal figure (CCD) is asked for and the area is unknown, or an option is not
+        valid.
+
+    Examples
+    --------
+    >>> from lithiophile.echem import analyze                       # doctest: +SKIP
+    >>> r = analyze("cell3.mpr", protocol="symmetric")             # doctest: +SKIP
+    >>> r.metric("polarization", "plateau").value                   # doctest: +SKIP
+    """
+    opts = options if options is not None else AnalysisOptions(**kw)
+    if isinstance(inputs, CellData):
+        return analyze_data(inputs, opts)
+    if isinstance(inputs, str | Path):
+        return analyze_file(inputs, opts)
+    if not isinstance(inputs, Sequence):
+        return analyze_data(inputs, opts)  # refused there with what it got
+    return analyze_files(inputs, opts, join=join, workers=workers, scheduler=scheduler, store=store)

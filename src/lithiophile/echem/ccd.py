@@ -41,11 +41,21 @@ class CCDResult:
 
 
 def current_steps(half: pl.DataFrame) -> np.ndarray:
-    """Step number (from 1) of each half-cycle: consecutive half-cycles of one |I| level."""
+    """Step number (from 1) of each half-cycle: consecutive half-cycles of one |I| level.
+
+    Levels are set points found by clustering: the half-cycles' |I| sorted, a new level where
+    two neighbours differ by more than :data:`SAME_STEP` of the larger, so the noise of one set
+    point never makes a level of its own while a real step does.
+    """
     mag = half.get_column("abs_current_A").to_numpy()
     if mag.size == 0:
         return np.zeros(0, dtype=np.int64)
-    change = np.abs(np.diff(mag)) > SAME_STEP * np.maximum(mag[1:], mag[:-1])
+    order = np.argsort(mag, kind="stable")
+    ranked = mag[order]
+    gap = np.diff(ranked) > SAME_STEP * np.maximum(ranked[1:], ranked[:-1])
+    level = np.empty(mag.size, dtype=np.int64)
+    level[order] = np.concatenate(([0], np.cumsum(gap)))
+    change = level[1:] != level[:-1]
     return np.concatenate(([1], 1 + np.cumsum(change))).astype(np.int64)
 
 

@@ -26,15 +26,18 @@ AREA_HELP = (
 
 @dataclass(frozen=True)
 class TestContext:
-    """Area [m^2], median temperature [K], source hash and start time [s] of one test."""
+    """Area [m^2], median temperature [K], source hash, start time [s] of one test, and where
+    its current comes from (``"measured"``, ``"supplied"`` or ``"none"``: without a current
+    no current density or capacity enters the conditions)."""
 
     area_m2: float | None
     temperature_K: float | None
     source: str | None
     t0_s: float
+    current: str = "measured"
 
     @classmethod
-    def of(cls, cell: CellData, area_m2: float | None) -> TestContext:
+    def of(cls, cell: CellData, area_m2: float | None, current: str = "measured") -> TestContext:
         area = area_m2 if area_m2 is not None else cell.meta.area_m2
         temp = None
         if "temperature_K" in cell.columns:
@@ -43,7 +46,7 @@ class TestContext:
             if values.size:
                 temp = float(np.median(values))
         t = cell["time_s"]
-        return cls(area, temp, cell.meta.sha256, float(t[0]) if t.size else 0.0)
+        return cls(area, temp, cell.meta.sha256, float(t[0]) if t.size else 0.0, current)
 
     def require_area(self, what: str) -> float:
         """The area, or an InputError saying ``what`` needs it and how to give it."""
@@ -67,6 +70,10 @@ class TestContext:
         """Conditions of a figure; ``time_s`` is test time (elapsed since the first point)."""
         cd = cap = None
         more = list(extra)
+        if self.current == "none":
+            abs_current_A = capacity_C = None
+        elif self.current == "supplied":
+            more.append(("current", "supplied by the user (the file records none)"))
         if self.area_m2 is not None:
             if abs_current_A is not None and math.isfinite(abs_current_A):
                 cd = abs_current_A / self.area_m2

@@ -47,6 +47,10 @@ class AnalysisOptions:
     ce_ranges
         Extra cycle ranges (first, last), 1-based and inclusive, over which to average the
         Li||Cu CE (besides all cycles, cycles 2-N and the last 10).
+    current_A, current_density_A_m2
+        The applied current [A] (or current density [A m^-2], with an area) of a file that
+        records only time and voltage; the sign of each half-cycle comes from the voltage.
+        Refused for a file that records its current.
     """
 
     protocol: str = "auto"
@@ -57,6 +61,8 @@ class AnalysisOptions:
     plateau_window: tuple[float, float] = (0.25, 0.75)
     cutoff_min_V: float = 0.3
     ce_ranges: tuple[tuple[int, int], ...] = ()
+    current_A: float | None = None
+    current_density_A_m2: float | None = None
 
     def __post_init__(self) -> None:
         if self.protocol != "auto" and self.protocol not in PROTOCOLS:
@@ -85,6 +91,18 @@ class AnalysisOptions:
                     "The 'ce_ranges' option must hold cycle ranges (first, last) with "
                     f"1 <= first <= last, such as (10, 50). Got {pair!r}."
                 )
+        for name, flag, example in (
+            ("current_A", "current", '"0.4 mA"'),
+            ("current_density_A_m2", "current-density", '"0.5 mA cm-2"'),
+        ):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise InputError(
+                    f"The '{flag}' option must be a positive applied current such as {example} "
+                    f"(its magnitude; the sign comes from the voltage). Got {value!r}."
+                )
+        if self.current_A is not None and self.current_density_A_m2 is not None:
+            raise InputError("give either the 'current' or the 'current-density' option, not both")
         lo, hi = self.plateau_window
         if not 0 <= lo < hi <= 1:
             raise InputError(
@@ -177,6 +195,17 @@ class CellAnalysis:
         The file analysed and its content hash (None for data made in memory).
     options
         The options used.
+    current
+        Where the current came from: ``"measured"``, ``"supplied"`` (the user's, for a
+        voltage-only file) or ``"none"`` (voltage-only; figures needing it refused).
+    provenance
+        What was read, assumed or repaired, by the reader and by the analysis, one sentence
+        each (sign inferred, area from the header or the option, charge integrated, rests
+        bridged, current supplied ...).
+    warnings
+        Data-quality warnings raised during the analysis.
+    citations
+        Keys of the works the analysis used (:mod:`lithiophile.cite`).
     """
 
     protocol: str
@@ -190,6 +219,10 @@ class CellAnalysis:
     source: str | None = None
     sha256: str | None = None
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
+    current: str = "measured"
+    provenance: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
 
     def metric(self, name: str, variant: str | None = None) -> Metric:
         """The first metric of kind ``name`` (and ``variant`` when given)."""
@@ -226,6 +259,10 @@ class CellAnalysis:
             "source": self.source,
             "sha256": self.sha256,
             "options": self.options.as_dict(),
+            "current": self.current,
+            "provenance": list(self.provenance),
+            "warnings": list(self.warnings),
+            "citations": list(self.citations),
         }
 
     @classmethod
@@ -242,6 +279,10 @@ class CellAnalysis:
             source=d.get("source"),
             sha256=d.get("sha256"),
             options=AnalysisOptions.from_dict(d.get("options") or {}),
+            current=d.get("current") or "measured",
+            provenance=tuple(d.get("provenance") or ()),
+            warnings=tuple(d.get("warnings") or ()),
+            citations=tuple(d.get("citations") or ()),
         )
 
 

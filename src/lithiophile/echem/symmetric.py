@@ -4,19 +4,21 @@ Per half-cycle: peak |V|, plateau |V| (median over a stated window of the half-c
 duration) and, per cycle, the hysteresis (stripping voltage minus plating voltage, about twice
 the overpotential); papers quote any of the three, so all are reported and labelled.
 
-Failure (the first of):
+Failure (the first of), as defined in docs/methods.md, "Shorts":
 
-* hard short: from some point on, |V| stays below ``max(short_V, 0.2 x the smallest plateau
-  before)`` for the rest of the cycling (an abrupt, lasting collapse; a polarization that
-  falls as the electrodes activate is not one); the response is checked for being ohmic (V/I
+* hard short: from some record on, |V| stays below ``min(max(short_V, 0.2 p), 0.5 p)`` (p the
+  smallest plateau before) until the end of the data, for at least half of a half-cycle and
+  3 records (an abrupt, lasting collapse; a polarization that falls as the electrodes
+  activate is not one); timed at the first record showing it; checked for being ohmic (V/I
   constant: voltage proportional to current, no time dependence within a half-cycle);
 * polarization over the limit: |V| reaches ``polarization_limit_V`` (default 1 V).
 
 A test that ends without either is reported as "no failure within X h", not as a lifetime.
 
-Soft shorts (Menkin et al. 2023): a sudden drop of |V| below half the half-cycle's plateau
-inside a half-cycle, followed by recovery in the same half-cycle; each is an event with its
-time.
+Soft shorts (Menkin et al. 2023): a drop of |V| below half the half-cycle's plateau, after the
+half-cycle's voltage has reached half its plateau with the sign of its current (the passage
+through 0 V after a reversal is not one), for at least 2 records, recovering in the same
+half-cycle; each is an event with its time.
 
 Everything is vectorised over the rows; loops run over half-cycles or events only.
 
@@ -55,8 +57,18 @@ __all__ = [
 CELL = "Li|Li"
 #: Fraction of the first plateau below which |V| counts as collapsed.
 COLLAPSE_FRACTION = 0.2
+#: The absolute short threshold stays below this fraction of the smallest plateau before.
+FLOOR_CAP = 0.5
 #: A soft short drops |V| below this fraction of its half-cycle's plateau.
 SOFT_SHORT_FRACTION = 0.5
+#: A soft short lasts at least this many consecutive records.
+SOFT_SHORT_POINTS = 2
+#: A hard short lasts at least this fraction of a (median) half-cycle ...
+HARD_SHORT_HALF = 0.5
+#: ... and this many records.
+HARD_SHORT_POINTS = 3
+#: Where the definitions of shorts are written down, cited in messages.
+METHODS_REF = "definition: docs/methods.md, 'Shorts'"
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,9 @@ def _collapse_threshold(half: pl.DataFrame, short_V: float) -> tuple[float, int]
     to look for the collapse.
 
     The first half-cycle h from which every later plateau stays below
-    ``max(short_V, 0.2 x the smallest plateau before h)``: an abrupt, lasting collapse, which
+    ``min(max(short_V, 0.2 x p), 0.5 x p)``, p the smallest plateau before h: an abrupt,
+    lasting collapse (to a fifth of what the cell showed, or below ``short_V`` where that is
+    under half of it), which
     a polarization that falls slowly as the electrodes activate never is. The collapse may
     start inside the half-cycle before h, so the search starts there.
     """
@@ -106,16 +120,58 @@ def _collapse_threshold(half: pl.DataFrame, short_V: float) -> tuple[float, int]
     if p.size == 0:
         return short_V, 1
     before = np.concatenate(([p[0]], np.minimum.accumulate(p)[:-1]))
-    thr = np.maximum(short_V, COLLAPSE_FRACTION * before)
+    # the absolute floor short_V never reaches half the cell's own healthy plateau: a cell
+    # polarized by a few mV (a solid electrolyte at uA) has not "collapsed" below 5 mV
+    thr = np.minimum(np.maximum(short_V, COLLAPSE_FRACTION * before), FLOOR_CAP * before)
     later_max = np.maximum.accumulate(p[::-1])[::-1]
     cand = np.flatnonzero(later_max < thr)
-    if cand.size == 0:
-        return short_V, p.size  # only a collapse inside the last half-cycle is left to find
+    if cand.size == 0:  # only a collapse inside the last half-cycle is left to find
+        low = float(np.min(p))
+        return min(max(short_V, COLLAPSE_FRACTION * low), FLOOR_CAP * low), p.size
     h = int(cand[0])
     return float(thr[h]), max(1, h)  # h is 0-based: half-cycle h is the one before h + 1
 
 
-def detect_failure(seg: Segmentation, opts: AnalysisOptions, row_half: np.ndarray) -> Failure:
+def _hard_short(
+    seg: Segmentation, tail: np.ndarray, threshold: float, span: float, h: int, ohmic_check: bool
+) -> Failure:
+    """The hard short starting at the first record of ``tail``, with its ohmic check."""
+    t = seg.time_s
+    if not ohmic_check:
+        return Failure(
+            "hard-short",
+            int(tail[0]),
+            float(t[tail[0]]) - seg.t0,
+            h,
+            f"|V| collapsed below {threshold * 1e3:.3g} mV at the first record showing it and "
+            f"stayed there for the remaining {span / 3600:.4g} h; without a current the "
+            f"response cannot be checked for being ohmic ({METHODS_REF})",
+        )
+    i = seg.current_A[tail]
+    r = seg.voltage_V[tail] / np.where(i != 0, i, np.nan)
+    r = r[np.isfinite(r)]
+    med = float(np.median(r)) if r.size else np.nan
+    spread = float(np.subtract(*np.percentile(r, [75, 25]))) if r.size else np.inf
+    ohmic = med > 0 and spread < 0.5 * med
+    what = (
+        f"ohmic, R = {med:.4g} ohm (V/I interquartile spread {spread:.3g} ohm)"
+        if ohmic
+        else f"not clearly ohmic (V/I median {med:.4g} ohm, spread {spread:.3g} ohm)"
+    )
+    return Failure(
+        "hard-short",
+        int(tail[0]),
+        float(t[tail[0]]) - seg.t0,
+        h,
+        f"|V| collapsed below {threshold * 1e3:.3g} mV at the first record showing it and "
+        f"stayed there for the remaining {span / 3600:.4g} h of cycling; response {what} "
+        f"({METHODS_REF})",
+    )
+
+
+def detect_failure(
+    seg: Segmentation, opts: AnalysisOptions, row_half: np.ndarray, ohmic_check: bool = True
+) -> Failure:
     """The first failure (hard short or polarization limit) of a symmetric cell, or none."""
     half = seg.half_cycles
     rows = np.flatnonzero(row_half > 0)
@@ -134,32 +190,15 @@ def detect_failure(seg: Segmentation, opts: AnalysisOptions, row_half: np.ndarra
         t = seg.time_s
         durations = half.get_column("duration_s").to_numpy()
         span = float(t[tail[-1]] - t[tail[0]])
-        if tail.size >= 10 and span >= 0.25 * float(np.median(durations)):
-            i = seg.current_A[tail]
-            r = seg.voltage_V[tail] / np.where(i != 0, i, np.nan)
-            r = r[np.isfinite(r)]
-            med = float(np.median(r)) if r.size else np.nan
-            spread = float(np.subtract(*np.percentile(r, [75, 25]))) if r.size else np.inf
-            ohmic = med > 0 and spread < 0.5 * med
-            h = int(row_half[tail[0]])
-            what = (
-                f"ohmic, R = {med:.4g} ohm (V/I interquartile spread {spread:.3g} ohm)"
-                if ohmic
-                else f"not clearly ohmic (V/I median {med:.4g} ohm, spread {spread:.3g} ohm)"
-            )
-            short = Failure(
-                "hard-short",
-                int(tail[0]),
-                float(t[tail[0]]) - seg.t0,
-                h,
-                f"|V| collapsed below {threshold * 1e3:.3g} mV and stayed there for the "
-                f"remaining {span / 3600:.4g} h of cycling; response {what}",
-            )
+        need = HARD_SHORT_HALF * float(np.median(durations))
+        if tail.size >= HARD_SHORT_POINTS and span >= need:
+            short = _hard_short(seg, tail, threshold, span, int(row_half[tail[0]]), ohmic_check)
         else:
             unconfirmed = (
                 f"; |V| collapsed below {threshold * 1e3:.3g} mV in the last {tail.size} points "
-                f"(from {(float(t[tail[0]]) - seg.t0) / 3600:.4g} h), too few to confirm a "
-                "hard short"
+                f"(from {(float(t[tail[0]]) - seg.t0) / 3600:.4g} h, {span:.4g} s), too few to "
+                f"confirm a hard short (it must last {HARD_SHORT_HALF:.0%} of a half-cycle, "
+                f"{need:.4g} s, and {HARD_SHORT_POINTS} points; {METHODS_REF})"
             )
     over = np.flatnonzero(np.where(np.isfinite(v), v >= opts.polarization_limit_V, False))
     limit: Failure | None = None
@@ -181,6 +220,20 @@ def detect_failure(seg: Segmentation, opts: AnalysisOptions, row_half: np.ndarra
     )
 
 
+def _settled(seg: Segmentation, row_half: np.ndarray, plateau: np.ndarray) -> np.ndarray:
+    """Per row: the half-cycle's voltage has already reached half its plateau with the sign of
+    its current (the reversal transient at the half-cycle's start is over)."""
+    sign = np.concatenate(([0.0], np.sign(seg.half_cycles.get_column("current_A").to_numpy())))
+    with np.errstate(invalid="ignore"):
+        reached = (row_half > 0) & (
+            seg.voltage_V * sign[row_half] >= SOFT_SHORT_FRACTION * plateau[row_half]
+        )
+    count = np.cumsum(reached)
+    first_row = np.concatenate(([0], seg.half_cycles.get_column("row_start").to_numpy()))
+    before = np.where(first_row > 0, count[np.maximum(first_row - 1, 0)], 0)
+    return (count - before[row_half]) > 0
+
+
 def soft_shorts(
     seg: Segmentation, row_half: np.ndarray, before_row: int | None, cycle_of_half: np.ndarray
 ) -> list[Event]:
@@ -194,7 +247,9 @@ def soft_shorts(
     dur = np.concatenate(([1.0], half.get_column("duration_s").to_numpy()))
     t = seg.time_s
     pos = (t - start[row_half]) / np.where(dur[row_half] > 0, dur[row_half], 1.0)
-    interior = (row_half > 0) & (pos > 0.02) & (pos < 0.98)
+    interior = (row_half > 0) & (pos > 0.02) & (pos < 0.98) & _settled(seg, row_half, plateau)
+    if seg.flowing is not None:
+        interior &= seg.flowing
     if before_row is not None:
         interior[before_row:] = False
     with np.errstate(invalid="ignore"):
@@ -208,7 +263,7 @@ def soft_shorts(
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         h = int(row_half[a])
         recovered = b < n and int(row_half[b]) == h and interior[b]
-        if not recovered:
+        if not recovered or b - a < SOFT_SHORT_POINTS:
             continue
         v_min = float(np.nanmin(np.abs(seg.voltage_V[a:b])))
         events.append(
@@ -220,7 +275,7 @@ def soft_shorts(
                 cycle=int(cycle_of_half[h]),
                 detail=(
                     f"|V| dropped from the {plateau[h] * 1e3:.4g} mV plateau to "
-                    f"{v_min * 1e3:.4g} mV and recovered"
+                    f"{v_min * 1e3:.4g} mV and recovered ({METHODS_REF})"
                 ),
             )
         )
@@ -250,13 +305,45 @@ def _cycle_table(half: pl.DataFrame, t0: float) -> pl.DataFrame:
     )
 
 
+def _half_cycle_polarization(
+    row: dict[str, Any], ctx: TestContext, cell_type: str, window: str
+) -> list[Metric]:
+    """Plateau and peak |V| of one half-cycle (a test without a complete cycle)."""
+    cond = ctx.conditions(
+        cell=cell_type,
+        abs_current_A=row["abs_current_A"],
+        capacity_C=row["capacity_C"],
+        time_s=row["t_end_s"] - ctx.t0_s,
+        cycle=1,
+    )
+    out = []
+    for variant, column, definition in (
+        ("plateau", "plateau_abs_V", f"{window} (first half-cycle)"),
+        ("peak", "peak_abs_V", "max |V| over the first half-cycle"),
+    ):
+        value = row[column]
+        if value is not None and np.isfinite(value):
+            out.append(
+                Metric(
+                    "polarization",
+                    float(value),
+                    cond,
+                    definition=definition,
+                    variant=variant,
+                    source=ctx.source,
+                    notes=("first half-cycle",),
+                )
+            )
+    return out
+
+
 def symmetric_cell(
     seg: Segmentation, ctx: TestContext, opts: AnalysisOptions, *, cell_type: str = CELL
 ) -> SymmetricResult:
     """Polarization (peak, plateau, hysteresis), failure and soft shorts of a Li||Li cell."""
     half = seg.half_cycles
     row_half = _row_half(seg)
-    failure = detect_failure(seg, opts, row_half)
+    failure = detect_failure(seg, opts, row_half, ohmic_check=ctx.current != "none")
     cycle_of_half = np.concatenate(([0], (np.arange(half.height) // 2 + 1)))
     events = soft_shorts(seg, row_half, failure.row, cycle_of_half)
     cutoff_t = failure.time_s + ctx.t0_s if failure.failed else np.inf
@@ -266,7 +353,13 @@ def symmetric_cell(
     window = f"median |V| over {lo:.0%}-{hi:.0%} of each half-cycle's duration"
     metrics: list[Metric] = []
     notes: list[str] = []
-    if cycles.height == 0:
+    if cycles.height == 0 and healthy.height:
+        metrics += _half_cycle_polarization(healthy.row(0, named=True), ctx, cell_type, window)
+        notes.append(
+            "no complete cycle (plating and stripping) before the end or the failure: "
+            "polarization of the first half-cycle only, no hysteresis"
+        )
+    elif cycles.height == 0:
         notes.append("no complete cycle before the failure: no polarization reported")
     else:
         picks: list[tuple[str, dict[str, Any]]] = [("first cycle", cycles.row(0, named=True))]

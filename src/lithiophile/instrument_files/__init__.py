@@ -4,7 +4,8 @@
 :mod:`lithiophile.io` read, without any real instrument file at hand (a user has no
 ``../shared``). Each function here writes one layout from a :class:`~lithiophile.io.CellData`
 (cycling) or :class:`~lithiophile.io.ImpedanceData` (a spectrum), such as
-:func:`lithiophile.examples.li_li_symmetric` and :func:`lithiophile.examples.rc_spectrum` make:
+:func:`lithiophile.synth.examples.li_li_symmetric` and
+:func:`~lithiophile.synth.examples.rc_spectrum` make:
 
 * :func:`write_biologic_mpt` (``biologic-mpt``): an EC-Lab 11.50 GCPL export as
   ``yadg__gcpl.issue_149.mpt``; an EC-Lab 11.18 PEIS export as
@@ -64,7 +65,7 @@ for example-sized data. The .mpr writer is vectorised for benchmark-sized data.
 
 Examples
 --------
->>> from lithiophile.examples import li_li_symmetric
+>>> from lithiophile.synth.examples import li_li_symmetric
 >>> from lithiophile.instrument_files import write_biologic_mpr
 >>> import lithiophile.io as lio, tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as d:
@@ -148,7 +149,7 @@ def write_instrument_examples(
         ``li_li_symmetric_land.csv``, ``interface_eis.DTA`` (Gamry), ``interface_eis.z``
         (ZPlot).
     """
-    from lithiophile.examples import li_li_symmetric, rc_spectrum
+    from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import numpy as np
 
 from lithiophile.errors import InputError
 from lithiophile.instrument_files._common import _SYNTHETIC_NOTE, _Cell, _Spectrum, _starts
-from lithiophile.io._biologic_columns import COLUMN_IDS, FLAG_IDS, TECHNIQUE_IDS
+from lithiophile.io.biologic_columns import COLUMN_IDS, FLAG_IDS, TECHNIQUE_IDS
 from lithiophile.io.celldata import CellData, ImpedanceData
 
 _MPR_MAGIC = b"BIO-LOGIC MODULAR FILE\x1a".ljust(48) + b"\x00\x00\x00\x00"
@@ -103,7 +103,7 @@ def _data_module_length(n: int, rowsize: int) -> int:
 
 def _row_dtype(ids: tuple[int, ...]) -> np.dtype:
     """The packed row of a data module: one field per id in file order (dtypes of
-    :data:`lithiophile.io._biologic_columns.COLUMN_IDS`), the flag ids sharing one byte where
+    :data:`lithiophile.io.biologic_columns.COLUMN_IDS`), the flag ids sharing one byte where
     the first of them stands."""
     fields: list[tuple[str, str]] = []
     for cid in ids:
@@ -201,6 +201,31 @@ def _gcpl_blocks(cell: _Cell, block: int = _BLOCK) -> Iterator[dict[int, np.ndar
         prev_t = float(t[-1])
 
 
+def _peis_columns(spec: _Spectrum) -> dict[int, np.ndarray]:
+    """Column id -> values of a PEIS data module (the columns of yadg__peis.issue_149.mpr)."""
+    n = spec.n
+    dq_mAh = spec.i * np.diff(spec.t, prepend=spec.t[0]) / 3.6
+    return {
+        32: spec.f,
+        37: spec.z.real,
+        38: -spec.z.imag,  # EC-Lab stores -Im(Z)
+        36: np.abs(spec.z),
+        35: spec.phase_deg,
+        4: spec.t,
+        77: spec.v,
+        76: spec.i * 1e3,
+        169: spec.cs_F * 1e6,
+        172: spec.cp_F * 1e6,
+        24: spec.spectrum.astype(np.float64),
+        39: np.full(n, _I_RANGE_PEIS_MPR, dtype=np.uint16),
+        33: np.full(n, spec.amplitude_V),
+        34: spec.current_amplitude_A,
+        131: np.zeros(n, dtype=np.uint16),
+        13: np.cumsum(dq_mAh),
+        70: spec.v * spec.i,
+    }
+
+
 def write_biologic_mpr(
     data: CellData | ImpedanceData | Mapping[str, Any],
     path: str | Path,
@@ -262,37 +287,12 @@ def write_biologic_mpr(
     50000) and raises otherwise; lithiophile's reader takes any date.
     """
     path = Path(path)
-    blocks: Iterator[Mapping[int, np.ndarray]]
     if isinstance(data, ImpedanceData):
         spec = _Spectrum(data, "write_biologic_mpr")
         technique, ids, n = "PEIS", _PEIS_IDS, spec.n
         start, end = spec.start, spec.start + timedelta(seconds=float(spec.t[-1]))
         area, mass = spec.area_m2, spec.mass_kg
-        absz = np.abs(spec.z)
-        dq_mAh = spec.i * np.diff(spec.t, prepend=spec.t[0]) / 3.6
-        blocks = iter(
-            [
-                {
-                    32: spec.f,
-                    37: spec.z.real,
-                    38: -spec.z.imag,  # EC-Lab stores -Im(Z)
-                    36: absz,
-                    35: spec.phase_deg,
-                    4: spec.t,
-                    77: spec.v,
-                    76: spec.i * 1e3,
-                    169: spec.cs_F * 1e6,
-                    172: spec.cp_F * 1e6,
-                    24: spec.spectrum.astype(np.float64),
-                    39: np.full(n, _I_RANGE_PEIS_MPR, dtype=np.uint16),
-                    33: np.full(n, spec.amplitude_V),
-                    34: spec.current_amplitude_A,
-                    131: np.zeros(n, dtype=np.uint16),
-                    13: np.cumsum(dq_mAh),
-                    70: spec.v * spec.i,
-                }
-            ]
-        )
+        blocks: Iterator[Mapping[int, np.ndarray]] = iter([_peis_columns(spec)])
     else:
         cell = _Cell(data, "write_biologic_mpr")
         technique, ids, n = "GCPL", _GCPL_IDS, cell.n

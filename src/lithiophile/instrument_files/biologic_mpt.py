@@ -235,6 +235,31 @@ def _peis_params(spec: _Spectrum, comma: bool) -> list[str]:
     return _param_table([(name, [value]) for name, value in rows])
 
 
+def _peis_text_columns(spec: _Spectrum) -> list[tuple[str, Any]]:
+    """The 18 columns of an EC-Lab 11.18 PEIS export (impedancepy__exampleDataBioLogic.mpt)."""
+    y = spec.y
+    return [
+        (_F4, _f32(spec.f)),
+        (_F4, _f32(spec.z.real)),
+        (_F4, _f32(-spec.z.imag)),
+        (_F4, _f32(np.abs(spec.z))),
+        (_F4, _f32(spec.phase_deg)),
+        (_F8, spec.t),
+        (_F4, _f32(spec.v)),
+        (_F4, _f32(spec.i * 1e3)),
+        (_F4, _f32(spec.cs_F * 1e6)),
+        (_F4, _f32(spec.cp_F * 1e6)),
+        (_F8, spec.spectrum.astype(np.float64)),
+        ("%d", np.full(spec.n, _I_RANGE_PEIS)),
+        (_F4, _f32(np.full(spec.n, spec.amplitude_V))),
+        (_F4, _f32(spec.current_amplitude_A)),
+        (_F4, _f32(y.real)),
+        (_F4, _f32(y.imag)),
+        (_F4, _f32(np.abs(y))),
+        (_F4, _f32(-spec.phase_deg)),
+    ]
+
+
 def write_biologic_mpt(
     data: CellData | ImpedanceData | Mapping[str, Any],
     path: str | Path,
@@ -301,29 +326,7 @@ def write_biologic_mpt(
             comma=comma,
             labels=_MPT_PEIS_LABELS,
         )
-        zr, zi = spec.z.real, spec.z.imag
-        y = spec.y
-        absz = np.abs(spec.z)
-        columns: list[tuple[str, Any]] = [
-            (_F4, _f32(spec.f)),
-            (_F4, _f32(zr)),
-            (_F4, _f32(-zi)),
-            (_F4, _f32(absz)),
-            (_F4, _f32(spec.phase_deg)),
-            (_F8, spec.t),
-            (_F4, _f32(spec.v)),
-            (_F4, _f32(spec.i * 1e3)),
-            (_F4, _f32(spec.cs_F * 1e6)),
-            (_F4, _f32(spec.cp_F * 1e6)),
-            (_F8, spec.spectrum.astype(np.float64)),
-            ("%d", np.full(spec.n, _I_RANGE_PEIS)),
-            (_F4, _f32(np.full(spec.n, spec.amplitude_V))),
-            (_F4, _f32(spec.current_amplitude_A)),
-            (_F4, _f32(y.real)),
-            (_F4, _f32(y.imag)),
-            (_F4, _f32(np.abs(y))),
-            (_F4, _f32(-spec.phase_deg)),
-        ]
+        columns = _peis_text_columns(spec)
     else:
         cell = _Cell(data, "write_biologic_mpt")
         header = _mpt_header(

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from lithiophile.errors import (
     LithiophileError,
     UnrecognisedFileError,
 )
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance
 from lithiophile.io.registry import FORMATS, HEAD_BYTES, Format, get_format
 
 __all__ = [
@@ -33,10 +34,16 @@ __all__ = [
     "CellData",
     "ImpedanceData",
     "Metadata",
+    "Provenance",
     "detect",
     "read",
     "sha256_of",
 ]
+
+
+#: Electrode areas [m^2] accepted as an option: a 1 um^2 microelectrode to 100 m^2 of stacked
+#: electrode sheets; anything outside is a typo or a unit mistake.
+AREA_RANGE_M2 = (1e-12, 100.0)
 
 
 def sha256_of(path: Path) -> str:
@@ -99,7 +106,7 @@ def detect(path: str | Path) -> Format:
 
 
 def read(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     format: str | None = None,
     area_m2: float | None = None,
@@ -111,7 +118,10 @@ def read(
     Parameters
     ----------
     path
-        The file. It is only ever opened for reading.
+        The file. It is only ever opened for reading. A list of files is one test split over
+        several files (continuation files): each is read, then they are joined in the order
+        given by :func:`lithiophile.io.join.join` (time offset, cycle and step numbering
+        continued, gaps reported in the provenance).
     format
         A name from :data:`FORMATS` to skip detection (e.g. ``"biologic-mpr"``).
     area_m2
@@ -128,6 +138,12 @@ def read(
     FileFormatError
         Naming the file, the format tried and what is wrong.
     """
+    _check_area(area_m2)
+    if not isinstance(path, str | Path):
+        from lithiophile.io.join import join
+
+        opts = dict(format=format, area_m2=area_m2, column_map=column_map, **options)
+        return join([read(one, **opts) for one in path])
     p = _check_file(path)
     if p.stat().st_size == 0:
         raise UnrecognisedFileError(
@@ -137,6 +153,33 @@ def read(
         options["column_map"] = column_map
         format = format or "generic-csv"
     fmt = get_format(format) if format else detect(p)
+    data, sha = _run_reader(p, fmt, options)
+    meta = data.meta.replace(
+        source_path=str(p),
+        sha256=sha,
+        format=data.meta.format or fmt.name,
+        instrument=data.meta.instrument or fmt.instrument,
+    )
+    data.meta = _with_area(meta, area_m2)
+    from lithiophile.io.validate import check
+
+    return check(data, p, fmt.description)
+
+
+def _check_area(area_m2: float | None) -> None:
+    if area_m2 is not None and not AREA_RANGE_M2[0] <= area_m2 <= AREA_RANGE_M2[1]:
+        raise InputError(
+            f"area_m2 must be a positive area in m^2 such as 1.13e-4, within the "
+            f"{AREA_RANGE_M2[0]:g} to {AREA_RANGE_M2[1]:g} m^2 an electrode can have "
+            f"(1 um^2 microelectrode to a 100 m^2 stack). Got {area_m2!r}."
+        )
+
+
+def _run_reader(
+    p: Path, fmt: Format, options: dict[str, Any]
+) -> tuple[CellData | ImpedanceData, str]:
+    """The format's reader on ``p`` (any unforeseen failure named as a FileFormatError), with
+    the file's SHA-256 computed beside it."""
     module = fmt.load()
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_of, p)
@@ -152,18 +195,28 @@ def read(
             raise FileFormatError(
                 p, fmt.description, f"unexpected content ({type(exc).__name__}: {exc})"
             ) from exc
-        sha = digest.result()
-    meta = data.meta.replace(
-        source_path=str(p),
-        sha256=sha,
-        format=data.meta.format or fmt.name,
-        instrument=data.meta.instrument or fmt.instrument,
-    )
+        return data, digest.result()
+
+
+def _with_area(meta: Metadata, area_m2: float | None) -> Metadata:
+    """The area given overrides the file's; either way the provenance says where it is from."""
     if area_m2 is not None:
-        if not area_m2 > 0:
-            raise InputError(
-                f"area_m2 must be a positive area in m^2 such as 1.13e-4. Got {area_m2!r}."
+        said = f" (the file states {meta.area_m2 * 1e4:.6g} cm²)" if meta.area_m2 else ""
+        return meta.replace(area_m2=float(area_m2)).with_provenance(
+            Provenance(
+                "assumption",
+                f"electrode area {area_m2 * 1e4:.6g} cm² as given{said}",
+                "",
+                "area-given",
             )
-        meta = meta.replace(area_m2=float(area_m2))
-    data.meta = meta
-    return data
+        )
+    if meta.area_m2 is not None:
+        return meta.with_provenance(
+            Provenance(
+                "assumption",
+                f"electrode area {meta.area_m2 * 1e4:.6g} cm² taken from the file's header",
+                "",
+                "area-from-header",
+            )
+        )
+    return meta

@@ -59,7 +59,8 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
-from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.celldata import CellData, Metadata, Provenance
+from lithiophile.io.charge import from_counter, net_from_capacities
 from lithiophile.io.table import (
     read_xlsx,
     rows_to_frame,
@@ -351,6 +352,171 @@ def running_step(
     return np.cumsum(new, dtype=np.int32)
 
 
+def _convert(
+    series: pl.Series,
+    spec: Any,
+    unit: str | None,
+    label: str,
+    path: Path,
+    fmt: str,
+    notes: list[str],
+) -> Any:
+    """One Arbin column in SI (numbers, seconds, datetimes or counters), by its spec."""
+    if spec.kind == "time":
+        as_number = series.cast(pl.Float64, strict=False)
+        if as_number.null_count() == series.null_count():  # numbers (or number text)
+            return as_number.to_numpy() * (_factor(unit, "s") if unit else 1.0)
+        return seconds(series, unit=None, path=path, fmt=fmt)  # "h:mm:ss" or dates
+    if spec.kind == "datetime":
+        return _datetime_column(series, notes)
+    if spec.kind == "int":
+        return _counter(_numbers(series, path, fmt, label), spec.name, label, path, fmt)
+    if spec.kind == "temperature":
+        return temperature_K(_numbers(series, path, fmt, label), unit or spec.default)
+    values = _numbers(series, path, fmt, label)
+    if spec.kind == "rate_t":  # a temperature rate: degC/s and K/s are the same
+        return values * _factor((unit or "K/s").replace("C", "K").replace("°", ""), "K/s")
+    if spec.kind.startswith("rate_"):
+        return values * _factor(unit or "V/s", "V/s")
+    u = unit or spec.default
+    return values * (_factor(u, spec.si) if u and spec.si else 1.0)
+
+
+def _columns(
+    frame: pl.DataFrame, path: Path, fmt: str, notes: list[str]
+) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
+    """Every column converted: (SI columns, output name -> label in the file, labels of
+    unknown meaning, labels dropped as empty)."""
+    cols: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    unknown: list[str] = []
+    dropped: list[str] = []
+    n_rows = frame.height
+    for label in frame.columns:
+        spec, unit, _key = _spec(label)
+        series = frame.get_column(label)
+        if spec is None:
+            if series.null_count() < n_rows:
+                unknown.append(label)
+                cols[label] = series
+            continue
+        if series.null_count() == n_rows or (
+            series.dtype == pl.String and (series.str.strip_chars() == "").all()
+        ):
+            dropped.append(label)
+            continue
+        name = spec.name if spec.name not in cols else label  # a quantity twice: 2nd by label
+        source[name] = label
+        try:
+            value = _convert(series, spec, unit, label, path, fmt, notes)
+        except UnitsError as exc:
+            raise FileFormatError(
+                path, fmt, f"unit of column '{label}' not understood: {exc}"
+            ) from None
+        if value is not None:
+            cols[name] = value
+    return cols, source, unknown, dropped
+
+
+def _require(
+    cols: dict[str, Any], frame: pl.DataFrame, path: Path, fmt: str, notes: list[str]
+) -> dict[str, Any]:
+    """The first auxiliary temperature as temperature_K when there is no other; time,
+    voltage and current present and the time finite."""
+    if "temperature_K" not in cols:
+        aux_t = sorted(
+            (c for c in cols if re.fullmatch(r"aux_temperature_\d+_K", c)),
+            key=lambda c: int(c.split("_")[2]),
+        )
+        if aux_t:
+            cols = {("temperature_K" if c == aux_t[0] else c): v for c, v in cols.items()}
+            notes.append(f"temperature_K is the first auxiliary temperature ({aux_t[0]})")
+    for role, name in (("time", "time_s"), ("voltage", "voltage_V"), ("current", "current_A")):
+        if name not in cols:
+            raise FileFormatError(
+                path,
+                fmt,
+                f"no {role} column among {frame.columns[:16]}"
+                + (" ..." if frame.width > 16 else ""),
+            )
+    t = cols["time_s"]
+    if t.size and not np.isfinite(t).all():
+        row = int(np.flatnonzero(~np.isfinite(t))[0])
+        raise FileFormatError(
+            path, fmt, f"Test_Time is missing or not a number at data row {row + 1}"
+        )
+    return cols
+
+
+def _drop_empty(cols: dict[str, Any], source: dict[str, str], dropped: list[str]) -> None:
+    for name in list(cols):
+        v = cols[name]
+        if name in _ALWAYS_KEEP:
+            continue
+        if isinstance(v, pl.Series):
+            if not v.dtype.is_numeric():
+                continue
+            v = v.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        if v.size and np.all((v == 0) | np.isnan(v)):
+            dropped.append(source.get(name, name))
+            del cols[name]
+
+
+def _counters(cols: dict[str, Any], notes: list[str]) -> None:
+    """Arbin's Cycle_Index is the cycle; a running count of steps is the step."""
+    for name in ("step_index", "cycle", "test_id"):
+        if name in cols and isinstance(cols[name], pl.Series):
+            s = cols[name].fill_null(strategy="forward").fill_null(strategy="backward")
+            cols[name] = s
+    if "step_index" in cols:
+        cols["step"] = running_step(
+            cols["step_index"].to_numpy(),
+            cycle=cols["cycle"].to_numpy() if "cycle" in cols else None,
+            step_time=cols.get("step_time_s"),
+            test_id=cols["test_id"].to_numpy() if "test_id" in cols else None,
+        )
+    else:
+        notes.append("no Step_Index in the file: steps derived from the current")
+    if "cycle" not in cols:
+        notes.append("no Cycle_Index in the file: cycles derived from the steps")
+    for name in ("data_point", "test_id", "is_fc_data", "sub_step_index"):
+        if name in cols and isinstance(cols[name], pl.Series):
+            cols[name] = cols[name].alias(name)
+
+
+def _start(meta: Metadata, cols: dict[str, Any], notes: list[str]) -> datetime | None:
+    """The stated start, else the first point's DateTime minus its Test_Time."""
+    start, t = meta.start_time, cols["time_s"]
+    if "date_time" in cols and cols["date_time"].dtype != pl.String and t.size:
+        first = cols["date_time"][0]
+        if isinstance(first, datetime):
+            data_start = first - timedelta(seconds=float(t[0]))
+            if start is None:
+                start = data_start
+            elif abs(_naive(start) - _naive(data_start)) > timedelta(seconds=60):
+                notes.append(
+                    f"the stated start {start.isoformat()} differs from the first point's "
+                    f"DateTime minus Test_Time ({data_start.isoformat()}); start_time is the "
+                    "stated one"
+                )
+    return start
+
+
+def _charge(cols: dict[str, Any]) -> list[Provenance]:
+    """``charge_C`` from Arbin's charge and discharge capacity counters where both exist."""
+    if "charge_capacity_C" not in cols or "discharge_capacity_C" not in cols:
+        return []
+    net = net_from_capacities(
+        np.asarray(cols["charge_capacity_C"], dtype=np.float64),
+        np.asarray(cols["discharge_capacity_C"], dtype=np.float64),
+    )
+    q, found = from_counter(
+        cols["time_s"], cols["current_A"], net, "Charge_Capacity - Discharge_Capacity"
+    )
+    cols["charge_C"] = q
+    return found
+
+
 def build_celldata(
     frame: pl.DataFrame,
     *,
@@ -375,88 +541,11 @@ def build_celldata(
     extra
         Columns already in SI (e.g. auxiliary inputs of a ``.res``), added as they are.
     """
-    cols: dict[str, Any] = {}
-    source: dict[str, str] = {}  # output name -> label in the file
-    unknown: list[str] = []
-    dropped: list[str] = []
-    n_rows = frame.height
-    for label in frame.columns:
-        spec, unit, _key = _spec(label)
-        series = frame.get_column(label)
-        if spec is None:
-            if series.null_count() < n_rows:
-                unknown.append(label)
-                cols[label] = series
-            continue
-        if series.null_count() == n_rows or (
-            series.dtype == pl.String and (series.str.strip_chars() == "").all()
-        ):
-            dropped.append(label)
-            continue
-        name = spec.name
-        if name in cols:  # the same quantity twice: keep the second under its label
-            name = label
-        source[name] = label
-        try:
-            if spec.kind == "time":
-                as_number = series.cast(pl.Float64, strict=False)
-                if as_number.null_count() == series.null_count():  # numbers (or number text)
-                    factor = _factor(unit, "s") if unit else 1.0
-                    cols[name] = as_number.to_numpy() * factor
-                else:  # clock times "h:mm:ss" or dates
-                    cols[name] = seconds(series, unit=None, path=path, fmt=fmt)
-            elif spec.kind == "datetime":
-                dt = _datetime_column(series, notes)
-                if dt is not None:
-                    cols[name] = dt
-            elif spec.kind == "int":
-                cols[name] = _counter(_numbers(series, path, fmt, label), name, label, path, fmt)
-            elif spec.kind == "temperature":
-                cols[name] = temperature_K(_numbers(series, path, fmt, label), unit or spec.default)
-            elif spec.kind.startswith("rate_"):
-                values = _numbers(series, path, fmt, label)
-                if spec.kind == "rate_t":  # a temperature rate: degC/s and K/s are the same
-                    factor = _factor((unit or "K/s").replace("C", "K").replace("°", ""), "K/s")
-                else:
-                    factor = _factor(unit or "V/s", "V/s")
-                cols[name] = values * factor
-            else:
-                values = _numbers(series, path, fmt, label)
-                u = unit or spec.default
-                cols[name] = values * (_factor(u, spec.si) if u and spec.si else 1.0)
-        except UnitsError as exc:
-            raise FileFormatError(
-                path, fmt, f"unit of column '{label}' not understood: {exc}"
-            ) from None
+    cols, source, unknown, dropped = _columns(frame, path, fmt, notes)
     if extra:
         cols.update(extra)
-    if "temperature_K" not in cols:
-        aux_t = sorted(
-            (c for c in cols if re.fullmatch(r"aux_temperature_\d+_K", c)),
-            key=lambda c: int(c.split("_")[2]),
-        )
-        if aux_t:
-            cols = {("temperature_K" if c == aux_t[0] else c): v for c, v in cols.items()}
-            notes.append(f"temperature_K is the first auxiliary temperature ({aux_t[0]})")
-    for role, name in (("time", "time_s"), ("voltage", "voltage_V"), ("current", "current_A")):
-        if name not in cols:
-            raise FileFormatError(
-                path,
-                fmt,
-                f"no {role} column among {frame.columns[:16]}"
-                + (" ..." if frame.width > 16 else ""),
-            )
-    for name in list(cols):
-        v = cols[name]
-        if name in _ALWAYS_KEEP:
-            continue
-        if isinstance(v, pl.Series):
-            if not v.dtype.is_numeric():
-                continue
-            v = v.cast(pl.Float64).fill_null(float("nan")).to_numpy()
-        if v.size and np.all((v == 0) | np.isnan(v)):
-            dropped.append(source.get(name, name))
-            del cols[name]
+    cols = _require(cols, frame, path, fmt, notes)
+    _drop_empty(cols, source, dropped)
     if dropped:
         notes.append(f"columns without information (empty or all zero) dropped: {dropped}")
     if unknown:
@@ -465,48 +554,14 @@ def build_celldata(
             UnknownColumnWarning,
             stacklevel=3,
         )
-    t = cols["time_s"]
-    if t.size and not np.isfinite(t).all():
-        row = int(np.flatnonzero(~np.isfinite(t))[0])
-        raise FileFormatError(
-            path, fmt, f"Test_Time is missing or not a number at data row {row + 1}"
-        )
-    # counters: Arbin's Cycle_Index is the cycle; a running count of steps is the step
-    for name in ("step_index", "cycle", "test_id"):
-        if name in cols and isinstance(cols[name], pl.Series):
-            s = cols[name].fill_null(strategy="forward").fill_null(strategy="backward")
-            cols[name] = s
-    if "step_index" in cols:
-        cols["step"] = running_step(
-            cols["step_index"].to_numpy(),
-            cycle=cols["cycle"].to_numpy() if "cycle" in cols else None,
-            step_time=cols.get("step_time_s"),
-            test_id=cols["test_id"].to_numpy() if "test_id" in cols else None,
-        )
-    else:
-        notes.append("no Step_Index in the file: steps derived from the current")
-    if "cycle" not in cols:
-        notes.append("no Cycle_Index in the file: cycles derived from the steps")
-    for name in ("data_point", "test_id", "is_fc_data", "sub_step_index"):
-        if name in cols and isinstance(cols[name], pl.Series):
-            cols[name] = cols[name].alias(name)
-    start = meta.start_time
-    if "date_time" in cols and cols["date_time"].dtype != pl.String and t.size:
-        first = cols["date_time"][0]
-        if isinstance(first, datetime):
-            data_start = first - timedelta(seconds=float(t[0]))
-            if start is None:
-                start = data_start
-            elif abs(_naive(start) - _naive(data_start)) > timedelta(seconds=60):
-                notes.append(
-                    f"the stated start {start.isoformat()} differs from the first point's "
-                    f"DateTime minus Test_Time ({data_start.isoformat()}); start_time is the "
-                    "stated one"
-                )
+    _counters(cols, notes)
+    found = _charge(cols)
+    start = _start(meta, cols, notes)
     out = pl.DataFrame(
         [v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in cols.items()]
     )
-    return CellData.from_columns(out, meta.replace(start_time=start, notes=(*meta.notes, *notes)))
+    meta = meta.replace(start_time=start, notes=(*meta.notes, *notes)).with_provenance(*found)
+    return CellData.from_columns(out, meta)
 
 
 def _naive(moment: datetime) -> datetime:
@@ -576,21 +631,37 @@ def _read_csv(path: Path, data: bytes, notes: list[str]) -> tuple[pl.DataFrame, 
         )
     if frame.height == 0:
         raise FileFormatError(path, FMT_CSV, f"header on line {k + 1} but no data rows")
-    if frame.height > 1:  # a cut-off last line leaves its last fields empty
-        last, before = frame.row(-1), frame.row(-2)
-        if any(a is None and b is not None for a, b in zip(last, before, strict=True)):
-            raise FileFormatError(
-                path,
-                FMT_CSV,
-                f"the last line (line {k + 1 + frame.height + 1}) has fewer fields than the "
-                "header (file truncated?)",
-            )
+    if frame.height > 1:
+        _check_last_row(path, frame, labels, k + 1 + frame.height)
     version = (
         "CSV, new header (labels with units)"
         if any(_spec(lab)[1] for lab in labels)
         else "CSV, old header (labels without units)"
     )
     return frame, version
+
+
+#: Columns MITS Pro leaves empty on rows where it has no value (derivatives, resistance
+#: measured now and then, auxiliary channels): an empty field there is not a cut-off line.
+_SPARSE = re.compile(r"dv/dt|dq/dv|dv/dq|internal.?resistance|acr|ac.?impedance|aux", re.I)
+
+
+def _check_last_row(path: Path, frame: pl.DataFrame, labels: list[str], line: int) -> None:
+    """A cut-off last line leaves fields empty that the line before filled; sparse columns
+    (:data:`_SPARSE`) empty on the last row are not a cut (MITS Pro writes them that way)."""
+    last, before = frame.row(-1), frame.row(-2)
+    empty = [
+        lab
+        for lab, a, b in zip(labels, last, before, strict=True)
+        if a is None and b is not None and not _SPARSE.search(lab)
+    ]
+    if empty:
+        raise FileFormatError(
+            path,
+            FMT_CSV,
+            f"the last line (line {line}) has no value for {empty[:4]} while the line before "
+            "has (file truncated?)",
+        )
 
 
 # -- Excel ------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -461,41 +462,21 @@ def _dp(frame: pl.DataFrame, row: int) -> int:
     return int(frame.get_column("Data_Point")[row])
 
 
-def read(
-    path: Path, *, test_id: int | None = None, timeout_s: float | None = None, **_: Any
-) -> CellData:
-    """Read an Arbin ``.res`` file with mdbtools.
+@dataclass
+class Parsed:
+    """Stage 1 of reading a .res file: the tables mdbtools exported, not yet converted."""
 
-    Parameters
-    ----------
-    path
-        The ``.res`` file; opened read-only (mdb-export only reads).
-    test_id
-        For files holding several tests: the ``Test_ID`` to read (default the first, with a
-        note naming the others).
-    timeout_s
-        Limit for each mdbtools process [s]; default 10 s + 0.5 s per MB of file (mdb-export
-        reads about 30 MB/s).
+    frame: pl.DataFrame  # Channel_Normal_Table rows of the test read, by Data_Point
+    results: dict[str, tuple[int | None, bytes, str]]  # table -> (exit status, CSV bytes, stderr)
+    glob: pl.DataFrame | None  # Global_Table, when readable
+    tests: list[Any]  # every Test_ID in the file
+    test_id: Any  # the test read
+    notes: list[str]
 
-    Returns
-    -------
-    CellData
-        ``meta.format`` ``"arbin-res"``, ``format_version`` e.g. ``"Results File 5.26"``.
 
-    Raises
-    ------
-    DependencyMissing
-        When ``mdb-export`` (mdbtools) is not on PATH.
-    FileFormatError
-        For anything that is not a complete, readable Arbin result database.
-    """
-    path = Path(path)
-    _tool("mdb-export")
-    _check_signature(path)
-    size_mb = path.stat().st_size / 1e6
-    limit = float(timeout_s) if timeout_s is not None else 10.0 + 0.5 * size_mb
-    # row counts first: they read the catalogue, which loops silently in some damaged files;
-    # the auxiliary tables are exported only when they have rows (most files have none)
+def _declared_rows(path: Path, limit: float) -> tuple[int, bool]:
+    """Rows the normal table declares, and whether the auxiliary table has any (mdb-count
+    reads the catalogue, which loops silently in some damaged files: it runs first)."""
     count = _tool("mdb-count")
     with ThreadPoolExecutor(max_workers=2) as pool:
         counts = [
@@ -522,11 +503,12 @@ def read(
             f"mdb-count could not read the table list or {_NORMAL}: "
             f"{_first_lines(c_err) or repr(c_out[:60])} (file truncated or corrupted?)",
         )
-    wanted = [_NORMAL, "Global_Table", "Version_Table"]
-    has_aux = x_rc == 0 and x_out.strip() not in (b"", b"0")
-    if has_aux:
-        wanted += ["Auxiliary_Table", "Aux_Global_Data_Table"]
-    results = _export_all(path, wanted, limit)
+    return declared, x_rc == 0 and x_out.strip() not in (b"", b"0")
+
+
+def _normal_table(
+    path: Path, results: dict[str, tuple[int | None, bytes, str]], declared: int
+) -> pl.DataFrame:
     rc, raw, err = results[_NORMAL]
     if rc != 0 or err:
         raise FileFormatError(
@@ -551,13 +533,13 @@ def read(
         if col in ("Test_ID", "Data_Point") and frame.get_column(col).null_count():
             row = int(frame.get_column(col).is_null().arg_true()[0])
             raise FileFormatError(path, FMT, f"{col} is empty in row {row + 1} (corrupted file?)")
-    notes: list[str] = []
-    glob: pl.DataFrame | None = None
-    g_rc, g_raw, g_err = results["Global_Table"]
-    if g_rc == 0 and not g_err:
-        glob = _csv(path, "Global_Table", g_raw, text=True)
-    else:
-        notes.append(f"Global_Table unreadable ({_first_lines(g_err) or g_rc}): no test metadata")
+    return frame
+
+
+def _pick_test(
+    path: Path, frame: pl.DataFrame, glob: pl.DataFrame | None, test_id: Any, notes: list[str]
+) -> tuple[list[Any], Any]:
+    """Every Test_ID of the file (each must be one Global_Table lists) and the one to read."""
     tests = sorted(frame.get_column("Test_ID").unique().to_list())
     if glob is not None and "Test_ID" in glob.columns:
         known = set(glob.get_column("Test_ID").drop_nulls().to_list())
@@ -578,29 +560,41 @@ def read(
             )
     elif test_id not in tests:
         raise InputError(f"test_id must be one of the tests in '{path}': {tests}. Got {test_id!r}.")
+    return tests, test_id
+
+
+def parse(path: Path, test_id: int | None = None, timeout_s: float | None = None) -> Parsed:
+    """Export the tables with mdbtools and check them (see :func:`read`)."""
+    path = Path(path)
+    _tool("mdb-export")
+    _check_signature(path)
+    size_mb = path.stat().st_size / 1e6
+    limit = float(timeout_s) if timeout_s is not None else 10.0 + 0.5 * size_mb
+    declared, has_aux = _declared_rows(path, limit)
+    wanted = [_NORMAL, "Global_Table", "Version_Table"]
+    if has_aux:  # exported only when they have rows (most files have none)
+        wanted += ["Auxiliary_Table", "Aux_Global_Data_Table"]
+    results = _export_all(path, wanted, limit)
+    frame = _normal_table(path, results, declared)
+    notes: list[str] = []
+    glob: pl.DataFrame | None = None
+    g_rc, g_raw, g_err = results["Global_Table"]
+    if g_rc == 0 and not g_err:
+        glob = _csv(path, "Global_Table", g_raw, text=True)
+    else:
+        notes.append(f"Global_Table unreadable ({_first_lines(g_err) or g_rc}): no test metadata")
+    tests, test_id = _pick_test(path, frame, glob, test_id, notes)
     frame = frame.filter(pl.col("Test_ID") == test_id).sort("Data_Point")
     _validate(path, frame)
+    return Parsed(frame, results, glob, tests, test_id, notes)
 
-    # metadata from the small tables: a damaged one is a note, not a failure
-    header: dict[str, Any] = {}
-    start: datetime | None = None
-    mass_kg: float | None = None
-    version: str | None = None
-    if glob is not None:
-        rows = glob.filter(pl.col("Test_ID") == str(test_id)) if "Test_ID" in glob.columns else glob
-        if rows.height:
-            header, start, mass_kg = _global(rows.row(0, named=True))
-    v_rc, v_raw, v_err = results["Version_Table"]
-    if v_rc == 0 and not v_err:
-        ver = _csv(path, "Version_Table", v_raw, text=True)
-        if ver.height and "Version_Schema_Field" in ver.columns:
-            version = ver.get_column("Version_Schema_Field")[0]
-    extra: dict[str, np.ndarray] = {}
-    a_rc, a_raw, a_err = results.get("Auxiliary_Table", (0, b"", ""))
+
+def _aux_extra(p: Parsed, path: Path) -> dict[str, np.ndarray]:
+    a_rc, a_raw, a_err = p.results.get("Auxiliary_Table", (0, b"", ""))
     if a_rc == 0 and not a_err and a_raw.count(b"\n") > 1:
         aux = _csv(path, "Auxiliary_Table", a_raw)
         units: dict[tuple[int, int], str] = {}
-        u_rc, u_raw, u_err = results["Aux_Global_Data_Table"]
+        u_rc, u_raw, u_err = p.results["Aux_Global_Data_Table"]
         if u_rc == 0 and not u_err and u_raw.count(b"\n") > 1:
             ag = _csv(path, "Aux_Global_Data_Table", u_raw, text=True)
             for unit_row in ag.iter_rows(named=True):
@@ -609,12 +603,31 @@ def read(
                     units[key] = unit_row.get("Unit") or ""
                 except (TypeError, ValueError):
                     continue
-        extra = aux_columns(aux, units, frame.select("Test_ID", "Data_Point"))
-    elif a_rc != 0 and not _missing_table(a_err):
-        notes.append(f"Auxiliary_Table unreadable ({_first_lines(a_err)}): no auxiliary inputs")
-    if len(tests) == 1:
-        frame = frame.drop("Test_ID")
-    meta = Metadata(
+        return aux_columns(aux, units, p.frame.select("Test_ID", "Data_Point"))
+    if a_rc != 0 and not _missing_table(a_err):
+        p.notes.append(f"Auxiliary_Table unreadable ({_first_lines(a_err)}): no auxiliary inputs")
+    return {}
+
+
+def _metadata(p: Parsed, path: Path) -> Metadata:
+    """From the small tables: a damaged one is a note, not a failure."""
+    header: dict[str, Any] = {}
+    start: datetime | None = None
+    mass_kg: float | None = None
+    version: str | None = None
+    if p.glob is not None:
+        glob = p.glob
+        rows = (
+            glob.filter(pl.col("Test_ID") == str(p.test_id)) if "Test_ID" in glob.columns else glob
+        )
+        if rows.height:
+            header, start, mass_kg = _global(rows.row(0, named=True))
+    v_rc, v_raw, v_err = p.results["Version_Table"]
+    if v_rc == 0 and not v_err:
+        ver = _csv(path, "Version_Table", v_raw, text=True)
+        if ver.height and "Version_Schema_Field" in ver.columns:
+            version = ver.get_column("Version_Schema_Field")[0]
+    return Metadata(
         instrument="Arbin",
         format="arbin-res",
         format_version=version,
@@ -623,7 +636,45 @@ def read(
         techniques=("cycling",),
         header=header,
     )
-    notes.append(
+
+
+def build(p: Parsed, path: Path) -> CellData:
+    """Stage 2: CellData from the exported tables."""
+    extra = _aux_extra(p, path)
+    meta = _metadata(p, path)
+    frame = p.frame.drop("Test_ID") if len(p.tests) == 1 else p.frame
+    p.notes.append(
         "current sign as written by Arbin (discharge negative = reduction at the working electrode)"
     )
-    return build_celldata(frame, path=path, fmt=FMT, meta=meta, notes=notes, extra=extra)
+    return build_celldata(frame, path=path, fmt=FMT, meta=meta, notes=p.notes, extra=extra)
+
+
+def read(
+    path: Path, *, test_id: int | None = None, timeout_s: float | None = None, **_: Any
+) -> CellData:
+    """Read an Arbin ``.res`` file with mdbtools: :func:`parse`, then :func:`build`.
+
+    Parameters
+    ----------
+    path
+        The ``.res`` file; opened read-only (mdb-export only reads).
+    test_id
+        For files holding several tests: the ``Test_ID`` to read (default the first, with a
+        note naming the others).
+    timeout_s
+        Limit for each mdbtools process [s]; default 10 s + 0.5 s per MB of file (mdb-export
+        reads about 30 MB/s).
+
+    Returns
+    -------
+    CellData
+        ``meta.format`` ``"arbin-res"``, ``format_version`` e.g. ``"Results File 5.26"``.
+
+    Raises
+    ------
+    DependencyMissing
+        When ``mdb-export`` (mdbtools) is not on PATH.
+    FileFormatError
+        For anything that is not a complete, readable Arbin result database.
+    """
+    return build(parse(Path(path), test_id, timeout_s), Path(path))

@@ -3,7 +3,7 @@
 Our own parser, written from the files in ``../shared/data/cycler`` and their EC-Lab text
 exports (no code taken from GPL readers; galvani is run by the tests only as a cross-check).
 
-Layout (every offset checked on the files listed in :mod:`lithiophile.io._biologic_columns`)
+Layout (every offset checked on the files listed in :mod:`lithiophile.io.biologic_columns`)
 --------------------------------------------------------------------------------------------
 * File header, 52 bytes: ``BIO-LOGIC MODULAR FILE\\x1a`` padded with spaces and 4 zero bytes.
 * Then modules, back to back, each ``b"MODULE"`` + short name (10 bytes) + long name
@@ -45,7 +45,8 @@ from typing import Any
 import numpy as np
 
 from lithiophile.errors import FileFormatError, UnknownColumnWarning
-from lithiophile.io._biologic_columns import (
+from lithiophile.io.biologic_columns import (
+    AREA_UNIT_M2,
     COLUMN_IDS,
     FLAG_IDS,
     TECHNIQUE_IDS,
@@ -252,7 +253,7 @@ class _Reader:
 
 @dataclass(frozen=True)
 class _Col:
-    kind: str  # "flags" | "known" | "unknown"
+    kind: str  # "flags" | "known" | "unknown" | "raw" (a span of ambiguous columns)
     ids: tuple[int, ...]
     label: str = ""
     dtype: str = ""
@@ -359,12 +360,38 @@ def _resolve_unknown(
             reverse=True,
         )
         if scored[0][0] == scored[1][0]:
-            raise rd.fail(
-                f"the sizes of the unknown column ids {[b.ids for b in blocks]} cannot be told "
-                f"apart ({spare} bytes per row between them); please report the file"
-            )
+            tied = [sizes for score, sizes in scored if score == scored[0][0]]
+            return _merge_ambiguous(rd, plan, tied, spare)
         fits = [scored[0][1]]
     return _sized(plan, fits[0])
+
+
+#: Labels without which a data module is not worth reading.
+_ESSENTIAL = frozenset({"time/s", "Ewe/V", "<Ewe>/V", "Ecell/V", "I/mA", "<I>/mA", "freq/Hz"})
+
+
+def _merge_ambiguous(
+    rd: _Reader, plan: tuple[_Col, ...], tied: list[tuple[int, ...]], spare: int
+) -> tuple[_Col, ...]:
+    """Several sizes of the unknown columns fit equally well: the columns from the first to the
+    last unknown block whose size differs between the fits are kept as one block of raw bytes
+    (their positions are certain only as a whole); every column outside that span is decoded.
+    An error only when time, voltage, current or frequency fall inside the span."""
+    unknown_at = [j for j, c in enumerate(plan) if c.kind == "unknown"]
+    differ = [j for k, j in enumerate(unknown_at) if len({sizes[k] for sizes in tied}) > 1]
+    a, b = differ[0], differ[-1]
+    span = plan[a : b + 1]
+    lost = [c.label for c in span if c.kind == "known"]
+    if set(lost) & _ESSENTIAL or any(c.kind == "flags" for c in span):
+        raise rd.fail(
+            f"the sizes of the unknown column ids {[c.ids for c in span if c.kind == 'unknown']} "
+            f"cannot be told apart ({spare} bytes per row between them) and the columns "
+            f"{lost} lie among them; please report the file"
+        )
+    first = _sized(plan, tied[0])
+    size = sum(c.size for c in first[a : b + 1])
+    ids = tuple(i for c in span for i in c.ids)
+    return (*first[:a], _Col("raw", ids, "", f"V{size}", size), *first[b + 1 :])
 
 
 def _data(rd: _Reader, mod: _Module) -> tuple[list[int], tuple[_Col, ...], int, int, str]:
@@ -457,6 +484,10 @@ def _layout(
             )
             labels.update(label for label, _, _ in flags)
             fields.append((_FLAGS, f"c{j}", offset, np.dtype(np.uint8), (), ()))
+        elif c.kind == "raw":  # an ambiguous span: its bytes, one row per point
+            label = "raw_id_" + "_".join(map(str, c.ids))
+            fields.append((label, "", offset, np.dtype(np.uint8), (c.size,), (1,)))
+            unknown.append((c.ids, label, c.size))
         elif c.size == 0:
             unknown.extend(((cid,), "", 0) for cid in c.ids)
         else:
@@ -559,8 +590,8 @@ def _settings(rd: _Reader, mod: _Module, info: dict[str, Any], notes: list[str])
         info["header"]["electrode_surface_area"] = area
         info["header"]["electrode_surface_area_unit_code"] = area_unit
         if not is_placeholder(area):
-            if area_unit == 2:  # [T] 2 in every file here, with "... cm²" in the exports
-                info["area_m2"] = area * 1e-4
+            if area_unit in AREA_UNIT_M2:
+                info["area_m2"] = area * AREA_UNIT_M2[area_unit]
             else:
                 notes.append(
                     f"electrode surface area {area} has unit code {area_unit}, not known: "

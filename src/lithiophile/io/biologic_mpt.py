@@ -10,7 +10,7 @@ Three shapes, all tab-separated, LF or CRLF line ends, decimal points or decimal
 * header-less: the file starts with the column-label line.
 
 Labels are EC-Lab's (``time/s``, ``Ewe/V``, ``<I>/mA`` ...); they are turned into the package's
-SI columns by the same code as the .mpr reader (:mod:`lithiophile.io._biologic_columns`), so an
+SI columns by the same code as the .mpr reader (:mod:`lithiophile.io.biologic_columns`), so an
 .mpt and the .mpr it was exported from give the same data.
 
 Sign convention: as written (EC-Lab counts oxidation at the working electrode as positive
@@ -28,14 +28,15 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, UnitsError
-from lithiophile.io._biologic_columns import (
+from lithiophile.io.biologic_columns import (
     COLUMN_IDS,
     FLAG_IDS,
     TECHNIQUE_NAMES,
     build_data,
     is_placeholder,
 )
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance
+from lithiophile.io.label_check import missing_label_position, name_missing
 from lithiophile.io.table import unique_labels
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.units import to_si
@@ -204,6 +205,45 @@ def _parse_header(lines: list[str], info: dict[str, Any], notes: list[str]) -> N
             break
 
 
+def _header(
+    name: str | Path, data: bytes, info: dict[str, Any], notes: list[str]
+) -> tuple[bytes, int, int]:
+    """The header (full, or none: a header-less export) parsed into ``info``; returns the
+    column-label line, the byte where the rows start and the label line's number."""
+    first = _first_line(data).decode("latin-1").strip()
+    if first not in _FIRST_LINES:
+        if _label_score(first) < 2:
+            raise FileFormatError(
+                name,
+                FMT,
+                f"line 1 is neither 'EC-Lab ASCII FILE' nor a line of EC-Lab column "
+                f"labels: {first[:60]!r}",
+            )
+        lines, starts = _lines_until(data, 1)
+        info["header_lines"] = 0
+        notes.append("header-less export: no settings, technique or start time stated")
+        return lines[0], starts[1], 1
+    two, _ = _lines_until(data, 2)
+    m = _NB_HEADER.match(two[1]) if len(two) > 1 else None
+    if not m:
+        got = two[1][:60] if len(two) > 1 else b"nothing"
+        raise FileFormatError(name, FMT, f"line 2 should be 'Nb header lines : N', got {got!r}")
+    nb = int(m.group(1))
+    if not 2 <= nb <= 100_000:
+        raise FileFormatError(name, FMT, f"line 2 declares {nb} header lines")
+    lines, starts = _lines_until(data, nb)
+    if len(lines) < nb:
+        raise FileFormatError(
+            name,
+            FMT,
+            f"line 2 declares {nb} header lines but the file has only "
+            f"{len(lines)} lines (file truncated?)",
+        )
+    _parse_header([decode(x) for x in lines[: nb - 1]], info, notes)
+    info["header_lines"] = nb
+    return lines[nb - 1], starts[nb], nb
+
+
 def parse(
     source: str | Path | bytes | bytearray | memoryview,
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -250,47 +290,16 @@ def parse(
         "notes": notes,
         "ec_lab_version": None,
     }
-    first = _first_line(data).decode("latin-1").strip()
-    if first in _FIRST_LINES:
-        two, _ = _lines_until(data, 2)
-        m = _NB_HEADER.match(two[1]) if len(two) > 1 else None
-        if not m:
-            got = two[1][:60] if len(two) > 1 else b"nothing"
-            raise FileFormatError(name, FMT, f"line 2 should be 'Nb header lines : N', got {got!r}")
-        nb = int(m.group(1))
-        if not 2 <= nb <= 100_000:
-            raise FileFormatError(name, FMT, f"line 2 declares {nb} header lines")
-        lines, starts = _lines_until(data, nb)
-        if len(lines) < nb:
-            raise FileFormatError(
-                name,
-                FMT,
-                f"line 2 declares {nb} header lines but the file has only "
-                f"{len(lines)} lines (file truncated?)",
-            )
-        header_lines = [decode(x) for x in lines[: nb - 1]]
-        _parse_header(header_lines, info, notes)
-        label_line, body_at, label_no = lines[nb - 1], starts[nb], nb
-        info["header_lines"] = nb
-    else:
-        if _label_score(first) < 2:
-            raise FileFormatError(
-                name,
-                FMT,
-                f"line 1 is neither 'EC-Lab ASCII FILE' nor a line of EC-Lab column "
-                f"labels: {first[:60]!r}",
-            )
-        lines, starts = _lines_until(data, 1)
-        label_line, body_at, label_no = lines[0], starts[1], 1
-        info["header_lines"] = 0
-        notes.append("header-less export: no settings, technique or start time stated")
+    label_line, body_at, label_no = _header(name, data, info, notes)
     labels = [f.strip() for f in decode(label_line).split("\t")]
     while labels and not labels[-1]:
         labels.pop()  # EC-Lab ends every line with a tab
     if not labels:
         raise FileFormatError(name, FMT, f"line {label_no} (column labels) is empty")
     labels = unique_labels([lab or f"column_{k + 1}" for k, lab in enumerate(labels)])
-    columns, n, decimal_comma = _table(name, data[body_at:], labels, label_no + 1)
+    columns, n, decimal_comma, repairs = _table(name, data[body_at:], labels, label_no + 1)
+    labels = list(columns)
+    info["provenance"] = repairs
     info.update(
         n_points=n,
         labels=labels,
@@ -306,12 +315,12 @@ def parse(
 
 def _table(
     name: str | Path, body: bytes, labels: list[str], first_line: int
-) -> tuple[dict[str, np.ndarray], int, bool]:
+) -> tuple[dict[str, np.ndarray], int, bool, list[Provenance]]:
     width = len(labels)
     end = body.find(b"\n")
     sample = (body if end < 0 else body[:end]).rstrip(b"\r")
     if not sample.strip():
-        return {lab: np.zeros(0) for lab in labels}, 0, False
+        return {lab: np.zeros(0) for lab in labels}, 0, False, []
     fields = sample.split(b"\t")
     decimal_comma = b"," in sample
     names = list(labels) + [f"__pad{k}" for k in range(max(0, len(fields) - width))]
@@ -344,6 +353,7 @@ def _table(
         raise FileFormatError(
             name, FMT, f"data table from line {first_line} unreadable: {msg}"
         ) from None
+    frame, labels, repairs = _match_labels(name, frame, labels, decimal_comma, first_line)
     frame = frame.select(labels)
     if frame.null_count().sum_horizontal().item():
         row = int(frame.select(pl.any_horizontal(pl.all().is_null()).arg_max()).item())
@@ -354,7 +364,60 @@ def _table(
             f"line {first_line + row} has no value for {bad[:5]} (short line: file "
             "truncated or edited?)",
         )
-    return {lab: frame.get_column(lab).to_numpy() for lab in labels}, frame.height, decimal_comma
+    columns = {lab: frame.get_column(lab).to_numpy() for lab in labels}
+    return columns, frame.height, decimal_comma, repairs
+
+
+def _match_labels(
+    name: str | Path, frame: pl.DataFrame, labels: list[str], comma: bool, first_line: int
+) -> tuple[pl.DataFrame, list[str], list[Provenance]]:
+    """The table and its labels: as written when the rows hold as many values as the header
+    names; with the one missing label placed where every known label then fits its
+    column (see :mod:`lithiophile.io.label_check`), reported as a repair; else an error."""
+    pads = [
+        c
+        for c in frame.columns
+        if c.startswith("__pad") and frame.get_column(c).str.strip_chars().ne("").any()
+    ]
+    if not pads:
+        return frame, labels, []
+    numbers = []
+    for c in [*labels, *pads]:
+        col = frame.get_column(c)
+        if col.dtype == pl.String:
+            col = (col.str.replace(",", ".") if comma else col).cast(pl.Float64, strict=False)
+        numbers.append(col.to_numpy().astype(np.float64))
+    where = f"line {first_line - 1} names {len(labels)} columns, line {first_line} holds " + str(
+        len(labels) + len(pads)
+    )
+    pos = missing_label_position(labels, numbers) if len(pads) == 1 else None
+    if pos is None:
+        raise FileFormatError(
+            name,
+            FMT,
+            f"{where} values and the labels cannot be matched to the columns from what the "
+            "columns contain (which label is missing?); re-export the file from EC-Lab",
+        )
+    found = name_missing(labels, numbers, pos)
+    fixed = [*labels[:pos], found or f"column_{pos + 1} (unlabelled)", *labels[pos:]]
+    values = numbers  # in the order of the row: the labelled fields, then the extra one
+    table = pl.DataFrame({lab: vals for lab, vals in zip(fixed, values, strict=True)})
+    after = labels[pos] if pos < len(labels) else "the end"
+    return (
+        table,
+        fixed,
+        [
+            Provenance(
+                "repair",
+                f"the header names one column fewer than the rows hold; the missing label was "
+                f"placed before {after!r}, the only place where every recognised label fits its "
+                f"column (time non-decreasing, frequencies positive, flags 0/1 ...); the "
+                f"unlabelled column is kept as {fixed[pos]!r}",
+                where,
+                "labels-realigned",
+            )
+        ],
+    )
 
 
 def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | ImpedanceData:
@@ -387,5 +450,6 @@ def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | Impedan
         techniques=tuple(info["techniques"]),
         header=header,
         notes=tuple(info["notes"]),
+        provenance=tuple(info.get("provenance", ())),
     )
     return build_data(columns, meta, path=path, fmt=FMT, loop_starts=info["loop_starts"], kind=kind)

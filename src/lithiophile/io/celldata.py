@@ -53,6 +53,7 @@ __all__ = [
     "CellData",
     "ImpedanceData",
     "Metadata",
+    "Provenance",
     "cumulative_charge_C",
     "kinds_series",
     "spectrum_index",
@@ -76,6 +77,50 @@ STEP_KIND_DTYPE = pl.Enum(list(_steps.STEP_KINDS))
 _PARQUET_KEY = b"lithiophile"
 
 
+#: The kinds of :class:`Provenance` entry: what the reader did to get from the file to the data.
+PROVENANCE_KINDS = ("assumption", "repair", "warning", "cross-check")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """One assumption, repair or warning a reader made while building the data.
+
+    Attributes
+    ----------
+    kind
+        One of :data:`PROVENANCE_KINDS`: ``"assumption"`` (a value the file does not state,
+        e.g. a sign inferred or an area taken from a header), ``"repair"`` (the data differ
+        from the file's bytes: columns realigned, rows dropped, units converted from a guess),
+        ``"warning"`` (the file is read as written but something in it is suspicious),
+        ``"cross-check"`` (two ways of getting one number disagree, e.g. the instrument's
+        charge counter and the integral of current).
+    what
+        One sentence, for a person: what was done and why.
+    where
+        Where in the file it applies (``"line 12"``, ``"rows 3-7"``, ``"byte 9158"``), or "".
+    code
+        A short stable tag for programs (``"sign-inferred"``, ``"labels-realigned"`` ...).
+    """
+
+    kind: str
+    what: str
+    where: str = ""
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in PROVENANCE_KINDS:
+            raise InputError(
+                f"Provenance kind must be one of {list(PROVENANCE_KINDS)}; got {self.kind!r}."
+            )
+
+    def __str__(self) -> str:
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.kind}: {self.what}{where}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "what": self.what, "where": self.where, "code": self.code}
+
+
 @dataclass(frozen=True)
 class Metadata:
     """What is known of a file besides its columns.
@@ -95,7 +140,12 @@ class Metadata:
     header
         Everything else the reader found in the header (technique parameters ...), JSON-safe.
     notes
-        What the reader had to decide or could not read, one sentence each.
+        What the reader had to decide or could not read, one sentence each (free text; kept
+        for older callers; every note is also a ``provenance`` entry).
+    provenance
+        Every assumption, repair and warning of the reader, as :class:`Provenance` records,
+        in the order they were made. ``lithiophile read``, ``convert`` and ``cell analyze``
+        print them.
     """
 
     source_path: str | None = None
@@ -109,6 +159,7 @@ class Metadata:
     techniques: tuple[str, ...] = ()
     header: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    provenance: tuple[Provenance, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("area_m2", "mass_kg"):
@@ -122,12 +173,24 @@ class Metadata:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
+    def with_provenance(self, *entries: Provenance) -> Metadata:
+        """A copy with ``entries`` appended to :attr:`provenance` (duplicates skipped)."""
+        new = tuple(e for e in entries if e not in self.provenance)
+        return dataclasses.replace(self, provenance=(*self.provenance, *new)) if new else self
+
+    def all_provenance(self) -> tuple[Provenance, ...]:
+        """:attr:`provenance`, plus each free-text note not already in it (as a warning)."""
+        said = {p.what for p in self.provenance}
+        extra = tuple(Provenance("warning", n, code="note") for n in self.notes if n not in said)
+        return (*self.provenance, *extra)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
         out = dataclasses.asdict(self)
         out["start_time"] = self.start_time.isoformat() if self.start_time else None
         out["techniques"] = list(self.techniques)
         out["notes"] = list(self.notes)
+        out["provenance"] = [p.as_dict() for p in self.provenance]
         out["header"] = _json_safe(dict(self.header))
         return out
 
@@ -140,6 +203,7 @@ class Metadata:
             kw["start_time"] = datetime.fromisoformat(kw["start_time"])
         kw["techniques"] = tuple(kw.get("techniques") or ())
         kw["notes"] = tuple(kw.get("notes") or ())
+        kw["provenance"] = tuple(Provenance(**p) for p in kw.get("provenance") or ())
         kw["header"] = dict(kw.get("header") or {})
         return cls(**kw)
 
@@ -301,6 +365,11 @@ class CellData(_Table):
     }
     KIND = "cell"
 
+    #: The impedance sweeps a cycling file holds between its steps (BioLogic Modulo Bat with
+    #: PEIS/GEIS sequences), one spectrum per sweep; None when it holds none. Their rows stay
+    #: in the table too (step_kind "eis"). Not written to Parquet.
+    spectra: ImpedanceData | None = None
+
     @classmethod
     def from_columns(
         cls,
@@ -331,33 +400,12 @@ class CellData(_Table):
         if t.size and not np.isfinite(t).all():
             bad = int(np.flatnonzero(~np.isfinite(t))[0])
             raise InputError(f"time_s is not finite at row {bad}; every point needs a time.")
+        derived = []
         if CHARGE not in cols:
             cols[CHARGE] = cumulative_charge_C(t, i)
-        if STEP in cols:
-            step = pl.Series(STEP, cols[STEP]).cast(pl.Int32).to_numpy()
-            if step.size and (np.diff(step) < 0).any():
-                # a program step number (repeats every cycle): keep it, count steps ourselves
-                cols.setdefault(STEP_INDEX, step)
-                step = _steps.running_step_count(step, cols.get(CYCLE))
-            cols[STEP] = step
-        else:
-            step = cols[STEP] = _steps.derive_steps(t, v, i)
-        if STEP_KIND not in cols:
-            kind_codes = _steps.kinds_from_steps(step, v, i)
-            cols[STEP_KIND] = kinds_series(kind_codes)
-        else:
-            kinds = pl.Series(STEP_KIND, cols[STEP_KIND])
-            if kinds.dtype != STEP_KIND_DTYPE:
-                kinds = kinds.cast(pl.String)
-                unknown = set(kinds.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
-                if unknown:
-                    raise InputError(
-                        f"step_kind values must be among {list(_steps.STEP_KINDS)}; "
-                        f"got {sorted(unknown)}."
-                    )
-                kinds = kinds.fill_null("unknown").cast(STEP_KIND_DTYPE)
-            cols[STEP_KIND] = kinds
-            kind_codes = kinds.to_physical().to_numpy().astype(np.uint8, copy=False)
+            derived.append(_CHARGE_INTEGRATED)
+        step = _step_column(cols, t, v, i, derived)
+        kind_codes = _kind_column(cols, step, v, i)
         if CYCLE not in cols:
             cols[CYCLE] = _steps.cycles_from_steps(step, kind_codes, i)
         order = [*cls.REQUIRED, *([TEMPERATURE] if TEMPERATURE in cols else [])]
@@ -366,6 +414,8 @@ class CellData(_Table):
             frame = pl.DataFrame({c: cols[c] for c in order})
         except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
             raise InputError(f"CellData columns do not form a table: {exc}") from None
+        if derived:
+            meta = (meta if meta is not None else Metadata()).with_provenance(*derived)
         return cls(frame, meta)
 
     def summary(self) -> dict[str, Any]:
@@ -391,6 +441,7 @@ class CellData(_Table):
             "area_m2": m.area_m2,
             "mass_kg": m.mass_kg,
             "notes": list(m.notes),
+            "provenance": [p.as_dict() for p in m.all_provenance()],
         }
 
 
@@ -457,6 +508,7 @@ class ImpedanceData(_Table):
             "area_m2": m.area_m2,
             "mass_kg": m.mass_kg,
             "notes": list(m.notes),
+            "provenance": [p.as_dict() for p in m.all_provenance()],
         }
 
 
@@ -477,6 +529,60 @@ def _float64(cols: dict[str, Any], name: str) -> np.ndarray:
         raise InputError(f"column '{name}' must be one-dimensional; got shape {arr.shape}.")
     cols[name] = arr
     return arr
+
+
+_CHARGE_INTEGRATED = Provenance(
+    "assumption",
+    "charge_C is the trapezoidal integral of the recorded current (the file has no charge "
+    "counter), so it misses what changes between records",
+    "",
+    "charge-integrated",
+)
+
+
+def _step_column(
+    cols: dict[str, Any], t: np.ndarray, v: np.ndarray, i: np.ndarray, derived: list[Provenance]
+) -> np.ndarray:
+    """``step`` as a running count: the file's own (a program step number that repeats every
+    cycle is kept as ``step_index`` and counted on), else derived from the data."""
+    if STEP in cols:
+        step = pl.Series(STEP, cols[STEP]).cast(pl.Int32).to_numpy()
+        if step.size and (np.diff(step) < 0).any():
+            cols.setdefault(STEP_INDEX, step)
+            step = _steps.running_step_count(step, cols.get(CYCLE))
+        cols[STEP] = step
+        return step
+    step = cols[STEP] = _steps.derive_steps(t, v, i)
+    derived.append(
+        Provenance(
+            "assumption",
+            "steps derived from changes of current and voltage (the file numbers none)",
+            "",
+            "steps-derived",
+        )
+    )
+    return step
+
+
+def _kind_column(
+    cols: dict[str, Any], step: np.ndarray, v: np.ndarray, i: np.ndarray
+) -> np.ndarray:
+    """``step_kind`` (given as names or derived per step) and its codes."""
+    if STEP_KIND not in cols:
+        kind_codes = _steps.kinds_from_steps(step, v, i)
+        cols[STEP_KIND] = kinds_series(kind_codes)
+        return kind_codes
+    kinds = pl.Series(STEP_KIND, cols[STEP_KIND])
+    if kinds.dtype != STEP_KIND_DTYPE:
+        kinds = kinds.cast(pl.String)
+        unknown = set(kinds.unique().drop_nulls().to_list()) - set(_steps.STEP_KINDS)
+        if unknown:
+            raise InputError(
+                f"step_kind values must be among {list(_steps.STEP_KINDS)}; got {sorted(unknown)}."
+            )
+        kinds = kinds.fill_null("unknown").cast(STEP_KIND_DTYPE)
+    cols[STEP_KIND] = kinds
+    return kinds.to_physical().to_numpy().astype(np.uint8, copy=False)
 
 
 def kinds_series(codes: np.ndarray) -> pl.Series:

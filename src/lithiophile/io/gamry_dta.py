@@ -43,7 +43,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, spectrum_index
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance, spectrum_index
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
     check_last_line,
@@ -229,6 +229,56 @@ def _start_time(tags: dict[str, Any]) -> tuple[datetime | None, str | None]:
     return None, f"start date {date!r} not understood"
 
 
+def _choose(path: Path, tables: list[_Table], table: str | None, notes: list[str]) -> list[_Table]:
+    """The table asked for; else ZCURVE; else the CURVE tables (CURVE1, CURVE2 ... together)."""
+    by_name = {t.name: t for t in tables}
+    if table is not None:
+        if table not in by_name:
+            raise InputError(f"no table {table!r} in '{path}'; its tables are {list(by_name)}.")
+        chosen = [by_name[table]]
+    elif "ZCURVE" in by_name:
+        chosen = [by_name["ZCURVE"]]
+    else:
+        chosen = [t for t in tables if re.fullmatch(r"CURVE\d*", t.name)]
+        if not chosen:
+            chosen = [t for t in tables if t.name.endswith("CURVE")][:1]
+    if not chosen:
+        raise FileFormatError(
+            path, FMT, f"no data table (ZCURVE or CURVE) found; tables: {list(by_name) or 'none'}"
+        )
+    if len(tables) > len(chosen):
+        others = [f"{t.name}" for t in tables if t not in chosen]
+        notes.append(f"tables not returned: {', '.join(others)} (read them with table=NAME)")
+    return chosen
+
+
+def _convention(convention: Any) -> tuple[float, Provenance]:
+    """Gamry's CONVENTION tag: 1 (or absent: Gamry's default) is anodic positive, as here."""
+    if convention in (None, 1, 1.0):
+        what = (
+            "current convention: anodic positive (CONVENTION "
+            + ("1" if convention is not None else "tag absent, Gamry's default assumed")
+            + "), the package's convention: currents kept as written"
+        )
+        return 1.0, Provenance("assumption", what, "CONVENTION tag", "sign-from-header")
+    what = (
+        f"current convention: CONVENTION {convention!r} taken as cathodic positive: "
+        "currents negated"
+    )
+    return -1.0, Provenance("assumption", what, "CONVENTION tag", "sign-from-header")
+
+
+def _area_m2(tags: dict[str, Any], notes: list[str]) -> float | None:
+    area = tags.get("AREA")
+    if area == DEFAULT_AREA_CM2:
+        notes.append(
+            "AREA is 1 cm^2, Gamry's default: not taken as the electrode area; pass "
+            "area_m2 to normalise"
+        )
+        return None
+    return area * 1e-4 if isinstance(area, float) and area > 0 else None
+
+
 def read(path: Path, *, table: str | None = None, **_: Any) -> CellData | ImpedanceData:
     """Read a Gamry ``.DTA`` file.
 
@@ -261,53 +311,15 @@ def read(path: Path, *, table: str | None = None, **_: Any) -> CellData | Impeda
         )
     tables = _tables(path, text)
     tags, user_notes = _tags(text, tables)
-    by_name = {t.name: t for t in tables}
     notes: list[str] = []
     if "EXPERIMENTABORTED" in tags or "EXPERIMENTABORTED" in text[-2000:]:
         notes.append("the experiment was aborted (EXPERIMENTABORTED tag): data end early")
-    if table is not None:
-        if table not in by_name:
-            raise InputError(f"no table {table!r} in '{path}'; its tables are {list(by_name)}.")
-        chosen = [by_name[table]]
-    elif "ZCURVE" in by_name:
-        chosen = [by_name["ZCURVE"]]
-    else:
-        chosen = [t for t in tables if re.fullmatch(r"CURVE\d*", t.name)]
-        if not chosen:
-            chosen = [t for t in tables if t.name.endswith("CURVE")][:1]
-    if not chosen:
-        raise FileFormatError(
-            path, FMT, f"no data table (ZCURVE or CURVE) found; tables: {list(by_name) or 'none'}"
-        )
-    convention = tags.get("CONVENTION")
-    if convention in (None, 1, 1.0):
-        sign = 1.0
-        notes.append(
-            "current convention: anodic positive (CONVENTION "
-            + ("1" if convention is not None else "tag absent, Gamry's default assumed")
-            + "), the package's convention: currents kept as written"
-        )
-    else:
-        sign = -1.0
-        notes.append(
-            f"current convention: CONVENTION {convention!r} taken as cathodic positive: "
-            "currents negated"
-        )
+    chosen = _choose(path, tables, table, notes)
+    sign, said = _convention(tags.get("CONVENTION"))
     start_time, date_note = _start_time(tags)
     if date_note:
         notes.append(date_note)
-    area_m2 = None
-    area = tags.get("AREA")
-    if isinstance(area, float) and area > 0 and area != DEFAULT_AREA_CM2:
-        area_m2 = area * 1e-4
-    elif area == DEFAULT_AREA_CM2:
-        notes.append(
-            "AREA is 1 cm^2, Gamry's default: not taken as the electrode area; pass "
-            "area_m2 to normalise"
-        )
-    if len(tables) > len(chosen):
-        others = [f"{t.name}" for t in tables if t not in chosen]
-        notes.append(f"tables not returned: {', '.join(others)} (read them with table=NAME)")
+    area_m2 = _area_m2(tags, notes)
     version = tags.get("FRAMEWORKVERSION")
     header: dict[str, Any] = dict(tags)
     if user_notes:
@@ -323,7 +335,8 @@ def read(path: Path, *, table: str | None = None, **_: Any) -> CellData | Impeda
         area_m2=area_m2,
         techniques=techniques,
         header=header,
-        notes=tuple(notes),
+        notes=(*notes, said.what),
+        provenance=(said,),
     )
     if chosen[0].name == "ZCURVE":
         return _impedance(path, text, chosen[0], meta, sign)

@@ -32,14 +32,35 @@ from lithiophile.io.text import decode, guess_separator, looks_binary, parse_lab
 
 FMT = "a generic CSV/XLSX table"
 
+#: Column names (without units) by role, in order of preference: the generic spellings, then
+#: those the exports of instruments without a dedicated reader write (the vendor in the
+#: comment; names from each program's export as its manual shows it). Units are read from the
+#: labels ("Time (s)", "Potential/V", "U[V]", "WE(1).Current (A)").
 CANDIDATES: dict[str, tuple[str, ...]] = {
-    "time": ("time", "test time", "total time", "elapsed time", "t", "time_s", "testtime"),
-    "voltage": ("voltage", "potential", "ewe", "e", "v", "cell voltage", "voltage_v", "ecell"),
-    "current": ("current", "i", "current_a", "cell current"),
-    "cycle": ("cycle", "cycle number", "cycle index", "cycle count"),
-    "step": ("step", "step number", "step index", "step count"),
+    "time": (
+        "time", "test time", "total time", "elapsed time", "t", "time_s", "testtime",
+        "run time",  # Novonix ("Run Time (h)")
+        "~time", "time[h]",  # BaSyTec ("~Time[h]")
+        "prog time", "program time",  # Digatron
+        "elapsed time", "time elapsed",  # Squidstat ("Elapsed Time (s)")
+        "time/sec",  # CH Instruments
+        "corrected time",  # Autolab NOVA ("Corrected time (s)")
+    ),
+    "voltage": (
+        "voltage", "potential", "ewe", "e", "v", "cell voltage", "voltage_v", "ecell",
+        "u",  # BaSyTec ("U[V]")
+        "working electrode",  # Squidstat ("Working Electrode (V)")
+        "we(1)potential",  # Autolab NOVA ("WE(1).Potential (V)")
+        "e /v", "e/v",  # Ivium
+    ),
+    "current": (
+        "current", "i", "current_a", "cell current",
+        "we(1)current",  # Autolab NOVA ("WE(1).Current (A)")
+    ),
+    "cycle": ("cycle", "cycle number", "cycle index", "cycle count", "cyc#"),
+    "step": ("step", "step number", "step index", "step count", "line"),
     "temperature": ("temperature", "temp", "t1"),
-}
+}  # fmt: skip
 
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -200,7 +221,10 @@ def read(
     notes: list[str] = []
     if not mapping:
         mapping = column_by_role(list(frame), CANDIDATES)
-        notes.append(f"columns recognised by name: {mapping}")
+        notes.append(
+            "no column map given: columns recognised by name from the dictionary of export "
+            f"labels (lithiophile.io.generic.CANDIDATES): {mapping}"
+        )
     for role, label in mapping.items():
         if label not in frame:
             raise InputError(

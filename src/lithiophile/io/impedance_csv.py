@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError
-from lithiophile.io.celldata import ImpedanceData, Metadata, spectrum_index
+from lithiophile.io.celldata import ImpedanceData, Metadata, Provenance, spectrum_index
 from lithiophile.io.text import decode, guess_separator, looks_binary
 from lithiophile.io.textblock import (
     check_last_line,
@@ -102,8 +103,21 @@ def looks_like_frequencies(values: np.ndarray) -> bool:
 
 #: Spellings of the three columns (lower case, spaces removed, unit removed). Collected from
 #: impedance.py's readers (Autolab 'Z'', CH Instruments "Z'/ohm", BioLogic 'Re(Z)/Ohm',
-#: '-Im(Z)/Ohm'), pyDRTtools' tutorial CSVs ('Freq', 'Real', 'Imag') and Gamry ('Zreal').
-FREQ_NAMES = ("freq", "frequency", "f", "fhz", "freqhz", "frequencyhz", "frequenz", "frecuencia")
+#: '-Im(Z)/Ohm'), pyDRTtools' tutorial CSVs ('Freq', 'Real', 'Imag'), Gamry ('Zreal'), ZView
+#: text ("Z'(a)", "Z''(b)"), Autolab NOVA and Squidstat ("Frequency (Hz)", "Z' (Ω)",
+#: "-Z'' (Ω)"), Ivium ("freq. /Hz") and RelaxIS ("Data: Frequency", "Data: Z'").
+FREQ_NAMES = (
+    "freq",
+    "frequency",
+    "f",
+    "fhz",
+    "freqhz",
+    "frequencyhz",
+    "frequenz",
+    "frecuencia",
+    "freq.",  # Ivium ("freq. /Hz")
+    "data:frequency",  # RelaxIS text
+)
 REAL_NAMES = (
     "real",
     "re",
@@ -118,6 +132,8 @@ REAL_NAMES = (
     "realimpedance",
     "zreal(ohm)",
     "r",
+    "data:z'",  # RelaxIS text
+    "z_re",
 )
 IMAG_NAMES = (
     "imag",
@@ -133,6 +149,9 @@ IMAG_NAMES = (
     "imaginaryimpedance",
     "imaginary",
     "x",
+    'z"',  # CH Instruments ('Z"/ohm')
+    "data:z''",  # RelaxIS text
+    "z_im",
 )
 MINUS_IMAG = (
     "-im",
@@ -148,6 +167,8 @@ MINUS_IMAG = (
     "-imaginaryimpedance",
     "-imaginary",
     "-x",
+    '-z"',
+    "-z_im",
 )
 
 
@@ -252,8 +273,168 @@ def _whitespace_to_tabs(text: str) -> str:
     return re.sub(r"(?m)^\t", "", text)
 
 
+@dataclass
+class Parsed:
+    """Stage 1: the table as found in the file."""
+
+    frame: pl.DataFrame
+    labels: list[str]
+    raw_labels: list[str]  # as written ("" for an unnamed column)
+    roles: dict[str, tuple[str, str | None, bool]]  # only with a header
+    numeric: list[str]
+    separator: str
+    has_header: bool
+
+
+def parse(path: Path) -> Parsed:
+    """Find the table (header or not, separator, decimal mark) and parse its rows."""
+    text = load_text(path, FMT)
+    lines = head_lines(text, 200)
+    layout = _layout(lines)
+    if layout is None:
+        raise FileFormatError(
+            path,
+            FMT,
+            "no table of at least three numeric columns (f, Z', Z'') found in the first 20 "
+            "non-empty lines, nor a header naming frequency, real and imaginary columns",
+        )
+    k, sep, has_header = layout
+    if sep == " ":
+        text, sep = _whitespace_to_tabs(text), "\t"
+        lines = head_lines(text, 200)
+    data_lines = [ln for ln in lines[k + int(has_header) :] if ln.strip()][:50]
+    decimal_comma, thousands = numeric_style(data_lines, sep)
+    check_last_line(path, FMT, text, sep)
+    if has_header:
+        raw_labels = [f.strip().strip('"') for f in lines[k].split(sep)]
+    else:
+        raw_labels = [""] * max(len(ln.split(sep)) for ln in data_lines[:20])
+    labels = [lab or f"column_{i + 1}" for i, lab in enumerate(raw_labels)]
+    roles = _roles(labels) if has_header else {}
+    numeric = [roles[r][0] for r in ("freq", "real", "imag")] if has_header else labels[:3]
+    first_data = k + 2 if has_header else k + 1
+    frame = parse_block(
+        path,
+        FMT,
+        text,
+        start=line_offset(text, first_data - 1),
+        first_line=first_data,
+        separator=sep,
+        columns=labels,
+        numeric=numeric,
+        required=numeric,
+        decimal_comma=decimal_comma,
+        thousands=thousands,
+    )
+    return Parsed(frame, labels, raw_labels, roles, numeric, sep, has_header)
+
+
+def _columns_by_position(
+    p: Parsed, path: Path, first_values: np.ndarray, skip: set[str], notes: list[str]
+) -> dict[str, tuple[str, str | None, bool]]:
+    """Without a header: frequency, Z', Z'' are the first three columns (after an index)."""
+    labels, frame = p.labels, p.frame
+    offset = 1 if frame.width >= 4 and _is_index(first_values) else 0
+    if offset:
+        skip.add(labels[0])
+        notes.append("first column is a row index (0, 1, 2 ...): skipped")
+        bad = frame.select(pl.any_horizontal(pl.col(labels[1:4]).is_null())).to_series()
+        if bad.any():
+            raise FileFormatError(
+                path, FMT, f"data row {int(bad.arg_true()[0]) + 1} has no value in columns 2-4"
+            )
+    notes.append(
+        f"no header: columns {offset + 1}, {offset + 2} and {offset + 3} taken as frequency "
+        "[Hz], Z' [ohm] and the imaginary part [ohm]"
+    )
+    return {
+        "freq": (labels[offset], None, False),
+        "real": (labels[offset + 1], None, False),
+        "imag": (labels[offset + 2], None, False),
+    }
+
+
+def _values(
+    p: Parsed, path: Path, roles: dict[str, tuple[str, str | None, bool]]
+) -> dict[str, np.ndarray]:
+    """Frequency [Hz], Z' and the imaginary column [ohm], the frequency checked positive."""
+    try:
+        factors = {
+            "freq": unit_factor(roles["freq"][1], "Hz"),
+            "real": unit_factor(roles["real"][1], "ohm"),
+            "imag": unit_factor(roles["imag"][1], "ohm"),
+        }
+    except UnitsError as exc:
+        raise FileFormatError(path, FMT, f"header unit not understood: {exc}") from None
+    values = {
+        r: p.frame.get_column(roles[r][0]).cast(pl.Float64, strict=False).to_numpy() * factors[r]
+        for r in ("freq", "real", "imag")
+    }
+    freq = values["freq"]
+    ok = np.isfinite(freq) & (freq > 0)
+    if not ok.all():
+        bad_row = int(np.flatnonzero(~ok)[0])
+        raise FileFormatError(
+            path,
+            FMT,
+            f"data row {bad_row + 1}: frequency {freq[bad_row]!r} is not a positive number",
+        )
+    return values
+
+
+def _sign(imag: np.ndarray, imag_sign: str, minus_label: bool) -> tuple[float, Provenance]:
+    if imag_sign == "auto":
+        factor, note = imaginary_sign(imag, label_says_minus=minus_label or None)
+    elif imag_sign == "im":
+        factor, note = 1.0, "imaginary column taken as Im(Z) (imag_sign='im')"
+    else:
+        factor, note = -1.0, "imaginary column taken as -Im(Z) (imag_sign='minus_im'): negated"
+    return factor, Provenance("assumption", note, "", "sign-inferred")
+
+
+def build(p: Parsed, path: Path, imag_sign: str = "auto") -> ImpedanceData:
+    """Stage 2: ImpedanceData (Im Z itself, SI) from the parsed table."""
+    notes: list[str] = []
+    skip: set[str] = set()
+    first_values = p.frame.get_column(p.labels[0]).cast(pl.Float64, strict=False).to_numpy()
+    unnamed_index = p.raw_labels[0] == "" and p.labels[0] not in p.numeric
+    if p.has_header and unnamed_index and _is_index(first_values):
+        skip.add(p.labels[0])
+        notes.append("unnamed first column is a row index (0, 1, 2 ...): skipped")
+    if p.has_header:
+        roles = p.roles
+        for role in ("freq", "real", "imag"):
+            if roles[role][1] is None:
+                unit = "Hz" if role == "freq" else "ohm"
+                notes.append(f"column {roles[role][0]!r} has no unit in its label: taken as {unit}")
+    else:
+        roles = _columns_by_position(p, path, first_values, skip, notes)
+    values = _values(p, path, roles)
+    factor, said = _sign(values["imag"], imag_sign, roles["imag"][2])
+    cols: dict[str, Any] = {
+        "frequency_Hz": values["freq"],
+        "z_real_ohm": values["real"],
+        "z_imag_ohm": values["imag"] * factor,
+        "spectrum": spectrum_index(values["freq"]),
+    }
+    used = {roles[r][0] for r in ("freq", "real", "imag")} | skip
+    for lab in p.frame.columns:
+        if lab not in used:
+            cols[lab] = p.frame.get_column(lab)
+    meta = Metadata(
+        format="impedance-csv",
+        instrument="any",
+        techniques=("EIS",),
+        header={"separator": p.separator, "has_header": p.has_header, "labels": p.labels},
+        notes=(*notes, said.what),
+        provenance=(said,),
+    )
+    return ImpedanceData.from_columns(cols, meta)
+
+
 def read(path: Path, *, imag_sign: str = "auto", **_: Any) -> ImpedanceData:
-    """Read a plain impedance table (see the module docstring).
+    """Read a plain impedance table (see the module docstring): :func:`parse`, then
+    :func:`build`.
 
     Parameters
     ----------
@@ -277,119 +458,4 @@ def read(path: Path, *, imag_sign: str = "auto", **_: Any) -> ImpedanceData:
     """
     if imag_sign not in ("auto", "im", "minus_im"):
         raise InputError(f"imag_sign must be 'auto', 'im' or 'minus_im'. Got {imag_sign!r}.")
-    text = load_text(path, FMT)
-    lines = head_lines(text, 200)
-    layout = _layout(lines)
-    if layout is None:
-        raise FileFormatError(
-            path,
-            FMT,
-            "no table of at least three numeric columns (f, Z', Z'') found in the first 20 "
-            "non-empty lines, nor a header naming frequency, real and imaginary columns",
-        )
-    k, sep, has_header = layout
-    if sep == " ":
-        text, sep = _whitespace_to_tabs(text), "\t"
-        lines = head_lines(text, 200)
-    notes: list[str] = []
-    data_lines = [ln for ln in lines[k + int(has_header) :] if ln.strip()][:50]
-    decimal_comma, thousands = numeric_style(data_lines, sep)
-    check_last_line(path, FMT, text, sep)
-    if has_header:
-        raw_labels = [f.strip().strip('"') for f in lines[k].split(sep)]
-    else:
-        width = max(len(ln.split(sep)) for ln in data_lines[:20])
-        raw_labels = [""] * width
-    labels = [lab or f"column_{i + 1}" for i, lab in enumerate(raw_labels)]
-    roles = _roles(labels) if has_header else {}
-    numeric = [roles[r][0] for r in ("freq", "real", "imag")] if has_header else labels[:3]
-    first_data = k + 2 if has_header else k + 1
-    frame = parse_block(
-        path,
-        FMT,
-        text,
-        start=line_offset(text, first_data - 1),
-        first_line=first_data,
-        separator=sep,
-        columns=labels,
-        numeric=numeric,
-        required=numeric,
-        decimal_comma=decimal_comma,
-        thousands=thousands,
-    )
-    skip: set[str] = set()
-    first_values = frame.get_column(labels[0]).cast(pl.Float64, strict=False).to_numpy()
-    if has_header and raw_labels[0] == "" and labels[0] not in numeric and _is_index(first_values):
-        skip.add(labels[0])
-        notes.append("unnamed first column is a row index (0, 1, 2 ...): skipped")
-    if not has_header:
-        offset = 1 if frame.width >= 4 and _is_index(first_values) else 0
-        if offset:
-            skip.add(labels[0])
-            notes.append("first column is a row index (0, 1, 2 ...): skipped")
-            cols3 = labels[1:4]
-            bad = frame.select(pl.any_horizontal(pl.col(cols3).is_null())).to_series()
-            if bad.any():
-                raise FileFormatError(
-                    path, FMT, f"data row {int(bad.arg_true()[0]) + 1} has no value in columns 2-4"
-                )
-        roles = {
-            "freq": (labels[offset], None, False),
-            "real": (labels[offset + 1], None, False),
-            "imag": (labels[offset + 2], None, False),
-        }
-        notes.append(
-            f"no header: columns {offset + 1}, {offset + 2} and {offset + 3} taken as frequency "
-            "[Hz], Z' [ohm] and the imaginary part [ohm]"
-        )
-    else:
-        for role in ("freq", "real", "imag"):
-            if roles[role][1] is None:
-                unit = "Hz" if role == "freq" else "ohm"
-                notes.append(f"column {roles[role][0]!r} has no unit in its label: taken as {unit}")
-    try:
-        factors = {
-            "freq": unit_factor(roles["freq"][1], "Hz"),
-            "real": unit_factor(roles["real"][1], "ohm"),
-            "imag": unit_factor(roles["imag"][1], "ohm"),
-        }
-    except UnitsError as exc:
-        raise FileFormatError(path, FMT, f"header unit not understood: {exc}") from None
-    values = {
-        r: frame.get_column(roles[r][0]).cast(pl.Float64, strict=False).to_numpy() * factors[r]
-        for r in ("freq", "real", "imag")
-    }
-    freq = values["freq"]
-    ok = np.isfinite(freq) & (freq > 0)
-    if not ok.all():
-        bad_row = int(np.flatnonzero(~ok)[0])
-        raise FileFormatError(
-            path,
-            FMT,
-            f"data row {bad_row + 1}: frequency {freq[bad_row]!r} is not a positive number",
-        )
-    if imag_sign == "auto":
-        factor, note = imaginary_sign(values["imag"], label_says_minus=roles["imag"][2] or None)
-    elif imag_sign == "im":
-        factor, note = 1.0, "imaginary column taken as Im(Z) (imag_sign='im')"
-    else:
-        factor, note = -1.0, "imaginary column taken as -Im(Z) (imag_sign='minus_im'): negated"
-    notes.append(note)
-    cols: dict[str, Any] = {
-        "frequency_Hz": freq,
-        "z_real_ohm": values["real"],
-        "z_imag_ohm": values["imag"] * factor,
-        "spectrum": spectrum_index(freq),
-    }
-    used = {roles[r][0] for r in ("freq", "real", "imag")} | skip
-    for lab in frame.columns:
-        if lab not in used:
-            cols[lab] = frame.get_column(lab)
-    meta = Metadata(
-        format="impedance-csv",
-        instrument="any",
-        techniques=("EIS",),
-        header={"separator": sep, "has_header": has_header, "labels": labels},
-        notes=tuple(notes),
-    )
-    return ImpedanceData.from_columns(cols, meta)
+    return build(parse(path), path, imag_sign)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError
 from lithiophile.io import steps as _steps
-from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.celldata import CellData, Metadata, Provenance
 from lithiophile.io.maccor_text import run_ids, sane_dates, state_kinds
 from lithiophile.io.table import (
     read_xlsx,
@@ -553,8 +554,202 @@ def _factor(path: Path, unit: str | None, si: str, default: str, label: str) -> 
         raise FileFormatError(path, FMT, f"unit of {label!r} not understood: {exc}") from None
 
 
+@dataclass
+class Parsed:
+    """Stage 1 of reading a LAND export: the record table as found, nothing converted yet."""
+
+    frame: pl.DataFrame
+    labels: list[str]
+    roles: dict[str, str]  # role -> label
+    header: dict[str, Any]
+    notes: list[str]
+
+
+def _one_sheet(path: Path, sheet: str, header: dict[str, Any]) -> pl.DataFrame:
+    sheets = read_xlsx(path, FMT)
+    if sheet not in sheets:
+        raise InputError(f"no sheet {sheet!r} in '{path}'; sheets are {list(sheets)}.")
+    rows = sheets[sheet]
+    k = next((i for i, r in enumerate(rows[:30]) if _is_header(r)), None)
+    if k is None:
+        raise FileFormatError(
+            path,
+            FMT,
+            f"sheet {sheet!r}: no header row with current and voltage labels in its first 30 rows",
+        )
+    labels = unique_labels([str(c).strip() or f"column_{i + 1}" for i, c in enumerate(rows[k])])
+    header["sheets"] = list(sheets)
+    header["record_sheets"] = [sheet]
+    return _columns(rows[k + 1 :], labels, sheet, k + 2)
+
+
+def parse(path: Path, sheet: str | None = None) -> Parsed:
+    """Find the record table (workbook sheets or text) and the roles of its columns."""
+    notes: list[str] = []
+    header: dict[str, Any] = {}
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if not magic:
+        raise FileFormatError(path, FMT, "the file is empty (0 bytes)")
+    if magic.startswith((_XLSX, _OLE)):
+        if sheet is not None:
+            frame = _one_sheet(path, sheet, header)
+        else:
+            frame = _from_workbook(path, notes, header)
+    else:
+        frame = _from_text(path, notes, header)
+    if frame.height == 0:
+        raise FileFormatError(path, FMT, "the record table has a header but no data rows")
+    labels = [c for c in frame.columns if not c.startswith("_")]
+    roles = _roles(labels)
+    header["labels"] = labels
+    for need in ("current", "voltage"):
+        if need not in roles:
+            raise FileFormatError(path, FMT, f"no {need} column among {labels}")
+    return Parsed(frame, labels, roles, header, notes)
+
+
+def _current_voltage(p: Parsed, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    cur_label, volt_label = p.roles["current"], p.roles["voltage"]
+    current = _numbers(path, p.frame, cur_label) * _factor(
+        path, _split(cur_label)[1], "A", "mA", cur_label
+    )
+    if _split(cur_label)[1] is None:
+        p.notes.append(f"{cur_label!r} has no unit: taken as mA (LAND's default)")
+    voltage = _numbers(path, p.frame, volt_label) * _factor(
+        path, _split(volt_label)[1], "V", "V", volt_label
+    )
+    for name, arr in (("current", current), ("voltage", voltage)):
+        missing = ~np.isfinite(arr)
+        if missing.any():
+            r = int(np.flatnonzero(missing)[0])
+            raise FileFormatError(path, FMT, f"{_where(p.frame, r)}: no {name} value")
+    return current, voltage
+
+
+def _time(p: Parsed, path: Path) -> np.ndarray:
+    frame, roles = p.frame, p.roles
+    if "time" in roles:
+        time_s = _seconds(path, frame, roles["time"], _split(roles["time"])[1])
+    elif "timestamp" in roles and (stamps := _timestamps(frame, roles["timestamp"])) is not None:
+        ts = stamps.dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
+        time_s = ts - ts[0]
+        p.notes.append("no test-time column: time from the system time stamps")
+    else:
+        raise FileFormatError(
+            path, FMT, f"no test-time column (TestTime, 测试时间 ...) among {p.labels}"
+        )
+    if not np.isfinite(time_s).all():
+        r = int(np.flatnonzero(~np.isfinite(time_s))[0])
+        raise FileFormatError(path, FMT, f"{_where(frame, r)}: no time value")
+    return time_s
+
+
+def _signed(
+    p: Parsed, current: np.ndarray, found: list[Provenance]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Current in the package's sign from LAND's state (where there is one), the step kinds
+    the state fixes (255: undecided) and the state as a key for runs of rows."""
+    n = p.frame.height
+    if "state" not in p.roles:
+        p.notes.append("no state column: current taken as written (LAND writes discharge negative)")
+        return current, np.full(n, 255, dtype=np.uint8), np.zeros(n, dtype=np.int8)
+    state = p.frame.get_column(p.roles["state"])
+    sign, fixed, described = _state_codes(state)
+    current = np.where(sign > 0, np.abs(current), np.where(sign < 0, -np.abs(current), current))
+    found.append(
+        Provenance("assumption", f"current sign from the state: {described}", "", "sign-inferred")
+    )
+    return current, fixed, state.cast(pl.String).fill_null("").to_numpy()
+
+
+_SCALED = {
+    "capacity": ("capacity_C", "C", "mAh"),
+    "energy": ("energy_J", "J", "mWh"),
+    "specific_capacity": ("specific_capacity_C_kg", "C/kg", "mAh/g"),
+    "specific_energy": ("specific_energy_J_kg", "J/kg", "mWh/g"),
+    "aux_voltage": ("aux_voltage_V", "V", "V"),
+}
+
+
+def _extra_columns(p: Parsed, path: Path, cols: dict[str, Any], used: set[str | None]) -> None:
+    """Record, step time, the scaled counters and the temperature, in SI."""
+    frame, roles = p.frame, p.roles
+    if "record" in roles:
+        values = pl.Series(_numbers(path, frame, roles["record"]))
+        cols["record"] = values.cast(pl.Int64, strict=False)
+        used.add(roles["record"])
+    if "step_time" in roles:
+        lab = roles["step_time"]
+        cols["step_time_s"] = _seconds(path, frame, lab, _split(lab)[1])
+        used.add(lab)
+    for role, (name, si, default) in _SCALED.items():
+        if role in roles:
+            lab = roles[role]
+            factor = _factor(path, _split(lab)[1], si, default, lab)
+            cols[name] = _numbers(path, frame, lab) * factor
+            used.add(lab)
+    if "temperature" in roles:
+        lab = roles["temperature"]
+        unit = (_split(lab)[1] or "degC").replace("℃", "degC")
+        try:
+            cols["temperature_K"] = temperature_K(_numbers(path, frame, lab), unit)
+        except UnitsError as exc:
+            raise FileFormatError(path, FMT, f"unit of {lab!r} not understood: {exc}") from None
+        used.add(lab)
+
+
+def build(p: Parsed, path: Path) -> CellData:
+    """Stage 2: CellData (SI, the package's sign) from the parsed record table."""
+    found: list[Provenance] = []
+    current, voltage = _current_voltage(p, path)
+    time_s = _time(p, path)
+    current, fixed, state_key = _signed(p, current, found)
+    roles = p.roles
+    cols: dict[str, Any] = {"time_s": time_s, "voltage_V": voltage, "current_A": current}
+    used = {roles["current"], roles["voltage"], roles.get("time"), roles.get("state")}
+    keys = [state_key]
+    for role in ("cycle", "step"):
+        if role in roles:
+            ints = np.nan_to_num(_numbers(path, p.frame, roles[role]), nan=0.0).astype(np.int32)
+            cols[role] = ints
+            keys.append(ints)
+            used.add(roles[role])
+    if "state" in roles or "step" in roles:
+        cols["step_kind"] = state_kinds(run_ids(*keys), voltage, current, fixed)
+    else:
+        p.notes.append("no state or step column: steps and step kinds derived from the data")
+    if "state" in roles:
+        cols["state"] = p.frame.get_column(roles["state"]).cast(pl.String)
+    _extra_columns(p, path, cols, used)
+    start_time = None
+    if "timestamp" in roles and (stamps := _timestamps(p.frame, roles["timestamp"])) is not None:
+        cols["timestamp"] = stamps
+        valid = stamps.drop_nulls()
+        start_time = valid[0] if len(valid) else None
+        used.add(roles["timestamp"])
+    for lab in p.labels:
+        if lab not in used and lab not in cols:
+            cols[lab] = p.frame.get_column(lab)
+    if "cycle" in roles or "step" in roles:
+        p.notes.append("cycle and step are LAND's own numbers")
+    meta = Metadata(
+        format="land",
+        instrument="LAND",
+        format_version="LANDdt/LANHE "
+        + ("workbook export" if p.header.get("sheets") else "text export"),
+        start_time=start_time,
+        techniques=("cycling",),
+        header=p.header,
+        notes=tuple(p.notes),
+        provenance=tuple(found),
+    )
+    return CellData.from_columns(pl.DataFrame(cols), meta)
+
+
 def read(path: Path, *, sheet: str | None = None, **_: Any) -> CellData:
-    """Read a LAND/LANHE export (.xlsx/.xls workbook or CSV/text table).
+    """Read a LAND/LANHE export (.xlsx/.xls workbook or CSV/text table): :func:`parse`, then
+    :func:`build`.
 
     Parameters
     ----------
@@ -579,152 +774,4 @@ def read(path: Path, *, sheet: str | None = None, **_: Any) -> CellData:
         Not a readable workbook/table; no current and voltage columns; a value that is not a
         number or a time (named by sheet and row, or by line).
     """
-    notes: list[str] = []
-    header: dict[str, Any] = {}
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    if not magic:
-        raise FileFormatError(path, FMT, "the file is empty (0 bytes)")
-    if magic.startswith((_XLSX, _OLE)):
-        if sheet is not None:
-            sheets = read_xlsx(path, FMT)
-            if sheet not in sheets:
-                raise InputError(f"no sheet {sheet!r} in '{path}'; sheets are {list(sheets)}.")
-            rows = sheets[sheet]
-            k = next((i for i, r in enumerate(rows[:30]) if _is_header(r)), None)
-            if k is None:
-                raise FileFormatError(
-                    path,
-                    FMT,
-                    f"sheet {sheet!r}: no header row with current "
-                    "and voltage labels in its first 30 rows",
-                )
-            labels = unique_labels(
-                [str(c).strip() or f"column_{i + 1}" for i, c in enumerate(rows[k])]
-            )
-            frame = _columns(rows[k + 1 :], labels, sheet, k + 2)
-            header["sheets"] = list(sheets)
-            header["record_sheets"] = [sheet]
-        else:
-            frame = _from_workbook(path, notes, header)
-    else:
-        frame = _from_text(path, notes, header)
-    if frame.height == 0:
-        raise FileFormatError(path, FMT, "the record table has a header but no data rows")
-    labels = [c for c in frame.columns if not c.startswith("_")]
-    roles = _roles(labels)
-    header["labels"] = labels
-    for need in ("current", "voltage"):
-        if need not in roles:
-            raise FileFormatError(path, FMT, f"no {need} column among {labels}")
-    # -- values ----------------------------------------------------------------------------
-    cur_label, volt_label = roles["current"], roles["voltage"]
-    current = _numbers(path, frame, cur_label) * _factor(
-        path, _split(cur_label)[1], "A", "mA", cur_label
-    )
-    if _split(cur_label)[1] is None:
-        notes.append(f"{cur_label!r} has no unit: taken as mA (LAND's default)")
-    voltage = _numbers(path, frame, volt_label) * _factor(
-        path, _split(volt_label)[1], "V", "V", volt_label
-    )
-    for name, arr in (("current", current), ("voltage", voltage)):
-        missing = ~np.isfinite(arr)
-        if missing.any():
-            r = int(np.flatnonzero(missing)[0])
-            raise FileFormatError(path, FMT, f"{_where(frame, r)}: no {name} value")
-    if "time" in roles:
-        t_label = roles["time"]
-        time_s = _seconds(path, frame, t_label, _split(t_label)[1])
-    elif "timestamp" in roles and (stamps := _timestamps(frame, roles["timestamp"])) is not None:
-        ts = stamps.dt.epoch("us").cast(pl.Float64).to_numpy() / 1e6
-        time_s = ts - ts[0]
-        notes.append("no test-time column: time from the system time stamps")
-    else:
-        raise FileFormatError(
-            path, FMT, f"no test-time column (TestTime, 测试时间 ...) among {labels}"
-        )
-    if not np.isfinite(time_s).all():
-        r = int(np.flatnonzero(~np.isfinite(time_s))[0])
-        raise FileFormatError(path, FMT, f"{_where(frame, r)}: no time value")
-    n = frame.height
-    fixed = np.full(n, 255, dtype=np.uint8)
-    if "state" in roles:
-        sign, fixed, described = _state_codes(frame.get_column(roles["state"]))
-        current = np.where(sign > 0, np.abs(current), np.where(sign < 0, -np.abs(current), current))
-        notes.append(f"states read as: {described}")
-        state_key = frame.get_column(roles["state"]).cast(pl.String).fill_null("").to_numpy()
-    else:
-        state_key = np.zeros(n, dtype=np.int8)
-        notes.append("no state column: current taken as written (LAND writes discharge negative)")
-    cols: dict[str, Any] = {"time_s": time_s, "voltage_V": voltage, "current_A": current}
-    used = {cur_label, volt_label, roles.get("time"), roles.get("state")}
-    keys = [state_key]
-    for role in ("cycle", "step"):
-        if role in roles:
-            values = _numbers(path, frame, roles[role])
-            ints = np.nan_to_num(values, nan=0.0).astype(np.int32)
-            cols[role] = ints
-            keys.append(ints)
-            used.add(roles[role])
-    if "state" in roles or "step" in roles:
-        run = run_ids(*keys)
-        cols["step_kind"] = state_kinds(run, voltage, current, fixed)
-    else:
-        notes.append("no state or step column: steps and step kinds derived from the data")
-    if "state" in roles:
-        cols["state"] = frame.get_column(roles["state"]).cast(pl.String)
-    if "record" in roles:
-        cols["record"] = pl.Series(_numbers(path, frame, roles["record"])).cast(
-            pl.Int64, strict=False
-        )
-        used.add(roles["record"])
-    if "step_time" in roles:
-        lab = roles["step_time"]
-        cols["step_time_s"] = _seconds(path, frame, lab, _split(lab)[1])
-        used.add(lab)
-    scaled = {
-        "capacity": ("capacity_C", "C", "mAh"),
-        "energy": ("energy_J", "J", "mWh"),
-        "specific_capacity": ("specific_capacity_C_kg", "C/kg", "mAh/g"),
-        "specific_energy": ("specific_energy_J_kg", "J/kg", "mWh/g"),
-        "aux_voltage": ("aux_voltage_V", "V", "V"),
-    }
-    for role, (name, si, default) in scaled.items():
-        if role in roles:
-            lab = roles[role]
-            cols[name] = _numbers(path, frame, lab) * _factor(
-                path, _split(lab)[1], si, default, lab
-            )
-            used.add(lab)
-    if "temperature" in roles:
-        lab = roles["temperature"]
-        unit = (_split(lab)[1] or "degC").replace("℃", "degC")
-        try:
-            cols["temperature_K"] = temperature_K(_numbers(path, frame, lab), unit)
-        except UnitsError as exc:
-            raise FileFormatError(path, FMT, f"unit of {lab!r} not understood: {exc}") from None
-        used.add(lab)
-    start_time = None
-    if "timestamp" in roles:
-        stamps = _timestamps(frame, roles["timestamp"])
-        if stamps is not None:
-            cols["timestamp"] = stamps
-            valid = stamps.drop_nulls()
-            start_time = valid[0] if len(valid) else None
-            used.add(roles["timestamp"])
-    for lab in labels:
-        if lab not in used and lab not in cols:
-            cols[lab] = frame.get_column(lab)
-    if "cycle" in roles or "step" in roles:
-        notes.append("cycle and step are LAND's own numbers")
-    meta = Metadata(
-        format="land",
-        instrument="LAND",
-        format_version="LANDdt/LANHE "
-        + ("workbook export" if header.get("sheets") else "text export"),
-        start_time=start_time,
-        techniques=("cycling",),
-        header=header,
-        notes=tuple(notes),
-    )
-    return CellData.from_columns(pl.DataFrame(cols), meta)
+    return build(parse(path, sheet), path)

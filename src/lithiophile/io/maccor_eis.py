@@ -97,6 +97,24 @@ def _start_time(line: str) -> datetime | None:
     return None
 
 
+def _header(lines: list[str], label_idx: int) -> tuple[dict[str, Any], datetime | None]:
+    """The title lines, sweep settings and start time above the column labels."""
+    header: dict[str, Any] = {
+        "title": lines[0].strip() if lines else "",
+        "frequency_sweep": lines[1].split(":", 1)[-1].strip() if len(lines) > 1 else "",
+        "procedure": lines[2].strip() if len(lines) > 2 else "",
+        "file_name": lines[3].strip() if len(lines) > 3 else "",
+    }
+    start_time = None
+    for line in lines[:label_idx]:
+        if "Start Date:" in line:
+            start_time = _start_time(line)
+            header["start"] = line.strip()
+        elif re.fullmatch(r"[\s\d.eE+-]+", line) and line.strip():
+            header["sweep_settings"] = line.split()
+    return header, start_time
+
+
 def read(path: Path, **_: Any) -> ImpedanceData:
     """Read a Maccor FRA export.
 
@@ -153,19 +171,7 @@ def read(path: Path, **_: Any) -> ImpedanceData:
         if col.null_count() == frame.height:
             continue  # the empty trailing columns of the export (irg, VMag, IMag ...)
         cols[COLUMNS.get(lab, lab)] = col
-    header: dict[str, Any] = {
-        "title": lines[0].strip() if lines else "",
-        "frequency_sweep": lines[1].split(":", 1)[-1].strip() if len(lines) > 1 else "",
-        "procedure": lines[2].strip() if len(lines) > 2 else "",
-        "file_name": lines[3].strip() if len(lines) > 3 else "",
-    }
-    start_time = None
-    for line in lines[:label_idx]:
-        if "Start Date:" in line:
-            start_time = _start_time(line)
-            header["start"] = line.strip()
-        elif re.fullmatch(r"[\s\d.eE+-]+", line) and line.strip():
-            header["sweep_settings"] = line.split()
+    header, start_time = _header(lines, label_idx)
     meta = Metadata(
         format="maccor-eis",
         instrument="Maccor",

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,8 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError
 from lithiophile.io import steps as _steps
-from lithiophile.io.celldata import CellData, Metadata, kinds_series
-from lithiophile.io.table import seconds
+from lithiophile.io.celldata import CellData, Metadata, Provenance, kinds_series
+from lithiophile.io.table import seconds, unique_labels
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
     check_last_line,
@@ -295,8 +296,280 @@ def run_ids(*keys: np.ndarray) -> np.ndarray:
     return np.cumsum(change, dtype=np.int32)
 
 
+@dataclass
+class Parsed:
+    """Stage 1 of reading a Maccor export: the layout as found, nothing converted yet."""
+
+    frame: pl.DataFrame  # every column, as the file has it (numbers where declared numeric)
+    lines: list[str]  # the head of the file (header lines and a sample of rows)
+    header_line: int  # 0-based index of the column-label line
+    separator: str
+    labels: list[str]
+    roles: dict[str, str]  # role -> label
+    time_unit: str | None  # from the test-time label ("min", "sec" ...), None if not stated
+    time_numeric: bool  # the test time is a number (else "d hh:mm:ss" text)
+
+
+def _head(path: Path) -> tuple[str | None, list[str], tuple[str, str, bool] | None]:
+    big = head_and_tail(path, FMT)
+    if big is None:
+        text = load_text(path, FMT)
+        return text, head_lines(text, 60), None
+    lines = head_lines(big[0], 60)  # a big UTF-8 file: only head and tail are decoded
+    if big[2] and lines:
+        lines = lines[:-1]
+    return None, lines, big
+
+
+def _header(path: Path, lines: list[str]) -> tuple[int, str, list[str], dict[str, str]]:
+    found = _find_header(lines)
+    if found is None:
+        raise FileFormatError(
+            path,
+            FMT,
+            "no column label line with Maccor's record, cycle, step, current and voltage "
+            "columns (Rec#, Cyc#, Step, Amps, Volts ...) in the first 60 lines",
+        )
+    k, sep, labels = found
+    labels = unique_labels([lab if lab else f"column_{i + 1}" for i, lab in enumerate(labels)])
+    roles = _roles(labels)
+    if "time" not in roles:
+        raise FileFormatError(
+            path,
+            FMT,
+            f"line {k + 1}: no test-time column (Test (Min), Test (Sec), TestTime) among {labels}",
+        )
+    return k, sep, labels, roles
+
+
+def parse(path: Path) -> Parsed:
+    """Find the header, the roles of the columns and the separators; parse the rows."""
+    text, lines, big = _head(path)
+    k, sep, labels, roles = _header(path, lines)
+    sample = [ln for ln in lines[k + 1 : k + 30] if ln.strip()]
+    if not sample:
+        raise FileFormatError(path, FMT, f"no data rows after the column labels on line {k + 1}")
+    decimal_comma, thousands = numeric_style(sample, sep)
+    if text is None and thousands:  # ',' thousands separators need the text pass
+        text = load_text(path, FMT)
+    if text is not None:
+        check_last_line(path, FMT, text, sep)
+    elif big is not None:
+        check_last_line(path, FMT, big[1], sep, tail_only=True)
+    time_label = roles["time"]
+    unit_match = _TEST_TIME.match(_norm(time_label))
+    time_unit = unit_match.group("u") if unit_match else None
+    first_fields = sample[0].split(sep)
+    t_index = labels.index(time_label)
+    time_numeric = time_unit is not None or (
+        t_index < len(first_fields) and is_number(first_fields[t_index])
+    )
+    numeric = [roles.get("current") or roles["current_mA"], roles["voltage"]]
+    numeric += [time_label] if time_numeric else []
+    frame = parse_block(
+        path,
+        FMT,
+        text,
+        start=line_offset(text, k + 1) if text is not None else 0,
+        first_line=k + 2,
+        separator=sep,
+        columns=labels,
+        numeric=numeric,
+        required=[*numeric, *([time_label] if not time_numeric else [])],
+        decimal_comma=decimal_comma,
+        thousands=thousands,
+    )
+    return Parsed(frame, lines, k, sep, labels, roles, time_unit, time_numeric)
+
+
+def _num(label: str) -> pl.Expr:
+    return pl.col(label).cast(pl.Float64, strict=False)
+
+
+def _expressions(p: Parsed, path: Path, notes: list[str], used: set[str]) -> dict[str, pl.Expr]:
+    """Every conversion to SI as polars expressions, run in one pass (each separate Series
+    operation costs ~0.2 ms); the labels converted are added to ``used``."""
+    roles = p.roles
+    current_label = roles.get("current") or roles["current_mA"]
+    cycle_label = roles.get("cycle") or roles["cycle_count"]
+    exprs: dict[str, pl.Expr] = {
+        "voltage_V": _num(roles["voltage"]),
+        "current_raw": _num(current_label)
+        * (1e-3 if current_label == roles.get("current_mA") else 1),
+        "cycle": _num(cycle_label).fill_null(0).cast(pl.Int32),
+        "step": _num(roles["step"]).fill_null(0).cast(pl.Int32),
+    }
+    used |= {roles["time"], current_label, roles["voltage"], cycle_label, roles["step"]}
+    if p.time_numeric:
+        unit = (p.time_unit or "s").lower()
+        if unit not in _TIME_UNITS:
+            raise FileFormatError(
+                path, FMT, f"time unit {p.time_unit!r} in {roles['time']!r} not understood"
+            )
+        exprs["time_s"] = _num(roles["time"]) * _TIME_UNITS[unit]
+        if p.time_unit is None:
+            notes.append(f"{roles['time']!r} holds plain numbers: taken as seconds")
+    simple = {
+        "state": pl.col(roles["state"]).cast(pl.String).str.strip_chars().str.to_uppercase()
+        if "state" in roles
+        else None,
+        "record": _num(roles["record"]).cast(pl.Int64) if "record" in roles else None,
+        "end_status": _num(roles["end_status"]).cast(pl.Int32) if "end_status" in roles else None,
+    }
+    if cycle_label != roles.get("cycle_count") and "cycle_count" in roles:
+        simple["cycle_count"] = _num(roles["cycle_count"]).cast(pl.Int64)
+    for name, expr in simple.items():
+        if expr is not None:
+            exprs[name] = expr
+            used.add(roles[name])
+    step_time_label = roles.get("step_time")
+    if step_time_label is not None and p.frame.schema[step_time_label].is_numeric():
+        m = _STEP_TIME.match(_norm(step_time_label))
+        step_unit = (m.group("u") or m.group("u2")) if m else None
+        factor = _TIME_UNITS.get((step_unit or "s").lower(), 1.0)
+        exprs["step_time_s"] = _num(step_time_label) * factor
+    for name, factor in _FACTORS.items():
+        if name in roles:
+            exprs[name] = _num(roles[name]) * factor
+            used.add(roles[name])
+    if "temperature" in roles:
+        exprs["temperature_K"] = _num(roles["temperature"]) + 273.15
+        notes.append(f"{roles['temperature']!r} taken as degC")
+        used.add(roles["temperature"])
+    return exprs
+
+
+def _times(
+    p: Parsed, out: pl.DataFrame, path: Path, used: set[str]
+) -> tuple[np.ndarray, pl.DataFrame]:
+    """Test time [s] (numbers or d hh:mm:ss text) and the step time column, checked finite."""
+    if p.time_numeric:
+        time_s = out.get_column("time_s").to_numpy()
+    else:
+        time_s = seconds(p.frame.get_column(p.roles["time"]), unit=None, path=path, fmt=FMT)
+    step_time_label = p.roles.get("step_time")
+    if step_time_label is not None:
+        if "step_time_s" not in out.columns:
+            step_time = seconds(p.frame.get_column(step_time_label), unit=None, path=path, fmt=FMT)
+            out = out.with_columns(pl.Series("step_time_s", step_time))
+        used.add(step_time_label)
+    bad_time = ~np.isfinite(time_s)
+    if bad_time.any():
+        r = int(np.flatnonzero(bad_time)[0])
+        raise FileFormatError(path, FMT, f"data row {r + 1}: test time is not a finite number")
+    return time_s, out
+
+
+def _signed_current(
+    out: pl.DataFrame, found: list[Provenance], notes: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The current in the package's sign from Maccor's State (C/D), the State codes and the
+    step kinds they fix (255 where State does not decide)."""
+    current = out.get_column("current_raw").to_numpy()
+    n = out.height
+    fixed = np.full(n, 255, dtype=np.uint8)
+    if "state" not in out.columns:
+        notes.append("no State column: current taken as written")
+        return current, np.full(n, "", dtype=object), fixed
+    state_np = out.get_column("state").fill_null("").to_numpy()
+    is_d, is_c = state_np == "D", state_np == "C"
+    signed = np.where(is_d, -np.abs(current), np.where(is_c, np.abs(current), current))
+    if (current[is_d] < 0).any():
+        what = (
+            "Amps is signed in this export; the sign is set from State anyway "
+            "(D: negative, C: positive)"
+        )
+    else:
+        what = (
+            "Amps is unsigned: State D (discharge, reduction at the working "
+            "electrode) made negative, C positive"
+        )
+    found.append(Provenance("assumption", what, "State column", "sign-inferred"))
+    for code, kind in _STATE_KINDS.items():
+        fixed[state_np == code] = _steps.KIND_CODE[kind]
+    return signed, state_np, fixed
+
+
+def _metadata(
+    p: Parsed,
+    start_time: datetime | None,
+    state_np: np.ndarray,
+    notes: list[str],
+    found: list[Provenance],
+) -> Metadata:
+    info = _first_line_info(p.lines[0]) if p.header_line > 0 else {}
+    if start_time is None and info.get("Date of Test"):
+        with contextlib.suppress(ValueError):
+            start_time = datetime.strptime(info["Date of Test"], "%m/%d/%Y")
+    techniques = ("cycling", "EIS (FRA)") if (state_np == "FRA").any() else ("cycling",)
+    notes.append("cycle and step are Maccor's own numbers (cycles count from 0)")
+    header: dict[str, Any] = dict(info)
+    if p.header_line > 1:
+        header["preamble"] = p.lines[: p.header_line]
+    header["labels"] = p.labels
+    unit_word = {"min": "minutes", "sec": "seconds", "s": "seconds", "hr": "hours", "h": "hours"}
+    version = "Maccor text export"
+    if p.time_unit:
+        version += f" (test time in {unit_word.get(p.time_unit.lower(), p.time_unit)})"
+    elif not p.time_numeric:
+        version += " (test time as d hh:mm:ss)"
+    if p.separator != "\t":
+        version += f", {'comma' if p.separator == ',' else 'semicolon'}-separated"
+    return Metadata(
+        format="maccor-text",
+        instrument="Maccor",
+        format_version=version,
+        start_time=start_time,
+        techniques=techniques,
+        header=header,
+        notes=tuple(notes),
+        provenance=tuple(found),
+    )
+
+
+def build(p: Parsed, path: Path) -> CellData:
+    """Stage 2: CellData (SI, the package's sign) from the parsed layout."""
+    notes: list[str] = []
+    found: list[Provenance] = []
+    used: set[str] = set()
+    exprs = _expressions(p, path, notes, used)
+    out = p.frame.select([e.alias(k) for k, e in exprs.items()])
+    time_s, out = _times(p, out, path, used)
+    signed, state_np, fixed = _signed_current(out, found, notes)
+    voltage = out.get_column("voltage_V").to_numpy()
+    cycle, step = out.get_column("cycle"), out.get_column("step")
+    run = run_ids(cycle.to_numpy(), step.to_numpy(), state_np)
+    cols: dict[str, Any] = {
+        "time_s": time_s,
+        "voltage_V": voltage,
+        "current_A": signed,
+        "cycle": cycle,
+        "step": step,
+        "step_kind": state_kinds(run, voltage, signed, fixed),
+    }
+    for name in out.columns:
+        if name not in cols and name not in ("current_raw", "time_s"):
+            cols[name] = out.get_column(name)
+    start_time = None
+    if "timestamp" in p.roles:
+        stamps, note = _timestamps(p.frame, p.roles["timestamp"])
+        used.add(p.roles["timestamp"])
+        if stamps is not None:
+            cols["timestamp"] = stamps
+            first = stamps.drop_nulls()
+            start_time = first[0] if len(first) else None
+        if note:
+            notes.append(note)
+    for lab in p.frame.columns:
+        if lab not in used and lab not in cols:
+            cols[lab] = p.frame.get_column(lab)
+    meta = _metadata(p, start_time, state_np, notes, found)
+    return CellData.from_columns(pl.DataFrame(cols), meta)
+
+
 def read(path: Path, **_: Any) -> CellData:
-    """Read a Maccor text or CSV export (see the module docstring).
+    """Read a Maccor text or CSV export (see the module docstring): :func:`parse`, then
+    :func:`build`.
 
     Returns
     -------
@@ -313,222 +586,4 @@ def read(path: Path, **_: Any) -> CellData:
         No Maccor header line; a cut last line; a non-numeric value in the time, current or
         voltage column (named by line number).
     """
-    big = head_and_tail(path, FMT)
-    text: str | None
-    if big is None:
-        text = load_text(path, FMT)
-        lines = head_lines(text, 60)
-    else:  # a big UTF-8 file: polars parses it from disk, only head and tail are decoded
-        text = None
-        lines = head_lines(big[0], 60)
-        if big[2] and lines:
-            lines = lines[:-1]
-    found = _find_header(lines)
-    if found is None:
-        raise FileFormatError(
-            path,
-            FMT,
-            "no column label line with Maccor's record, cycle, step, current and voltage "
-            "columns (Rec#, Cyc#, Step, Amps, Volts ...) in the first 60 lines",
-        )
-    k, sep, labels = found
-    labels = [lab if lab else f"column_{i + 1}" for i, lab in enumerate(labels)]
-    seen: dict[str, int] = {}
-    unique = []
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-        unique.append(lab if seen[lab] == 1 else f"{lab}_{seen[lab]}")
-    labels = unique
-    roles = _roles(labels)
-    if "time" not in roles:
-        raise FileFormatError(
-            path,
-            FMT,
-            f"line {k + 1}: no test-time column (Test (Min), Test (Sec), TestTime) among {labels}",
-        )
-    sample = [ln for ln in lines[k + 1 : k + 30] if ln.strip()]
-    if not sample:
-        raise FileFormatError(path, FMT, f"no data rows after the column labels on line {k + 1}")
-    decimal_comma, thousands = numeric_style(sample, sep)
-    if text is None and thousands:  # ',' thousands separators need the text pass
-        text = load_text(path, FMT)
-    if text is not None:
-        check_last_line(path, FMT, text, sep)
-    elif big is not None:
-        check_last_line(path, FMT, big[1], sep, tail_only=True)
-    time_label = roles["time"]
-    time_unit_match = _TEST_TIME.match(_norm(time_label))
-    time_unit = time_unit_match.group("u") if time_unit_match else None
-    first_fields = sample[0].split(sep)
-    t_index = labels.index(time_label)
-    time_numeric = time_unit is not None or (
-        t_index < len(first_fields) and is_number(first_fields[t_index])
-    )
-    numeric = [roles.get("current") or roles["current_mA"], roles["voltage"]] + (
-        [time_label] if time_numeric else []
-    )
-    frame = parse_block(
-        path,
-        FMT,
-        text,
-        start=line_offset(text, k + 1) if text is not None else 0,
-        first_line=k + 2,
-        separator=sep,
-        columns=labels,
-        numeric=numeric,
-        required=[*numeric, *([time_label] if not time_numeric else [])],
-        decimal_comma=decimal_comma,
-        thousands=thousands,
-    )
-    notes: list[str] = []
-    current_label = roles.get("current") or roles["current_mA"]
-    cycle_label = roles.get("cycle") or roles["cycle_count"]
-    f64 = pl.Float64
-
-    def num(label: str) -> pl.Expr:
-        return pl.col(label).cast(f64, strict=False)
-
-    def counter(label: str, dtype: pl.DataType) -> pl.Expr:
-        return num(label).fill_null(0).cast(dtype)
-
-    # every conversion in one polars pass (each separate Series operation costs ~0.2 ms)
-    exprs: dict[str, pl.Expr] = {
-        "voltage_V": num(roles["voltage"]),
-        "current_raw": num(current_label)
-        * (1e-3 if current_label == roles.get("current_mA") else 1),
-        "cycle": counter(cycle_label, pl.Int32()),
-        "step": counter(roles["step"], pl.Int32()),
-    }
-    used = {time_label, current_label, roles["voltage"], cycle_label, roles["step"]}
-    if time_numeric:
-        unit = (time_unit or "s").lower()
-        if unit not in _TIME_UNITS:
-            raise FileFormatError(
-                path, FMT, f"time unit {time_unit!r} in {time_label!r} not understood"
-            )
-        exprs["time_s"] = num(time_label) * _TIME_UNITS[unit]
-        if time_unit is None:
-            notes.append(f"{time_label!r} holds plain numbers: taken as seconds")
-    if "state" in roles:
-        exprs["state"] = pl.col(roles["state"]).cast(pl.String).str.strip_chars().str.to_uppercase()
-        used.add(roles["state"])
-    if "record" in roles:
-        exprs["record"] = num(roles["record"]).cast(pl.Int64)
-        used.add(roles["record"])
-    if cycle_label != roles.get("cycle_count") and "cycle_count" in roles:
-        exprs["cycle_count"] = num(roles["cycle_count"]).cast(pl.Int64)
-        used.add(roles["cycle_count"])
-    step_time_label = roles.get("step_time")
-    if step_time_label is not None and frame.schema[step_time_label].is_numeric():
-        m = _STEP_TIME.match(_norm(step_time_label))
-        unit = (m.group("u") or m.group("u2")) if m else None
-        exprs["step_time_s"] = num(step_time_label) * _TIME_UNITS.get((unit or "s").lower(), 1.0)
-    if "end_status" in roles:
-        exprs["end_status"] = num(roles["end_status"]).cast(pl.Int32)
-        used.add(roles["end_status"])
-    for name, factor in _FACTORS.items():
-        if name in roles:
-            exprs[name] = num(roles[name]) * factor
-            used.add(roles[name])
-    if "temperature" in roles:
-        exprs["temperature_K"] = num(roles["temperature"]) + 273.15
-        notes.append(f"{roles['temperature']!r} taken as degC")
-        used.add(roles["temperature"])
-    out = frame.select([e.alias(k) for k, e in exprs.items()])
-    if time_numeric:
-        time_s = out.get_column("time_s").to_numpy()
-    else:
-        time_s = seconds(frame.get_column(time_label), unit=None, path=path, fmt=FMT)
-    if step_time_label is not None:
-        if "step_time_s" not in out.columns:
-            step_time = seconds(frame.get_column(step_time_label), unit=None, path=path, fmt=FMT)
-            out = out.with_columns(pl.Series("step_time_s", step_time))
-        used.add(step_time_label)
-    bad_time = ~np.isfinite(time_s)
-    if bad_time.any():
-        r = int(np.flatnonzero(bad_time)[0])
-        raise FileFormatError(path, FMT, f"data row {r + 1}: test time is not a finite number")
-    # -- current sign from State ------------------------------------------------------------
-    current = out.get_column("current_raw").to_numpy()
-    voltage = out.get_column("voltage_V").to_numpy()
-    n = out.height
-    fixed = np.full(n, 255, dtype=np.uint8)
-    if "state" in out.columns:
-        state_np = out.get_column("state").fill_null("").to_numpy()
-        is_d = state_np == "D"
-        is_c = state_np == "C"
-        signed = np.where(is_d, -np.abs(current), np.where(is_c, np.abs(current), current))
-        if (current[is_d] < 0).any():
-            notes.append(
-                "Amps is signed in this export; the sign is set from State anyway "
-                "(D: negative, C: positive)"
-            )
-        else:
-            notes.append(
-                "Amps is unsigned: State D (discharge, reduction at the working "
-                "electrode) made negative, C positive"
-            )
-        for code, kind in _STATE_KINDS.items():
-            fixed[state_np == code] = _steps.KIND_CODE[kind]
-    else:
-        state_np = np.full(n, "", dtype=object)
-        signed = current
-        notes.append("no State column: current taken as written")
-    cycle = out.get_column("cycle")
-    step = out.get_column("step")
-    run = run_ids(cycle.to_numpy(), step.to_numpy(), state_np)
-    cols: dict[str, Any] = {
-        "time_s": time_s,
-        "voltage_V": voltage,
-        "current_A": signed,
-        "cycle": cycle,
-        "step": step,
-        "step_kind": state_kinds(run, voltage, signed, fixed),
-    }
-    for name in out.columns:
-        if name not in cols and name not in ("current_raw", "time_s"):
-            cols[name] = out.get_column(name)
-    start_time = None
-    if "timestamp" in roles:
-        stamps, note = _timestamps(frame, roles["timestamp"])
-        used.add(roles["timestamp"])
-        if stamps is not None:
-            cols["timestamp"] = stamps
-            first = stamps.drop_nulls()
-            start_time = first[0] if len(first) else None
-        if note:
-            notes.append(note)
-    for lab in frame.columns:
-        if lab not in used and lab not in cols:
-            cols[lab] = frame.get_column(lab)
-    info = _first_line_info(lines[0]) if k > 0 else {}
-    if start_time is None and info.get("Date of Test"):
-        with contextlib.suppress(ValueError):
-            start_time = datetime.strptime(info["Date of Test"], "%m/%d/%Y")
-    if (state_np == "FRA").any():
-        techniques: tuple[str, ...] = ("cycling", "EIS (FRA)")
-    else:
-        techniques = ("cycling",)
-    notes.append("cycle and step are Maccor's own numbers (cycles count from 0)")
-    header: dict[str, Any] = dict(info)
-    if k > 1:
-        header["preamble"] = lines[:k]
-    header["labels"] = labels
-    unit_word = {"min": "minutes", "sec": "seconds", "s": "seconds", "hr": "hours", "h": "hours"}
-    version = "Maccor text export"
-    if time_unit:
-        version += f" (test time in {unit_word.get(time_unit.lower(), time_unit)})"
-    elif not time_numeric:
-        version += " (test time as d hh:mm:ss)"
-    if sep != "\t":
-        version += f", {'comma' if sep == ',' else 'semicolon'}-separated"
-    meta = Metadata(
-        format="maccor-text",
-        instrument="Maccor",
-        format_version=version,
-        start_time=start_time,
-        techniques=techniques,
-        header=header,
-        notes=tuple(notes),
-    )
-    return CellData.from_columns(pl.DataFrame(cols), meta)
+    return build(parse(path), path)

@@ -55,6 +55,13 @@ FORMATS: tuple[Format, ...] = (
     Format("land", "LAND", "LANHE/LAND CT export (xlsx/csv)", (".xlsx", ".csv"), "land"),
     Format("gamry-dta", "Gamry", "Gamry Framework .DTA", (".dta",), "gamry_dta"),
     Format("zplot", "Scribner", "ZPlot/ZView .z", (".z",), "zplot"),
+    Format(
+        "vendor-eis",
+        "any",
+        "PalmSens .pssession / RelaxIS spectrum export",
+        (".pssession", ".txt"),
+        "vendor_eis",
+    ),
     Format("bdf-csv", "any", "Battery Data Format CSV", (".csv",), "bdf"),
     Format("parquet", "any", "lithiophile Parquet", (".parquet",), "parquet_format"),
     Format("impedance-csv", "any", "plain CSV of f, Z', Z''", (".csv", ".txt"), "impedance_csv"),

@@ -119,6 +119,35 @@ def _float_array(column: Any) -> np.ndarray:
     return column.cast(pl.Float64, strict=False).to_numpy()
 
 
+def _role_column(
+    role: str,
+    label: str,
+    column: Any,
+    units: Mapping[str, str | None],
+    current_sign: float | np.ndarray,
+    *,
+    path: Path,
+    fmt: str,
+) -> Any:
+    """One mapped column in SI: seconds, integer counters, kelvin, or scaled numbers."""
+    _name, si = ROLES[role]
+    unit = units[role] if role in units else parse_label(label)[1]
+    if role in ("time", "cycle", "step"):
+        series = column if isinstance(column, pl.Series) else pl.Series(label, column)
+        if role == "time":
+            return seconds(series, unit=unit, path=path, fmt=fmt)
+        return series.cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32)
+    values = _float_array(column)
+    if role == "temperature":
+        return temperature_K(values, unit)
+    factor: float | np.ndarray = factor_to_si(unit, si) if unit and si else 1.0
+    if role == "current":
+        factor = factor * current_sign
+    if not (np.isscalar(factor) and factor == 1.0):
+        values = values * factor
+    return values
+
+
 def table_to_celldata(
     frame: pl.DataFrame | Mapping[str, Any],
     mapping: Mapping[str, str],
@@ -169,30 +198,13 @@ def table_to_celldata(
     missing = [lab for lab in mapping.values() if lab not in table]
     if missing:
         raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {labels})")
-    cols: dict[str, Any] = {}
     try:
-        for role, label in mapping.items():
-            name, si = ROLES[role]
-            unit = units[role] if role in units else parse_label(label)[1]
-            column = table[label]
-            if role == "time":
-                series = column if isinstance(column, pl.Series) else pl.Series(label, column)
-                cols[name] = seconds(series, unit=unit, path=path, fmt=fmt)
-                continue
-            if role in ("cycle", "step"):
-                series = column if isinstance(column, pl.Series) else pl.Series(label, column)
-                cols[name] = series.cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32)
-                continue
-            values = _float_array(column)
-            if role == "temperature":
-                cols[name] = temperature_K(values, unit)
-                continue
-            factor: float | np.ndarray = factor_to_si(unit, si) if unit and si else 1.0
-            if role == "current":
-                factor = factor * current_sign
-            if not (np.isscalar(factor) and factor == 1.0):
-                values = values * factor
-            cols[name] = values
+        cols = {
+            ROLES[role][0]: _role_column(
+                role, label, table[label], units, current_sign, path=path, fmt=fmt
+            )
+            for role, label in mapping.items()
+        }
     except UnitsError as exc:
         raise FileFormatError(path, fmt, f"header unit not understood: {exc}") from None
     if extra:

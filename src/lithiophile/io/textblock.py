@@ -247,6 +247,75 @@ def _locate_bad_value(
     return FileFormatError(path, fmt, f"data table from line {first_line} unreadable: {fallback}")
 
 
+def _parse_or_locate(
+    path: Path,
+    fmt: str,
+    source: Path | bytes,
+    numeric: Sequence[str],
+    first_line: int,
+    decimal_comma: bool,
+    kw: dict[str, Any],
+) -> pl.DataFrame:
+    """The block parsed (numeric columns as Float64); where a column left to inference holds
+    mixed content, parsed again with text columns; else the error naming the bad value."""
+    try:
+        return _read_table(source, numeric=numeric, infer=True, **kw)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "could not parse" not in msg and "invalid" not in msg.lower():
+            raise FileFormatError(
+                path, fmt, f"data table from line {first_line} unreadable: {msg}"
+            ) from None
+    retry: pl.DataFrame | None
+    try:
+        retry = _read_table(source, numeric=(), infer=False, **kw)
+    except (pl.exceptions.PolarsError, ValueError):
+        retry = None
+    if retry is not None:
+        retry = _numeric_text_columns(retry, decimal_comma=decimal_comma, numeric=numeric)
+    if retry is None:
+        raise _locate_bad_value(
+            path, fmt, source, numeric=list(numeric), first_line=first_line, fallback=msg, **kw
+        ) from None
+    return retry
+
+
+def _drop_blank_check_required(
+    path: Path,
+    fmt: str,
+    frame: pl.DataFrame,
+    body: str | None,
+    required: Sequence[str],
+    first_line: int,
+) -> pl.DataFrame:
+    """Blank lines (all-null rows) dropped; a required column empty on any other line is an
+    error naming the line."""
+    # look for blank lines only when the text has any
+    has_blank = body is None or (
+        "\n\n" in body or "\n\r\n" in body or bool(re.search(r"\n[ \t]+\r?\n", body))
+    )
+    blank = pl.all_horizontal(pl.all().is_null()) if has_blank else pl.lit(False)
+    masks = [blank.alias("blank")] if has_blank else []
+    if required:
+        masks.append((~blank & pl.any_horizontal(pl.col(list(required)).is_null())).alias("m"))
+    flags = frame.select(masks) if masks else None  # one pass for both masks
+    if required and flags is not None:
+        missing = flags.get_column("m")
+        if missing.any():
+            r = int(missing.arg_true()[0])
+            row = frame.row(r, named=True)
+            empty = [c for c in required if row[c] is None]
+            raise FileFormatError(
+                path,
+                fmt,
+                f"line {first_line + r} has no value for {', '.join(map(repr, empty))}"
+                " (row cut short or field empty)",
+            )
+    if has_blank and flags is not None:
+        frame = frame.filter(~flags.get_column("blank"))
+    return frame
+
+
 def parse_block(
     path: Path,
     fmt: str,
@@ -303,52 +372,10 @@ def parse_block(
         "separator": separator,
         "decimal_comma": decimal_comma,
     }
-    try:
-        frame = _read_table(source, numeric=numeric, infer=True, **kw)
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if "could not parse" not in msg and "invalid" not in msg.lower():
-            raise FileFormatError(
-                path, fmt, f"data table from line {first_line} unreadable: {msg}"
-            ) from None
-        # a column we left to inference may hold mixed content: retry with text columns
-        retry: pl.DataFrame | None
-        try:
-            retry = _read_table(source, numeric=(), infer=False, **kw)
-        except (pl.exceptions.PolarsError, ValueError):
-            retry = None
-        if retry is not None:
-            retry = _numeric_text_columns(retry, decimal_comma=decimal_comma, numeric=numeric)
-        if retry is None:
-            raise _locate_bad_value(
-                path, fmt, source, numeric=list(numeric), first_line=first_line, fallback=msg, **kw
-            ) from None
-        frame = retry
+    frame = _parse_or_locate(path, fmt, source, numeric, first_line, decimal_comma, kw)
     if frame.width == 0 or frame.height == 0:
         raise FileFormatError(path, fmt, f"no data rows after line {first_line - 1}")
-    # blank lines come back as all-null rows; look for them only when the text has any
-    has_blank = body is None or (
-        "\n\n" in body or "\n\r\n" in body or bool(re.search(r"\n[ \t]+\r?\n", body))
-    )
-    blank = pl.all_horizontal(pl.all().is_null()) if has_blank else pl.lit(False)
-    masks = [blank.alias("blank")] if has_blank else []
-    if required:
-        masks.append((~blank & pl.any_horizontal(pl.col(list(required)).is_null())).alias("m"))
-    flags = frame.select(masks) if masks else None  # one pass for both masks
-    if required and flags is not None:
-        missing = flags.get_column("m")
-        if missing.any():
-            r = int(missing.arg_true()[0])
-            row = frame.row(r, named=True)
-            empty = [c for c in required if row[c] is None]
-            raise FileFormatError(
-                path,
-                fmt,
-                f"line {first_line + r} has no value for {', '.join(map(repr, empty))}"
-                " (row cut short or field empty)",
-            )
-    if has_blank and flags is not None:
-        frame = frame.filter(~flags.get_column("blank"))
+    frame = _drop_blank_check_required(path, fmt, frame, body, required, first_line)
     # text columns that are numbers padded with blanks (", " separators): make them numeric
     result = _numeric_text_columns(frame, decimal_comma=decimal_comma)
     return frame if result is None else result

@@ -100,22 +100,8 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def read(path: Path, **_: Any) -> ImpedanceData:
-    """Read a ZPlot/ZView ``.z`` file.
-
-    Returns
-    -------
-    ImpedanceData
-        ``frequency_Hz`` [Hz], ``z_real_ohm`` [ohm], ``z_imag_ohm`` [ohm] (Im Z as written),
-        ``spectrum``, ``time_s`` [s] when the file has ``Time(Sec)``, other columns under their
-        labels (``Ampl``, ``Bias``, ``GD``, ``Err``, ``Range``).
-
-    Raises
-    ------
-    FileFormatError
-        No ``Freq(Hz)`` label line; fewer rows than "Data Points" declares; a cut or
-        non-numeric row (named by line number).
-    """
+def parse(path: Path) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Stage 1: the rows (labels as written) and the header's ``key: value`` fields."""
     text = load_text(path, FMT)
     lines = head_lines(text, 2000)
     label_idx = next((k for k, ln in enumerate(lines) if "Freq(Hz)" in ln), None)
@@ -159,6 +145,36 @@ def read(path: Path, **_: Any) -> ImpedanceData:
             f"the header declares {int(declared)} data points but {frame.height} rows follow "
             "(file truncated?)",
         )
+    return frame, header
+
+
+def _start_time(header: dict[str, Any], notes: list[str]) -> datetime | None:
+    date, clock = header.get("Date"), header.get("Time")
+    if not date:
+        return None
+    for fmt_ in ("%m-%d-%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S"):
+        try:
+            start = datetime.strptime(f"{date} {clock or '00:00:00'}", fmt_)
+        except ValueError:
+            continue
+        notes.append("start time read as month-day-year (ZPlot's US date order)")
+        return start
+    return None
+
+
+def _area_m2(header: dict[str, Any], notes: list[str]) -> float | None:
+    area_cm2 = _float(header.get("Information/Surface Area"))
+    if area_cm2 == DEFAULT_AREA_CM2:
+        notes.append(
+            "Surface Area is 1 (cm^2), ZPlot's default: not taken as the electrode area; pass "
+            "area_m2 to normalise"
+        )
+        return None
+    return area_cm2 * 1e-4 if area_cm2 is not None and area_cm2 > 0 else None
+
+
+def build(frame: pl.DataFrame, header: dict[str, Any], path: Path) -> ImpedanceData:
+    """Stage 2: ImpedanceData from the parsed rows and header."""
     freq = frame.get_column("Freq(Hz)").to_numpy()
     if not (np.isfinite(freq) & (freq > 0)).all():
         r = int(np.flatnonzero(~(np.isfinite(freq) & (freq > 0)))[0])
@@ -167,38 +183,35 @@ def read(path: Path, **_: Any) -> ImpedanceData:
     cols["spectrum"] = spectrum_index(freq)
     notes = ["Z''(b) is Im(Z) as ZView writes it (negative for a capacitive arc): kept as is"]
     version = header.get("Measured Data, ZPlot")
-    start_time = None
-    date, clock = header.get("Date"), header.get("Time")
-    if date:
-        for fmt_ in ("%m-%d-%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S"):
-            try:
-                start_time = datetime.strptime(f"{date} {clock or '00:00:00'}", fmt_)
-                break
-            except ValueError:
-                continue
-        if start_time is not None:
-            notes.append("start time read as month-day-year (ZPlot's US date order)")
-    area_cm2 = _float(header.get("Information/Surface Area"))
-    area_m2 = None
-    if area_cm2 is not None and area_cm2 > 0 and area_cm2 != DEFAULT_AREA_CM2:
-        area_m2 = area_cm2 * 1e-4
-    elif area_cm2 == DEFAULT_AREA_CM2:
-        notes.append(
-            "Surface Area is 1 (cm^2), ZPlot's default: not taken as the electrode area; pass "
-            "area_m2 to normalise"
-        )
-    techniques: tuple[str, ...] = ("EIS",)
     experiment = header.get("Experiment Type")
-    if experiment:
-        techniques = ("EIS", experiment)
     meta = Metadata(
         format="zplot",
         instrument="Scribner",
         format_version=f"ZPlot {version}" if version else None,
-        start_time=start_time,
-        area_m2=area_m2,
-        techniques=techniques,
+        start_time=_start_time(header, notes),
+        area_m2=_area_m2(header, notes),
+        techniques=("EIS", experiment) if experiment else ("EIS",),
         header=header,
         notes=tuple(notes),
     )
     return ImpedanceData.from_columns(pl.DataFrame(cols), meta)
+
+
+def read(path: Path, **_: Any) -> ImpedanceData:
+    """Read a ZPlot/ZView ``.z`` file: :func:`parse`, then :func:`build`.
+
+    Returns
+    -------
+    ImpedanceData
+        ``frequency_Hz`` [Hz], ``z_real_ohm`` [ohm], ``z_imag_ohm`` [ohm] (Im Z as written),
+        ``spectrum``, ``time_s`` [s] when the file has ``Time(Sec)``, other columns under their
+        labels (``Ampl``, ``Bias``, ``GD``, ``Err``, ``Range``).
+
+    Raises
+    ------
+    FileFormatError
+        No ``Freq(Hz)`` label line; fewer rows than "Data Points" declares; a cut or
+        non-numeric row (named by line number).
+    """
+    frame, header = parse(path)
+    return build(frame, header, path)

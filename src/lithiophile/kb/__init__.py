@@ -14,18 +14,19 @@ Examples
 >>> # 30 mV at 0.5 mA cm-2 (5 A m-2), 1 mAh cm-2 (36 000 C m-2), after 300 h
 >>> mine = Metric("polarization", 0.030, Conditions(current_density_A_m2=5.0,
 ...               areal_capacity_C_m2=36e3, time_s=300 * 3600, cell="Li|Li"))
->>> result = base.compare(mine)
+>>> result = kb.compare(mine, store=base)
 >>> result.direction, result.rank()
-('lower', (4, 10, 2))
+('lower', (6, 9, 2))
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from lithiophile.kb.base import KnowledgeBase, parse_condition
 from lithiophile.kb.bundled import bundled_records
-from lithiophile.kb.compare import Comparison, compare
+from lithiophile.kb.compare import Comparison, Comparisons
 from lithiophile.kb.schema import DIRECTION, FLAG_KINDS, STRATEGIES, Flag, Record
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FLAG_KINDS",
     "STRATEGIES",
     "Comparison",
+    "Comparisons",
     "Flag",
     "KnowledgeBase",
     "Record",
@@ -57,3 +59,121 @@ def add(
 def query(*, store: Any = None, **filters: Any) -> list[Record]:
     """Records matching the filters; see :meth:`KnowledgeBase.query`."""
     return KnowledgeBase(store).query(**filters)
+
+
+@overload
+def compare(
+    result: list[Any] | tuple[Any, ...],
+    records: Sequence[Record] | None = None,
+    *,
+    store: Any = None,
+    origin: str | None = "review",
+    factor: float = 2.0,
+    temperature_tol_K: float = 10.0,
+    include_excluded: bool = False,
+    electrolyte: str | None = None,
+    control: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Comparisons: ...
+
+
+@overload
+def compare(
+    result: Any,
+    records: Sequence[Record] | None = None,
+    *,
+    store: Any = None,
+    origin: str | None = "review",
+    factor: float = 2.0,
+    temperature_tol_K: float = 10.0,
+    include_excluded: bool = False,
+    electrolyte: str | None = None,
+    control: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Comparison: ...
+
+
+def compare(
+    result: Any,
+    records: Sequence[Record] | None = None,
+    *,
+    store: Any = None,
+    origin: str | None = "review",
+    factor: float = 2.0,
+    temperature_tol_K: float = 10.0,
+    include_excluded: bool = False,
+    electrolyte: str | None = None,
+    control: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Comparison | Comparisons:
+    """The entry function of *compare*: rank a result (or a list of results) among the records
+    of its metric under comparable conditions (see :mod:`lithiophile.kb.compare` for what
+    comparable means).
+
+    Parameters
+    ----------
+    result
+        A :class:`~lithiophile.metrics.Metric` (or Record, or Metric dict), or a list of them.
+    records
+        The records to rank among; None: those of the knowledge base in ``store``.
+    store
+        A :class:`KnowledgeBase`, a Store or its path (default: the user's store).
+    origin
+        Rank among ``"review"`` records (default) or, with None, the user's too.
+    factor, temperature_tol_K, include_excluded, electrolyte, control
+        As :func:`lithiophile.kb.compare.compare`.
+    workers, scheduler
+        As :func:`lithiophile.parallel.run_jobs`: a list runs in this process unless a pool
+        pays for itself (one comparison takes well under a millisecond, so in practice it never
+        does; the options are here so that every entry function has the same shape).
+
+    Returns
+    -------
+    Comparison for one result; Comparisons (typed, iterable) for a list.
+    """
+    import functools
+
+    from lithiophile import cite
+    from lithiophile.kb.compare import RELATED, _as_metric
+
+    many = isinstance(result, list | tuple)
+    items = [_as_metric(r) for r in (result if many else [result])]
+    if records is None:
+        base = store if isinstance(store, KnowledgeBase) else KnowledgeBase(store)
+        names = {m.metric for m in items}
+        names |= {x for m in items for x in RELATED.get(m.metric, ())}
+        with base.reading():
+            records = [r for name in sorted(names) for r in base.query(metric=name, origin=origin)]
+    cite.register("Li2021")
+    options = {
+        "factor": factor,
+        "temperature_tol_K": temperature_tol_K,
+        "include_excluded": include_excluded,
+        "electrolyte": electrolyte,
+        "control": control,
+    }
+    if not many:
+        record_in = result if isinstance(result, Record) else items[0]
+        return _compare_one(record_in, records=list(records), options=options)
+    from lithiophile.parallel import run_jobs
+
+    fn = functools.partial(_compare_one, records=list(records), options=options)
+    out: list[Comparison] = []
+    warnings: list[str] = []
+    for job in run_jobs(fn, items, workers=workers, scheduler=scheduler):
+        if job.value is None:
+            from lithiophile.errors import InputError
+
+            raise InputError(f"cannot compare {job.item.display()}: {job.error}")
+        out.append(job.value)
+        warnings += job.warnings
+    return Comparisons(tuple(out), tuple(dict.fromkeys(warnings)))
+
+
+def _compare_one(result: Any, *, records: list[Record], options: dict[str, Any]) -> Comparison:
+    from lithiophile.kb.compare import compare as rank
+
+    return rank(result, records, **options)

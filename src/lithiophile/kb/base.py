@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "CLUSTER_FRACTION",
     "CLUSTER_MIN_ROWS",
     "CONDITION_COLUMNS",
+    "Added",
     "KnowledgeBase",
     "parse_condition",
     "query_sql",
@@ -263,10 +265,33 @@ class KnowledgeBase:
         Each is validated first (an InputError names the record and the field); a record
         already there (same content) is kept once. Returns the records as stored."""
         checked = [_as_user_record(r, where=f"record {i + 1}") for i, r in enumerate(records)]
-        with self._connect() as con:
-            _insert(con, checked)
-            _cluster(con, force=False)
+        self.add_new(checked)
         return checked
+
+    def add_new(self, records: Sequence[Record]) -> Added:
+        """Add validated user records in one transaction; says which were new and which were
+        already in the base (same content, same id)."""
+        unique = list({r.id: r for r in records}.values())
+        with self._connect() as con:
+            ids = [r.id for r in unique]
+            there: set[str] = set()
+            if ids:
+                import pyarrow as pa
+
+                con.register("kb_new_ids", pa.table({"id": pa.array(ids, type=pa.string())}))
+                try:
+                    rows = con.execute(
+                        "SELECT k.id FROM kb_records k JOIN kb_new_ids n ON k.id = n.id"
+                    ).fetchall()
+                finally:
+                    con.unregister("kb_new_ids")
+                there = {str(r[0]) for r in rows}
+            _insert(con, [r for r in unique if r.id not in there])
+            _cluster(con, force=False)
+        return Added(
+            tuple(r for r in unique if r.id not in there),
+            tuple(r for r in unique if r.id in there),
+        )
 
     def cluster(self) -> None:
         """Rewrite the table in index order now (writes do it when enough rows are unsorted)."""
@@ -405,8 +430,10 @@ class KnowledgeBase:
         """Import records from a .json, .csv or .parquet file as the user's records.
 
         Every row is validated before anything is written: one bad row imports nothing and the
-        error names the row and the field. Rows that are bundled records are skipped."""
-        from lithiophile.kb.files import read_rows
+        error names the row and the field. Rows that are bundled records, unchanged, are
+        skipped; a bundled record someone edited comes in as the user's (an edited copy).
+        Returns how many were imported new, were already there, and were skipped."""
+        from lithiophile.kb.files import EDITED_SI, read_rows
 
         path = Path(path)
         rows = read_rows(path)
@@ -416,15 +443,26 @@ class KnowledgeBase:
             where = f"cannot import '{path}': row {i + 1}" + (
                 f" (line {i + 2})" if path.suffix.lower() == ".csv" else ""
             )
-            if row.get("origin") == "review" and row.get("id") in bundled:
+            if EDITED_SI in row:
+                raise InputError(
+                    f"{where} field 'value_si': it is derived from 'value' and 'unit'; edit "
+                    "'value' (in 'unit') instead. Nothing was imported."
+                )
+            if _unchanged_bundled(row, bundled):
                 skipped += 1
                 continue
+            if row.get("origin") == "review" and row.get("id") in bundled:
+                row = {**row, "notes": [*row.get("notes", []), f"edited copy of {row['id']}"]}
             try:
                 records.append(_as_user_record(row, where=where))
             except InputError as exc:
                 raise InputError(f"{exc} Nothing was imported.") from None
-        self.add_records(records)
-        return {"imported": len(records), "skipped_bundled": skipped}
+        added = self.add_new(records)
+        return {
+            "imported": len(added.added),
+            "already_there": len(added.existing),
+            "skipped_bundled": skipped,
+        }
 
     # -- compare and plot ------------------------------------------------------------------
     def compare(
@@ -435,6 +473,8 @@ class KnowledgeBase:
         factor: float = 2.0,
         temperature_tol_K: float = 10.0,
         include_excluded: bool = False,
+        electrolyte: str | None = None,
+        control: bool = False,
     ) -> Comparison:
         """Rank ``result`` (a Metric) among the base's records of its metric; see
         :func:`lithiophile.kb.compare.compare`. ``origin=None`` ranks among the user's too."""
@@ -453,6 +493,8 @@ class KnowledgeBase:
             factor=factor,
             temperature_tol_K=temperature_tol_K,
             include_excluded=include_excluded,
+            electrolyte=electrolyte,
+            control=control,
         )
 
     def plot(
@@ -468,6 +510,30 @@ class KnowledgeBase:
         from lithiophile.kb.plot import plot
 
         return plot(kind, self.query(), out_dir, highlight=highlight, formats=formats)
+
+
+@dataclass(frozen=True)
+class Added:
+    """What :meth:`KnowledgeBase.add_new` did: records new to the base, and those already in
+    it (identical content)."""
+
+    added: tuple[Record, ...]
+    existing: tuple[Record, ...]
+
+
+def _unchanged_bundled(row: dict[str, Any], bundled: dict[str, Record]) -> bool:
+    """True when ``row`` is a bundled record as shipped (not edited)."""
+    from pydantic import ValidationError
+
+    original = bundled.get(str(row.get("id")))
+    if row.get("origin") != "review" or original is None:
+        return False
+    try:
+        candidate = Record.model_validate({k: v for k, v in row.items() if k != "value_si"})
+    except (ValidationError, InputError, ValueError):
+        return False
+    keep = {"value_si"}
+    return candidate.model_dump(exclude=keep) == original.model_dump(exclude=keep)
 
 
 def _as_user_record(item: Record | dict[str, Any], *, where: str) -> Record:

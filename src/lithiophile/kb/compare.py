@@ -1,17 +1,39 @@
 """Where does a result stand? Rank it among records of the same metric, with condition gaps.
 
-A record is *comparable* with the user's result when no stated condition differs by more than
-the tolerances (current density, areal capacity and C-rate within a factor 2, temperature within
-10 K, the same cell type). Every difference is reported as a gap, including conditions one side
-does not state, so that a cycle life at 0.5 mA cm-2 is never set beside one at 4 mA cm-2 without
-saying so. Records printed with a bound ("over 300 h", "less than 25 mV") are better, worse or
-undetermined against the user's value according to the bound; records flagged ``exclude`` (what
-the number measures is unclear) are left out unless asked for.
+A record is *comparable* with the user's result when nothing that changes the number differs
+beyond a tolerance. What is part of comparability, and why:
+
+- **rate and capacity**: current density, areal capacity and C-rate within ``factor`` (default
+  2; 1 demands equality). Within that range a polarization is normalised where physics allows
+  it: both sides are set on the area-specific resistance V/j (the record's value re-expressed
+  at the user's current density, assuming a linear, ohmic response), so 20 mV at 0.5 mA cm-2
+  and 20 mV at 1 mA cm-2 are not "equal" (their ASRs differ twofold). A linear response is not
+  assumed over a wider range, so beyond ``factor`` the record stays not comparable. Cycle life
+  and CE are not normalised.
+- **stage**: a value "initial" and one "after 1400 h" are not comparable; one at rest ("after
+  resting 48 h") and one after cycling neither.
+- **electrolyte class**: liquid and solid are never pooled.
+- **control rows**: the "without" rows of the review (the bare interface a strategy is measured
+  against) are baselines: listed apart, never ranked against a strategy (unless the user's own
+  result is a control).
+- **area basis**: a resistance in ohm of unknown electrode area is comparable with nothing; use
+  the area-specific resistance (ohm cm2).
+- **whole-cell or per-interface**: a symmetric cell holds two interfaces, so its ASR is twice the
+  per-interface value (METHODS.md). Where both sides state the basis the record is normalised;
+  where one does not, the record may be off by a factor 2 and its outcome is decided only when
+  it holds both ways.
+- temperature within 10 K, the same cell type.
+
+Every difference is reported as a gap (``blocking`` when it breaks comparability), including
+conditions one side does not state. Records printed with a bound ("over 300 h") are better,
+worse or undetermined according to the bound; records flagged ``exclude`` are left out unless
+asked for.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +41,16 @@ from lithiophile.kb.display import CONDITION_UNITS, per_display_unit
 from lithiophile.kb.schema import DIRECTION, Record
 from lithiophile.metrics import METRICS, Conditions, Metric
 
-__all__ = ["RATE_DEPENDENT", "Comparison", "Entry", "Gap", "compare", "condition_gaps"]
+__all__ = [
+    "RATE_DEPENDENT",
+    "Comparison",
+    "Entry",
+    "Gap",
+    "compare",
+    "condition_gaps",
+    "interface_basis",
+    "stage_of",
+]
 
 #: Metric kinds set beside each other with a "defined differently" gap: a reservoir average
 #: CE (Adams 2018) and the review's "Li-Cu efficiency" both measure Li||Cu reversibility.
@@ -40,6 +71,12 @@ RATE_DEPENDENT = frozenset(
         "cumulative_capacity",
     }
 )
+#: Metrics normalised by the current density (V / j = area-specific resistance).
+NORMALISED_BY_RATE = frozenset({"polarization"})
+#: Resistance metrics, whose basis (whole cell or one interface) matters.
+RESISTANCES = frozenset({"interfacial_resistance", "interfacial_asr"})
+
+Outcome = Literal["better", "worse", "equal", "undetermined"]
 
 
 @dataclass(frozen=True)
@@ -53,15 +90,28 @@ class Gap:
 
 @dataclass(frozen=True)
 class Entry:
-    """One literature record set beside the user's result."""
+    """One literature record set beside the user's result.
+
+    ``scale`` (low, high) is what the record's value was multiplied by to put it in the user's
+    frame (current density, interface basis); ``(1, 1)`` when nothing was normalised."""
 
     record: Record
-    outcome: Literal["better", "worse", "equal", "undetermined"]
+    outcome: Outcome
     gaps: tuple[Gap, ...]
+    scale: tuple[float, float] = (1.0, 1.0)
 
     @property
     def comparable(self) -> bool:
         return not any(g.blocking for g in self.gaps)
+
+    @property
+    def metric(self) -> Metric:
+        """The record as a Metric record (SI value, its conditions)."""
+        return self.record.to_metric()
+
+    @property
+    def normalised(self) -> bool:
+        return self.scale != (1.0, 1.0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,22 +120,28 @@ class Entry:
             "strategy": self.record.strategy,
             "value": self.record.value_si,
             "value_text": self.record.value_text(),
+            "scale_to_yours": list(self.scale),
             "ref": self.record.provenance.ref if self.record.provenance else None,
             "outcome": self.outcome,
             "comparable": self.comparable,
             "gaps": [g.text for g in self.gaps],
+            "blocking": [g.name for g in self.gaps if g.blocking],
             "flags": [f.kind for f in self.record.flags],
         }
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """The user's result against the records of its metric."""
+    """The user's result against the records of its metric.
+
+    ``controls`` are the "without" rows (bare interfaces), kept apart as baselines."""
 
     mine: Metric
     direction: Literal["higher", "lower"]
     entries: tuple[Entry, ...]
     left_out: tuple[Record, ...] = field(default=())
+    controls: tuple[Entry, ...] = field(default=())
+    citations: tuple[str, ...] = ("Li2021",)
 
     @property
     def comparable(self) -> list[Entry]:
@@ -107,7 +163,7 @@ class Comparison:
             f"comparable conditions"
         )
         if u:
-            text += f" ({u} undetermined: printed as a bound)"
+            text += f" ({u} undetermined: printed as a bound or of unknown basis)"
         text += f"; {ra} of {na} among all {na - 1} records of this metric"
         if ua:
             text += f" ({ua} undetermined)"
@@ -125,13 +181,18 @@ class Comparison:
                 f"[ref {ref}] ({mark})"
             )
             for g in e.gaps:
-                out.append(f"{'':16s}gap: {g.text}")
+                out.append(f"{'':16s}{'gap' if g.blocking else 'note'}: {g.text}")
         if len(ordered) > limit:
             out.append(f"  ... and {len(ordered) - limit} more records")
+        if self.controls:
+            out.append(
+                "  baselines (control rows, not ranked): "
+                + "; ".join(f"{c.record.value_text()} {c.record.material}" for c in self.controls)
+            )
         if self.left_out:
             out.append(
                 f"  left out {len(self.left_out)} record(s) flagged as unclear "
-                "(include_excluded=True to see them)"
+                "(--include-excluded to see them)"
             )
         return out
 
@@ -145,8 +206,10 @@ class Comparison:
             "rank_comparable": {"rank": r, "of": n, "undetermined": u},
             "rank_all": {"rank": ra, "of": na, "undetermined": ua},
             "entries": [e.as_dict() for e in self.entries],
+            "controls": [e.as_dict() for e in self.controls],
             "left_out": [rec.id for rec in self.left_out],
             "summary": self.summary(),
+            "citations": list(self.citations),
         }
 
 
@@ -184,23 +247,37 @@ def _cell(text: str | None) -> str | None:
     return None if text is None else text.replace("||", "|").replace(" ", "").lower()
 
 
-def condition_gaps(
-    mine: Conditions,
-    theirs: Conditions,
-    *,
-    factor: float = 2.0,
-    temperature_tol_K: float = 10.0,
-    needs_rate: bool = False,
-) -> list[Gap]:
-    """Differences between two sets of conditions; ``blocking`` where beyond the tolerance.
+def stage_of(c: Conditions) -> str | None:
+    """``"initial"``, ``"after cycling"``, ``"at rest"`` or None (not stated)."""
+    stated = dict(c.extra).get("stage")
+    if stated:
+        return str(stated)
+    if c.time_s is not None or c.cycle is not None:
+        return "after cycling"
+    if c.rest_time_s is not None:
+        return "at rest"
+    return None
 
-    With ``needs_rate`` (metrics that depend on the rate: polarization, cycle life, CE), a
-    record that states neither a current density nor a C-rate, or only the other one of the
-    two, cannot be compared with a result at a stated current density."""
+
+def interface_basis(metric: Metric | Record) -> str | None:
+    """``"per interface"``, ``"whole cell"`` or None for a resistance (from its variant)."""
+    variant = (metric.variant or "").lower()
+    if "per interface" in variant or "per-interface" in variant:
+        return "per interface"
+    if variant.startswith(("cell", "whole")):
+        return "whole cell"
+    return None
+
+
+def _rate_gaps(
+    mine: Conditions, theirs: Conditions, factor: float, needs_rate: bool, normalise: bool
+) -> list[Gap | None]:
     gaps: list[Gap | None] = []
+    rate_missing = False
     if needs_rate and mine.current_density_A_m2 is not None:
         if theirs.current_density_A_m2 is None and theirs.c_rate is None:
             gaps.append(Gap("rate", "the record states no current density or C-rate", True))
+            rate_missing = True
         elif theirs.current_density_A_m2 is None:
             gaps.append(
                 Gap(
@@ -210,29 +287,51 @@ def condition_gaps(
                     True,
                 )
             )
-    gaps += [
-        _ratio_gap(
+            rate_missing = True
+    if not rate_missing:
+        g = _ratio_gap(
             "current density",
             mine.current_density_A_m2,
             theirs.current_density_A_m2,
             *_display("current_density_A_m2"),
             factor,
-        ),
+        )
+        if (
+            g is not None
+            and normalise
+            and mine.current_density_A_m2
+            and theirs.current_density_A_m2
+        ):
+            g = Gap(
+                g.name,
+                g.text + "; normalised: compared as V/j (area-specific resistance, "
+                "assuming a linear response within the factor)",
+                g.blocking,
+            )
+        gaps.append(g)
+    gaps.append(
         _ratio_gap(
             "areal capacity",
             mine.areal_capacity_C_m2,
             theirs.areal_capacity_C_m2,
             *_display("areal_capacity_C_m2"),
             factor,
-        ),
-    ]
-    if gaps and gaps[0] is not None and gaps[0].name == "rate":
-        gaps = [g for g in gaps if g is None or g.name != "current density"]
+        )
+    )
     if mine.c_rate is not None or theirs.c_rate is not None:
         gaps.append(_ratio_gap("C-rate", mine.c_rate, theirs.c_rate, 1.0, "C", factor))
+    return gaps
+
+
+def _stage_gaps(mine: Conditions, theirs: Conditions) -> list[Gap | None]:
+    gaps: list[Gap | None] = []
+    a, b = stage_of(mine), stage_of(theirs)
+    if a and b and a != b:
+        gaps.append(Gap("stage", f"stage: {b} in the record vs yours {a}", True))
+    elif b and not a:
+        gaps.append(Gap("stage", f"stage: {b} in the record, yours not stated", False))
     if mine.time_s is not None and theirs.time_s is not None:
-        g = _ratio_gap("time", mine.time_s, theirs.time_s, *_display("time_s"), math.inf)
-        gaps.append(g)
+        gaps.append(_ratio_gap("time", mine.time_s, theirs.time_s, *_display("time_s"), math.inf))
     if mine.cycle is not None and theirs.cycle is not None and mine.cycle != theirs.cycle:
         gaps.append(Gap("cycle", f"after {theirs.cycle} cycles vs yours {mine.cycle}", False))
     if mine.rest_time_s is not None or theirs.rest_time_s is not None:
@@ -245,6 +344,31 @@ def condition_gaps(
                 math.inf,
             )
         )
+    return gaps
+
+
+def condition_gaps(
+    mine: Conditions,
+    theirs: Conditions,
+    *,
+    factor: float = 2.0,
+    temperature_tol_K: float = 10.0,
+    needs_rate: bool = False,
+    normalise_rate: bool = False,
+) -> list[Gap]:
+    """Differences between two sets of conditions; ``blocking`` where beyond the tolerance.
+
+    With ``needs_rate`` (metrics that depend on the rate: polarization, cycle life, CE), a
+    record that states neither a current density nor a C-rate, or only the other one of the
+    two, cannot be compared with a result at a stated current density. With
+    ``normalise_rate`` (polarization) a current-density difference is a note, not a block:
+    the values are compared as V/j."""
+    if factor < 1:
+        from lithiophile.errors import InputError
+
+        raise InputError(f"factor must be 1 or more, such as 2 (1: equal only). Got {factor!r}.")
+    gaps = _rate_gaps(mine, theirs, factor, needs_rate, normalise_rate)
+    gaps += _stage_gaps(mine, theirs)
     a, b = _cell(mine.cell), _cell(theirs.cell)
     if a and b and a != b:
         gaps.append(Gap("cell", f"cell {theirs.cell} vs yours {mine.cell}", True))
@@ -278,9 +402,10 @@ def _interval(r: Record) -> tuple[float, float]:
 
 
 def _outcome(
-    r: Record, x: float, direction: str
-) -> Literal["better", "worse", "equal", "undetermined"]:
+    r: Record, x: float, direction: str, scale: tuple[float, float] = (1.0, 1.0)
+) -> Outcome:
     lo, hi = _interval(r)
+    lo, hi = lo * scale[0], hi * scale[1]
     if lo == hi and math.isclose(lo, x, rel_tol=1e-9):
         return "equal"
     if direction == "higher":
@@ -288,13 +413,89 @@ def _outcome(
     return "better" if hi < x else "worse" if lo > x else "undetermined"
 
 
+def _basis_scale(mine: Metric, r: Record) -> tuple[tuple[float, float], Gap | None]:
+    """Factor(s) putting the record's resistance on the user's basis, and the gap to say so."""
+    a, b = interface_basis(mine), interface_basis(r)
+    if a == b and a is not None:
+        return (1.0, 1.0), None
+    if a and b:  # both stated, different: a symmetric cell's whole-cell value is 2 interfaces
+        f = 0.5 if b == "whole cell" else 2.0
+        return (f, f), Gap("basis", f"the record is {b}, yours {a}: normalised (x{f:g})", False)
+    if a == "per interface":
+        return (0.5, 1.0), Gap(
+            "basis", "the record does not say whole cell or per interface: may be 2x yours", False
+        )
+    if a == "whole cell":
+        return (1.0, 2.0), Gap(
+            "basis", "the record does not say whole cell or per interface: may be half yours", False
+        )
+    return (0.5, 2.0), Gap(
+        "basis",
+        "whole-cell or per-interface basis not stated"
+        + (f" (record: {b})" if b else "")
+        + ": values may differ by a factor 2",
+        False,
+    )
+
+
+def _entry(
+    mine: Metric, r: Record, gaps: list[Gap], direction: str, electrolyte: str | None
+) -> Entry:
+    scale = (1.0, 1.0)
+    if r.metric != mine.metric:
+        gaps.insert(
+            0,
+            Gap(
+                "definition",
+                f"the record is a {r.metric}, yours a {mine.metric}: defined differently",
+                False,
+            ),
+        )
+    if r.electrolyte and electrolyte and r.electrolyte != electrolyte:
+        gaps.append(Gap("electrolyte", f"{r.electrolyte} electrolyte vs yours {electrolyte}", True))
+    elif r.electrolyte and not electrolyte:
+        gaps.append(
+            Gap(
+                "electrolyte", f"{r.electrolyte} electrolyte in the record, yours not stated", False
+            )
+        )
+    if mine.metric == "interfacial_resistance":
+        gaps.append(
+            Gap(
+                "area basis",
+                "ohm of unknown electrode area: not comparable; compare area-specific "
+                "resistances (ohm cm2)",
+                True,
+            )
+        )
+    if mine.metric in RESISTANCES:
+        scale, g = _basis_scale(mine, r)
+        if g is not None:
+            gaps.append(g)
+    jm, jt = mine.conditions.current_density_A_m2, r.conditions.current_density_A_m2
+    if mine.metric in NORMALISED_BY_RATE and jm and jt and not math.isclose(abs(jm), abs(jt)):
+        f = abs(jm) / abs(jt)
+        scale = (scale[0] * f, scale[1] * f)
+    return Entry(r, _outcome(r, mine.value, direction, scale), tuple(gaps), scale)
+
+
+def _as_metric(result: Metric | Record | dict[str, Any]) -> Metric:
+    if isinstance(result, Record):
+        return result.to_metric()
+    if isinstance(result, Metric):
+        return result
+    return Metric.from_dict(result)
+
+
 def compare(
     result: Metric | Record | dict[str, Any],
-    records: list[Record],
+    records: Sequence[Record],
     *,
     factor: float = 2.0,
     temperature_tol_K: float = 10.0,
     include_excluded: bool = False,
+    electrolyte: str | None = None,
+    control: bool = False,
 ) -> Comparison:
     """Rank ``result`` among ``records`` of the same metric.
 
@@ -305,20 +506,27 @@ def compare(
     records
         Candidate records (other metrics are ignored).
     factor
-        Largest ratio of current density, areal capacity or C-rate still comparable.
+        Largest ratio of current density, areal capacity or C-rate still comparable (>= 1).
     temperature_tol_K
         Largest temperature difference still comparable [K].
     include_excluded
         Also rank records flagged ``exclude``.
+    electrolyte
+        The user's electrolyte class (``"liquid"`` or ``"solid"``); None: read from the
+        result's stated electrolyte where it names one.
+    control
+        The user's result is itself a control (bare interface): rank it among the control
+        rows instead of keeping them apart.
     """
+    from lithiophile.kb.electrolytes import electrolyte_class
+
+    mine = _as_metric(result)
     if isinstance(result, Record):
-        mine = result.to_metric()
-    elif isinstance(result, Metric):
-        mine = result
-    else:
-        mine = Metric.from_dict(result)
+        electrolyte = electrolyte or result.electrolyte
+        control = control or result.strategy == "control"
+    electrolyte = electrolyte or electrolyte_class(mine.conditions.electrolyte)
     direction = DIRECTION[mine.metric]
-    entries, left_out = [], []
+    entries, controls, left_out = [], [], []
     related = RELATED.get(mine.metric, ())
     for r in records:
         if r.metric != mine.metric and r.metric not in related:
@@ -332,15 +540,36 @@ def compare(
             factor=factor,
             temperature_tol_K=temperature_tol_K,
             needs_rate=mine.metric in RATE_DEPENDENT,
+            normalise_rate=mine.metric in NORMALISED_BY_RATE,
         )
-        if r.metric != mine.metric:
-            gaps.insert(
-                0,
-                Gap(
-                    "definition",
-                    f"the record is a {r.metric}, yours a {mine.metric}: defined differently",
-                    False,
-                ),
-            )
-        entries.append(Entry(r, _outcome(r, mine.value, direction), tuple(gaps)))
-    return Comparison(mine, direction, tuple(entries), tuple(left_out))
+        entry = _entry(mine, r, gaps, direction, electrolyte)
+        if (r.strategy == "control") != control:
+            controls.append(entry)
+        else:
+            entries.append(entry)
+    return Comparison(mine, direction, tuple(entries), tuple(left_out), tuple(controls))
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """Several results, each ranked (what :func:`lithiophile.kb.compare` returns for a list)."""
+
+    items: tuple[Comparison, ...]
+    warnings: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ("Li2021",)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Comparison:
+        return self.items[i]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "comparisons": [c.as_dict() for c in self.items],
+            "warnings": list(self.warnings),
+            "citations": list(self.citations),
+        }

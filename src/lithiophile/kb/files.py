@@ -3,8 +3,13 @@
 JSON: an array of records in the record schema (what ``kb export x.json`` writes). CSV and
 Parquet: one row per record, flat columns (``metric``, ``value``, ``unit``, ``material``,
 ``strategy``, ``electrolyte``, the condition columns in SI such as ``current_density_A_m2``,
-``cell`` ...) plus ``flags`` and ``record`` as JSON text; on import a non-empty ``record`` column
-wins, otherwise the record is built from the flat columns.
+``cell`` ...) plus ``flags`` and ``record`` as JSON text.
+
+On import the visible columns win: what a person edited in a spreadsheet is what gets imported
+(a blank cell clears the field; a non-number in a number column is refused, naming the row and
+the column). The ``record`` column only supplies what has no column of its own (provenance,
+notes, extra conditions). ``value_si`` is derived from ``value`` and ``unit``: an edit there
+alone is refused with a message to edit ``value`` instead.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.kb.schema import Record
 
-__all__ = ["FLAT_COLUMNS", "read_rows", "write_records"]
+__all__ = ["FLAT_COLUMNS", "metrics_in", "read_rows", "write_records"]
 
 _RECORD_FIELDS = (
     "id",
@@ -180,27 +185,101 @@ def _cell(value: Any, name: str) -> Any:
 
 def _unflatten(row: dict[str, Any]) -> dict[str, Any]:
     text = row.get("record")
+    base: dict[str, Any] = {}
     if isinstance(text, str) and text.strip():
         try:
-            return dict(json.loads(text))
+            base = dict(json.loads(text))
         except json.JSONDecodeError:
             return {"record": text}  # refused by the schema with the field named
-    out: dict[str, Any] = {}
+    exported_si = base.pop("value_si", None)
+    out = dict(base)
     for k in _RECORD_FIELDS:
-        if k in row:
-            v = _cell(row[k], k)
-            if v is not None:
-                out[k] = v
+        if k == "value_si" or k not in row:
+            continue
+        v = _cell(row[k], k)
+        if v is None and base.get(k) == "":
+            out[k] = ""  # a CSV cannot tell an empty text from a blank: keep the record's
+        elif v is None:
+            out.pop(k, None)  # a blank visible cell clears the field
+        else:
+            out[k] = v
     if "unit" in row and out.get("unit") is None:
-        out["unit"] = None  # missing unit: refused with its name
-    cond = {k: _cell(row.get(k), k) for k in _CONDITION_FIELDS if _cell(row.get(k), k) is not None}
-    if _cell(row.get("cell_electrolyte"), "cell_electrolyte") is not None:
-        cond["electrolyte"] = row["cell_electrolyte"]
-    out["conditions"] = cond
+        from lithiophile.metrics import METRICS
+
+        kind = METRICS.get(str(out.get("metric")))
+        # a blank cell is the unit of a dimensionless metric, else missing: refused, named
+        out["unit"] = "" if kind is not None and kind.display_unit == "" else None
+    si = _cell(row.get("value_si"), "value_si")
+    if (
+        isinstance(si, float)
+        and isinstance(exported_si, int | float)
+        and not math.isclose(si, exported_si, rel_tol=1e-9)
+        and out.get("value") == base.get("value")
+    ):
+        out[EDITED_SI] = si
+    out["conditions"] = _conditions(row, dict(base.get("conditions") or {}))
     flags = row.get("flags")
     if isinstance(flags, str) and flags.strip():
         try:
             out["flags"] = json.loads(flags)
         except json.JSONDecodeError:
             out["flags"] = flags
+    elif "flags" in row and base:
+        out["flags"] = []
+    _provenance(row, out)
     return out
+
+
+#: Marker a row carries when its ``value_si`` was edited without its ``value``.
+EDITED_SI = "__value_si_edited__"
+
+
+def _conditions(row: dict[str, Any], cond: dict[str, Any]) -> dict[str, Any]:
+    for k in _CONDITION_FIELDS:
+        if k not in row:
+            continue
+        v = _cell(row.get(k), k)
+        if v is None:
+            cond.pop(k, None)
+        else:
+            cond[k] = v
+    if "cell_electrolyte" in row:
+        v = _cell(row.get("cell_electrolyte"), "cell_electrolyte")
+        if v is None:
+            cond.pop("electrolyte", None)
+        else:
+            cond["electrolyte"] = v
+    return cond
+
+
+def _provenance(row: dict[str, Any], out: dict[str, Any]) -> None:
+    """The visible ``ref`` and ``citation`` columns edit the provenance they came from."""
+    prov = out.get("provenance")
+    if not isinstance(prov, dict):
+        return
+    prov = dict(prov)
+    if "ref" in row:
+        ref = _cell(row.get("ref"), "ref")
+        if isinstance(ref, str) and ref.replace(".", "", 1).isdigit():
+            ref = int(float(ref))  # else refused by the schema, naming provenance.ref
+        prov["ref"] = ref
+    if "citation" in row:
+        prov["citation"] = _cell(row.get("citation"), "citation")
+    out["provenance"] = prov
+
+
+def metrics_in(data: Any) -> list[Any]:
+    """Every Metric-shaped object inside a JSON document (the output of ``cell analyze
+    --json``, ``eis fit --json`` ...), as :class:`lithiophile.metrics.Metric`, in order."""
+    from lithiophile.metrics import METRICS, Metric
+
+    found: list[Any] = []
+    if isinstance(data, dict):
+        if data.get("metric") in METRICS and isinstance(data.get("value"), int | float):
+            return [Metric.from_dict(data)]
+        for v in data.values():
+            found += metrics_in(v)
+    elif isinstance(data, list):
+        for v in data:
+            found += metrics_in(v)
+    return found

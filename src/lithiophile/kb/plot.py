@@ -107,7 +107,8 @@ def _size(cap: float | None) -> float:
 
 
 def _pairs(records: Sequence[Record], metric: str) -> list[dict[str, Any]]:
-    """Before/after pairs of one work (same reference, material and metric)."""
+    """Before/after pairs of one work (same reference, table row and metric; a control row,
+    "without", pairs with its strategy's row)."""
     groups: dict[tuple[Any, str], dict[str, Record]] = {}
     for r in records:
         if r.metric != metric or r.provenance is None or r.provenance.column is None:
@@ -115,7 +116,7 @@ def _pairs(records: Sequence[Record], metric: str) -> list[dict[str, Any]]:
         col = r.provenance.column.lower()
         side = "before" if "before" in col else "after" if "after" in col else None
         if side:
-            groups.setdefault((r.provenance.ref, r.material), {})[side] = r
+            groups.setdefault((r.provenance.ref, r.provenance.row or r.material), {})[side] = r
     out = []
     for (_ref, _mat), sides in groups.items():
         if len(sides) != 2:
@@ -126,7 +127,7 @@ def _pairs(records: Sequence[Record], metric: str) -> list[dict[str, Any]]:
             {
                 "before": _disp(metric, float(b.value_si or 0.0)),
                 "after": _disp(metric, float(a.value_si or 0.0)),
-                "label": _label(b),
+                "label": _label(a),
                 "electrolyte": b.electrolyte,
                 "flag": flagged[0] if flagged else None,
             }

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lithiophile.errors import InputError, UnitsError
 from lithiophile.metrics import METRICS, Conditions, Metric
+from lithiophile.units import normalise
 
 __all__ = [
     "DIRECTION",
@@ -93,6 +94,9 @@ FLAG_KINDS: dict[str, str] = {
     "row_misaligned": "the printed table row's cells are shifted against the headers",
     "inconsistent_conditions": "one row states two incompatible sets of conditions",
     "ambiguous_condition": "a condition (cell type, rest vs cycling, electrolyte) is left open",
+    "conditions_differ_text_table": "the body text states other conditions for the same work",
+    "implausible_value": "the value is far outside what the same review or physics allows",
+    "naming_typo": "a name, formula or author is misspelled in the source",
 }
 
 #: Which way is better, per metric kind (used by ``compare``).
@@ -132,23 +136,6 @@ _NON_NEGATIVE = (
 # flags that may explain a printed value that differs from the value read
 _EXPLAINS_PRINT = ("unit_typo", "sign_typo", "misplaced_column")
 
-_UNIT_SPELLINGS = [
-    ("Ω", "ohm"),
-    ("µ", "u"),
-    ("μ", "u"),
-    ("⁻²", "^-2"),
-    ("⁻¹", "^-1"),
-    ("²", "^2"),
-    ("^{-2}", "^-2"),
-    ("^{-1}", "^-1"),
-    ("mA h", "mAh"),
-    ("°C", "degC"),
-    ("°", "deg"),
-    ("%", "percent"),
-    ("cycles", "dimensionless"),
-]
-
-
 _DIMENSIONLESS = {
     "%": {"%", "percent", "", "1"},
     "cycles": {"cycles", "cycle", "", "1"},
@@ -157,19 +144,8 @@ _DIMENSIONLESS = {
 }
 
 
-@functools.cache
-def pint_unit(unit: str) -> str:
-    """A unit as written in papers or tables (``"mA cm-2"``, ``"Ω cm ⁻²"``, ``"%"``) in pint's
-    spelling (``"mA*cm^-2"``); ``""`` is dimensionless."""
-    text = unit.strip()
-    for old, new in _UNIT_SPELLINGS:
-        text = text.replace(old, new)
-    text = re.sub(r"\b(cm|m)-(\d)", r"\1^-\2", text)
-    text = re.sub(r"\b(cm|m)(\d)\b", r"\1^\2", text)
-    text = re.sub(r"\bmAh\b", "(mA*h)", text)
-    text = re.sub(r"\s*\^\s*", "^", text)
-    text = re.sub(r"\s+", "*", text.strip())
-    return text or "dimensionless"
+#: The package's one unit normaliser (papers' spellings -> pint's), under kb's old name.
+pint_unit = normalise
 
 
 @functools.cache

@@ -109,13 +109,20 @@ class _Trace:
         self.rng = rng
         self.noise = noise_V
 
-    def add(self, tau: np.ndarray, volts: np.ndarray, current: float | np.ndarray) -> float:
-        """Append points at ``now + tau``; returns the start time of the block."""
+    def add(
+        self,
+        tau: np.ndarray,
+        volts: np.ndarray,
+        current: float | np.ndarray,
+        until: float | None = None,
+    ) -> float:
+        """Append points at ``now + tau``; returns the start time of the block. The next block
+        starts ``GAP_S`` after the last point, or at ``now + until`` when given."""
         start = self.now
         self.t.append(start + tau)
         self.v.append(volts + self.rng.normal(0.0, self.noise, tau.size) if self.noise else volts)
         self.i.append(np.broadcast_to(np.asarray(current, dtype=float), tau.shape).copy())
-        self.now = start + float(tau[-1]) + GAP_S
+        self.now = start + (float(tau[-1]) + GAP_S if until is None else until)
         return start
 
     def cell(self, meta: Metadata, extra: dict[str, np.ndarray] | None = None) -> CellData:
@@ -197,6 +204,10 @@ def symmetric(
     cycle_start: int = 1,
     increments_on: str = "plate",
     with_instrument_columns: bool = False,
+    overpotential_V: float | None = None,
+    growth_V_per_cycle: float = 0.0,
+    endpoint: bool = True,
+    rest_s: float = 0.0,
     seed: int = 0,
 ) -> SyntheticCell:
     """A Li||Li cell cycled at constant current, plating first (unless ``strip_first``).
@@ -220,6 +231,13 @@ def symmetric(
     cycle_start, increments_on, with_instrument_columns
         Write an instrument-style ``cycle`` column numbered from ``cycle_start`` that
         increments on ``"plate"`` or ``"strip"`` half-cycles.
+    overpotential_V, growth_V_per_cycle
+        A plateau |V| of ``overpotential_V + growth_V_per_cycle x cycle`` (cycle from 0) in
+        place of the ASR and Butler-Volmer terms (None: those terms).
+    endpoint, rest_s
+        ``endpoint=False`` samples each half-cycle at 0, dt, ... < half_cycle_s on one clock
+        (the next starts at half_cycle_s); ``rest_s`` adds a rest at zero current after every
+        half-cycle (voltage noise only).
 
     Truth
     -----
@@ -239,12 +257,17 @@ def symmetric(
     rng = np.random.default_rng(seed)
     trace = _Trace(rng, noise_V)
     eta_ct = 2 * bv_overpotential(current_density_A_m2, j0_A_m2, temperature_K)
-    tau = _grid(half_cycle_s, sample_s)
+    tau = _grid(half_cycle_s, sample_s) if endpoint else np.arange(0.0, half_cycle_s, sample_s)
+    rest_tau = np.arange(0.0, rest_s, sample_s) if rest_s > 0 else np.zeros(0)
+    until = None if endpoint else half_cycle_s
     plateaus, peaks, halves = [], [], []
     for h in range(2 * cycles):
         c = h // 2
         sign = (1.0 if strip_first else -1.0) * (-1.0 if h % 2 else 1.0)
-        plateau = current_density_A_m2 * asr_ohm_m2 * (1 + growth_per_cycle) ** c + eta_ct
+        if overpotential_V is None:
+            plateau = current_density_A_m2 * asr_ohm_m2 * (1 + growth_per_cycle) ** c + eta_ct
+        else:
+            plateau = overpotential_V + growth_V_per_cycle * c
         volts = sign * (plateau + spike_V * np.exp(-tau / tau_spike_s))
         start = trace.now
         t_abs = start + tau
@@ -253,10 +276,13 @@ def symmetric(
             volts = np.where(inside, sign * current * r_soft_ohm, volts)
         if hard_short_s is not None:
             volts = np.where(t_abs >= hard_short_s, sign * current * r_short_ohm, volts)
-        trace.add(tau, volts, sign * current)
+        trace.add(tau, volts, sign * current, until)
         plateaus.append(plateau)
         peaks.append(plateau + spike_V)
         halves.append((tau.size, int(sign)))
+        if rest_tau.size:
+            trace.add(rest_tau, np.zeros(rest_tau.size), 0.0, None if endpoint else rest_s)
+            halves.append((rest_tau.size, 0))
     extra = (
         {"cycle": _cycle_columns(halves, cycle_start, increments_on)}
         if with_instrument_columns
@@ -439,6 +465,7 @@ def li_cu_reservoir(
     cycling_C_m2: float = MAH_CM2,
     n_cycles: int = 10,
     ce: float = 0.99,
+    strip_fraction: float = 1.0,
     until_exhausted: bool = False,
     cutoff_V: float = 1.0,
     area_m2: float | None = COIN_AREA_M2,
@@ -459,7 +486,8 @@ def li_cu_reservoir(
     then ``n_cycles`` of (strip Q_C, plate Q_C) where each plating keeps only ``ce`` of its
     charge as recoverable Li, then everything stripped to the cut-off: Q_S = Q_T - n (1 - ce)
     Q_C. With ``until_exhausted`` (Aurbach 1989) the cycling goes on until a stripping runs out
-    of Li (that strip ends on the cut-off; n = complete cycles before it).
+    of Li (that strip ends on the cut-off; n = complete cycles before it). ``strip_fraction``
+    strips that fraction of Q_C in each cycle (the sums of stripping and plating then differ).
 
     Truth
     -----
@@ -526,8 +554,8 @@ def li_cu_reservoir(
                 break
         elif n == n_cycles:
             break
-        strip(t_c, False)
-        available -= q_c
+        strip(strip_fraction * t_c, False)
+        available -= strip_fraction * q_c
         plate(t_c, False)
         available += ce * q_c
         n += 1
@@ -535,7 +563,7 @@ def li_cu_reservoir(
             raise InputError("the reservoir is never exhausted: give ce < 1")
     strip(available / current, True)
     truth.update(q_t_C=q_t, q_c_C=q_c, n=n, q_s_C=available)
-    truth["ce_adams"] = (n * q_c + available) / (n * q_c + q_t)
+    truth["ce_adams"] = (n * strip_fraction * q_c + available) / (n * q_c + q_t)
     if until_exhausted:
         truth["ce_aurbach"] = n * q_c / (n * q_c + q_t)
     data = trace.cell(_meta("Li||Cu reservoir protocol (synthetic)", area_m2, {}))
@@ -552,6 +580,7 @@ def ccd_test(
     half_cycles_per_step: int = 2,
     critical_A_m2: float | None = 6.0,
     short_fraction: float = 0.3,
+    short_half: int = 0,
     area_m2: float | None = COIN_AREA_M2,
     asr_ohm_m2: float = 5e-3,
     j0_A_m2: float = 5.0,
@@ -564,7 +593,8 @@ def ccd_test(
     ``capacity_C_m2``, fixed areal capacity per half-cycle: the time shrinks as j grows).
 
     The first step with ``j >= critical_A_m2`` shorts a fraction ``short_fraction`` into its
-    first half-cycle (V = I r_short_ohm from then on); cycling stops at the end of that step.
+    half-cycle ``short_half`` (0: the first; V = I r_short_ohm from then on); cycling stops at
+    the end of that step.
 
     Truth
     -----
@@ -592,9 +622,11 @@ def ccd_test(
             sign = -1.0 if h % 2 == 0 else 1.0
             volts = np.full(tau.size, sign * eta)
             start = trace.now
-            if fails and h == 0:
+            if fails and h == short_half:
                 shorted_at = start + short_fraction * half_s
                 cumulative += j * short_fraction * half_s
+            elif fails and h < short_half:
+                cumulative += j * half_s
             if shorted_at is not None:
                 volts = np.where(start + tau >= shorted_at, sign * j * area * r_short_ohm, volts)
             elif not fails:

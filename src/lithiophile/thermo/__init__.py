@@ -19,12 +19,16 @@ import importlib
 from typing import Any
 
 __all__ = [
+    "Assessment",
+    "Assessments",
     "InterfaceResult",
     "ReactionResult",
+    "Wetting",
     "assess",
     "classify",
     "element_map",
     "interface_type",
+    "nucleation_barrier",
     "react",
 ]
 
@@ -39,6 +43,9 @@ _LAZY = {
     "element_map": "lithiophile.thermo.elements",
     "assess": "lithiophile.thermo.assessment",
     "Assessment": "lithiophile.thermo.assessment",
+    "Assessments": "lithiophile.thermo.assessment",
+    "Wetting": "lithiophile.thermo.assessment",
+    "nucleation_barrier": "lithiophile.thermo.nucleation",
 }
 
 

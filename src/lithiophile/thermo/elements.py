@@ -161,6 +161,8 @@ def element_map(source: Any = "bundled") -> list[ElementRecord]:
                 origin = es.origin(richest)
                 with_li, basis = "compounds", "computed"
         row_cur = table.get(sym)
+        if basis == "computed" and row_cur is not None and "solid solution" in row_cur["with_li"]:
+            with_li = row_cur["with_li"]  # a computed ordered approximant of a solid solution
         if basis == "none" and row_cur is not None:
             with_li, basis = row_cur["with_li"], row_cur["source"]
             phase = row_cur["li_richest_phase"] or None

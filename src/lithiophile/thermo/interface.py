@@ -2,17 +2,19 @@
 
 Units: eV, V vs Li/Li+.
 
-- I: thermodynamically stable against Li (no reaction).
+- I: thermodynamically stable against Li (no reaction). A Li-saturated compound that does not
+  react (LiF, Li2O, Li3N, Li2S, LiCl, LiBr, LiI, LiH, Li2Se, Li2Te) is type I; the result notes
+  that it is also an electronically insulating interlayer (the review's LiF, Li3N interlayers).
 - II: the products at equilibrium with Li are all electronic insulators (LiF, Li2O, Li3N, Li2S,
-  Li3P, ...): a passivating, ionically conducting interphase. A material that is itself such a
-  Li-saturated insulator (a LiF or Li3N interlayer) is classed II as well, as the review does:
-  it *is* the stable insulating interphase.
+  Li3P, ...): a passivating, ionically conducting interphase.
 - III: a product conducts electrons (a metal, a Li alloy, a reduced transition-metal compound):
   a mixed-conducting interphase that keeps growing.
+- ``"unknown"``: a product of unknown electronic character and no conductor among them, or a
+  material with no energy in the source and no cited type. Never a guess.
 
-Where the energy of the material itself is in no source (multinary solid electrolytes such as
-LLZO, LGPS in the bundled data), the type comes from a cited literature table, and the products
-its elements would form at equilibrium with Li are shown beside it.
+Where the energy of the material itself is in no source, the type comes from a cited
+literature table when it has a row, and the products its elements would form at equilibrium
+with Li are shown beside it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,29 @@ cite.define(
         doi="10.1063/1.4812323",
     ),
     cite.Citation(
+        "Inaguma1993SSC",
+        "Inaguma, Y.; Chen, L.; Itoh, M.; Nakamura, T.; Uchida, T.; Ikuta, H.; Wakihara, M. High "
+        "ionic conductivity in lithium lanthanum titanate. Solid State Commun. 1993, 86, 689 "
+        "(Ti4+ reduced in contact with Li metal).",
+    ),
+    cite.Citation(
+        "Wenzel2018SSI",
+        "Wenzel, S.; Sedlmaier, S. J.; Dietrich, C.; Zeier, W. G.; Janek, J. Interfacial "
+        "reactivity and interphase growth of argyrodite solid electrolytes at lithium metal "
+        "electrodes. Solid State Ionics 2018, 318, 102-112.",
+    ),
+    cite.Citation(
+        "Wang2019Angew",
+        "Wang, S.; Bai, Q.; Nolan, A. M.; Liu, Y.; Gong, S.; Sun, Q.; Mo, Y. Lithium chlorides "
+        "and bromides as promising solid-state chemistries for fast ion conductors with good "
+        "electrochemical stability. Angew. Chem. Int. Ed. 2019, 58, 8039.",
+    ),
+    cite.Citation(
+        "Guerard1975GIC",
+        "Guerard, D.; Herold, A. Intercalation of lithium into graphite and other carbons. "
+        "Carbon 1975, 13, 337 (LiC6, LiC12: metallic graphite intercalation compounds).",
+    ),
+    cite.Citation(
         "Hartmann2013JPCC",
         "Hartmann, P.; Leichtweiss, T.; Busche, M. R.; Schneider, M.; Reich, M.; Sann, J.; "
         "Adelhelm, P.; Janek, J. Degradation of NASICON-type materials in contact with lithium "
@@ -82,7 +107,7 @@ class ProductCharacter:
     """Electronic character of a product phase and where it comes from."""
 
     formula: str
-    character: str  # "insulator" | "conductor" | "unknown"
+    character: str  # "insulator" | "conductor" | "semiconductor" | "unknown"
     source: str
 
 
@@ -95,10 +120,12 @@ class InterfaceResult:
     material
         Formula.
     type
-        ``"I"``, ``"II"`` or ``"III"``.
+        ``"I"``, ``"II"``, ``"III"`` or ``"unknown"``.
     basis
-        ``"computed"`` (from the reaction and the electronic character of its products) or
-        ``"literature"`` (the material's energy is in no source; the type is the cited one).
+        ``"computed"`` (from the reaction and the electronic character of its products),
+        ``"computed (marginal)"`` (a reaction within the energies' uncertainty),
+        ``"literature"`` (the material's energy is in no source; the type is the cited one),
+        ``"curated alloying table"`` or ``"no energy for the material"`` (type unknown).
     products
         Products at equilibrium with Li (computed).
     characters
@@ -178,6 +205,13 @@ def electronic_character(formula: str) -> ProductCharacter:
     return ProductCharacter(formula, "unknown", "not in the curated table")
 
 
+INSULATING_NOTE = (
+    "{name} is stable against Li and is itself a Li-saturated electronic insulator: a type I "
+    "interface (review Figure 4E: I = thermodynamically stable), which also serves as an "
+    "electronically insulating interlayer (the review's LiF, Li3N interlayers)."
+)
+
+
 def _li_saturated_insulator(comp: Any) -> bool:
     """True for a single Li binary that is its own product with Li (LiF, Li3N, Li2O ...)."""
     symbols = {el.symbol for el in comp.elements}
@@ -208,8 +242,46 @@ def _names(note: str, symbols: tuple[str, ...]) -> bool:
     return any(f"has no Li-{s} phase" in note for s in symbols)
 
 
+def _stable_type(comp: Any, rx: ReactionResult) -> tuple[str, str, list[str]]:
+    name = comp.reduced_formula
+    reasons = []
+    if rx.marginal:
+        reasons.append(
+            f"the reaction {rx.full.equation} ({rx.full.per_atom_eV:.3f} eV/atom) lies within "
+            f"the uncertainty of the computed energies (+-{rx.full.uncertainty_per_atom_eV:.3f} "
+            "eV/atom): treated as stable, but a thin reacted layer cannot be ruled out."
+        )
+        basis = "computed (marginal)"
+    else:
+        basis = "computed"
+    if _li_saturated_insulator(comp):
+        reasons.append(INSULATING_NOTE.format(name=name))
+    else:
+        reasons.append(f"{name} does not react with Li in source '{rx.source}'.")
+    return "I", basis, reasons
+
+
+def _reacting_type(
+    products: tuple[str, ...], chars: tuple[ProductCharacter, ...]
+) -> tuple[str, list[str]]:
+    conductors = [c.formula for c in chars if c.character in ("conductor", "semiconductor")]
+    unknown = [c.formula for c in chars if c.character == "unknown"]
+    listed = ", ".join(products)
+    if conductors:
+        return "III", [
+            f"reacts with Li to {listed}; electronic conductor(s) among the products: "
+            f"{', '.join(conductors)}."
+        ]
+    if unknown:
+        return "unknown", [
+            f"reacts with Li to {listed}; the electronic character of {', '.join(unknown)} is "
+            "unknown: type II if insulating, III if conducting (not decided here)."
+        ]
+    return "II", [f"reacts with Li to {listed}, all electronic insulators."]
+
+
 def interface_type(material: Any, *, source: Any = "bundled", path: bool = True) -> InterfaceResult:
-    """Classify the interface of ``material`` with Li metal as type I, II or III.
+    """Classify the interface of ``material`` with Li metal as type I, II, III or unknown.
 
     Parameters
     ----------
@@ -231,42 +303,39 @@ def interface_type(material: Any, *, source: Any = "bundled", path: bool = True)
     """
     comp = parse_material(material)
     rx = react(material, source=source, path=path)
+    return classify_reaction(comp, rx)
+
+
+def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
+    """The interface type of ``comp`` from its computed reaction with Li."""
     cite.register("Wenzel2015SSI")
     lit = literature_table().get(comp.reduced_formula)
     products = rx.final_products
     chars = tuple(electronic_character(f) for f in products)
     reasons: list[str] = []
-    energy_known = rx.full.per_formula_unit_eV is not None
-    if energy_known and not rx.reacts:
-        if _li_saturated_insulator(comp):
-            kind, basis = "II", "computed"
+    metallic = not {el.symbol for el in comp.elements} & ANION_FORMERS
+    if rx.marginal and not metallic:
+        kind, basis, reasons = _stable_type(comp, rx)
+        products = (comp.reduced_formula,)
+        chars = (electronic_character(comp.reduced_formula),)
+    elif rx.reacts is False:
+        kind, basis, reasons = _stable_type(comp, rx)
+    elif rx.reacts:
+        basis = "computed (marginal)" if rx.marginal else "computed"
+        kind, reasons = _reacting_type(products, chars)
+        if rx.marginal:
             reasons.append(
-                f"{comp.reduced_formula} is stable against Li and is itself a Li-saturated "
-                "electronic insulator: it is the passivating, ionically conducting interphase "
-                "of a type II interface (review Figure 4E: LiF, Li3N interlayers)."
+                f"the alloying energy ({rx.full.per_atom_eV:.3f} eV/atom) lies within the "
+                f"uncertainty of the computed energies (+-{rx.full.uncertainty_per_atom_eV:.3f}"
+                " eV/atom); the Li-X phase diagram (curated table) decides that it alloys."
             )
-        else:
-            kind, basis = "I", "computed"
+        if {el.symbol for el in comp.elements} == {"C"}:
             reasons.append(
-                f"{comp.reduced_formula} does not react with Li in source '{rx.source}'."
+                "at room temperature Li inserts into graphite (LiC6, LiC12: metallic "
+                "intercalation compounds, Guerard & Herold 1975); the carbide Li2C2 of full "
+                "equilibrium forms only at high temperature."
             )
-    elif energy_known:
-        basis = "computed"
-        conductors = [c.formula for c in chars if c.character == "conductor"]
-        unknown = [c.formula for c in chars if c.character == "unknown"]
-        if conductors:
-            kind = "III"
-            reasons.append(
-                f"reacts with Li to {', '.join(products)}; electronic conductor(s) among the "
-                f"products: {', '.join(conductors)}."
-            )
-        else:
-            kind = "II"
-            reasons.append(f"reacts with Li to {', '.join(products)}, all electronic insulators.")
-            if unknown:
-                reasons.append(
-                    f"electronic character unknown for {', '.join(unknown)}: counted as insulating."
-                )
+            cite.register("Guerard1975GIC")
     elif lit is not None:
         kind, basis = lit["type"], "literature"
         cite.register(lit["source"])
@@ -279,16 +348,15 @@ def interface_type(material: Any, *, source: Any = "bundled", path: bool = True)
             f"{', '.join(products)}."
         )
     else:
-        conductors = [c.formula for c in chars if c.character == "conductor"]
-        kind = "III" if conductors else "II"
-        basis = "products only (material energy unknown)"
+        kind, basis = "unknown", "no energy for the material"
+        would, _ = _reacting_type(products, chars)
         reasons.append(
-            f"{comp.reduced_formula} has no energy in source '{rx.source}' and no literature row: "
-            f"if it is reduced by Li, its products would be {', '.join(products)} (type {kind}); "
-            "whether it is reduced at all (type I) cannot be computed."
+            f"{comp.reduced_formula} has no energy in source '{rx.source}' and no cited type: "
+            "whether Li reduces it cannot be computed, so its type is unknown. If it is "
+            f"reduced, its products would be {', '.join(products)} (type {would})."
         )
     alloying = _unlithiated_alloying_elements(rx, products)
-    if alloying and kind == "I":
+    if alloying and kind in ("I", "unknown") and rx.reacts is not None:
         kind, basis = "III", "curated alloying table"
     for sym in alloying:
         row = src.alloying_table()[sym]

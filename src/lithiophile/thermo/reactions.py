@@ -15,6 +15,7 @@ and the full reaction at equilibrium with excess Li (the interphase next to Li m
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import re
@@ -165,6 +166,14 @@ class Reaction:
     per_atom_eV: float | None
     per_mol_li_eV: float | None
     li_atom_fraction: float
+    uncertainty_eV: float = 0.0
+
+    @property
+    def uncertainty_per_atom_eV(self) -> float:
+        """Uncertainty of the reaction energy per atom of reactants [eV/atom]: the stated
+        uncertainties of the computed phases in it, summed over their atoms."""
+        atoms = max(self.li_per_formula_unit, 0.0) + _atoms(self.material)
+        return self.uncertainty_eV / atoms if atoms > 0 else 0.0
 
     @property
     def equation(self) -> str:
@@ -183,7 +192,17 @@ class Reaction:
             "energy_per_formula_unit_eV": self.per_formula_unit_eV,
             "energy_per_atom_eV": self.per_atom_eV,
             "energy_per_mol_Li_eV": self.per_mol_li_eV,
+            "uncertainty_per_atom_eV": self.uncertainty_per_atom_eV,
         }
+
+
+def _atoms(formula: str) -> float:
+    from pymatgen.core import Composition
+
+    try:
+        return float(Composition(formula).num_atoms)
+    except Exception:  # a mixture name such as "ZnO+Al": count its parts
+        return float(sum(Composition(p).num_atoms for p in formula.split("+")))
 
 
 def _num(x: float) -> str:
@@ -244,6 +263,17 @@ class ReactionResult:
     @property
     def complete(self) -> bool:
         return not self.missing_phases
+
+    @property
+    def marginal(self) -> bool:
+        """True when the reaction with excess Li is downhill by less than its uncertainty."""
+        e = self.full.per_formula_unit_eV
+        return bool(
+            self.reacts
+            and e is not None
+            and self.full.uncertainty_eV > 0
+            and -e <= self.full.uncertainty_eV
+        )
 
     @property
     def equation(self) -> str:
@@ -314,6 +344,7 @@ class ReactionResult:
             "missing_phases": list(self.missing_phases),
             "complete": self.complete,
             "reduction_onset_V": self.reduction_onset_V,
+            "marginal": self.marginal,
         }
 
 
@@ -358,6 +389,34 @@ def material_energy(
     if best is not None:
         return best.energy_per_atom * comp.num_atoms, es.origin(best)
     return None, f"{comp.reduced_formula} is not in source '{es.name}'"
+
+
+#: Doped solid electrolytes whose own energy no source holds, approximated by the mixture of
+#: their end members (an ordered approximant in composition: the doped phase is taken to lie
+#: on the hull of these phases, so its reduction follows theirs).
+APPROXIMANTS: dict[str, str] = {
+    "Li1.3Al0.3Ti1.7(PO4)3": "0.85 LiTi2(PO4)3 + 0.3 AlPO4 + 0.15 Li3PO4",
+    "Li1.5Al0.5Ge1.5(PO4)3": "0.75 LiGe2(PO4)3 + 0.5 AlPO4 + 0.25 Li3PO4",
+}
+
+
+def approximant(comp: Any) -> str | None:
+    """The end-member mixture that stands for ``comp`` (a doped LATP/LAGP), or None."""
+    for formula, mixture in APPROXIMANTS.items():
+        if comp.almost_equals(_parse_text(formula), rtol=1e-3, atol=1e-6):
+            return mixture
+    return None
+
+
+def material_uncertainty(es: src.EnergySet, comp: Any, parts: tuple[Any, ...] = ()) -> float:
+    """Uncertainty of the energy of ``comp`` or of its parts [eV per formula unit]."""
+    table = src.index(es)[0]
+    total = 0.0
+    for part in parts if len(parts) > 1 else (comp,):
+        entry = table.get(part.reduced_formula)
+        if entry is not None:
+            total += es.uncertainty(entry) * part.num_atoms
+    return total
 
 
 def _parts(material: Any) -> tuple[Any, ...]:
@@ -427,6 +486,11 @@ def react(
         raise InputError(
             f"'potential_V' must lie between -1 and 6 V vs Li/Li+ (0 = Li metal). Got {v!r}."
         )
+    if {el.symbol for el in comp.elements} == {"Li"}:
+        raise InputError(
+            f"'material' {material!r} is lithium itself: give a material to put in contact "
+            "with Li metal, such as 'ZnO' or 'Li3PS4'."
+        )
     elements = {el.symbol for el in comp.elements} | {"Li"}
     es = src.resolve(source, elements)
     check_coverage(es, elements)
@@ -439,45 +503,25 @@ def react(
     elif es.name == "crc-gibbs":
         cite.register("CRC2014Handbook")
 
-    e_mat, origin = material_energy(es, comp, _parts(material))
-    notes = list(_missing_phase_notes(es, comp))
+    e_mat, origin, parts, notes = _own_energy(es, comp, material, check_charge)
     energy_sources = {comp.reduced_formula: origin}
-    if check_charge and e_mat is None and len(_parts(material)) <= 1:
-        check_charge_balance(comp)
-    if e_mat is None:
-        notes.insert(
-            0,
-            f"{comp.reduced_formula} itself has no energy in source '{es.name}': whether it "
-            "reacts cannot be computed; the products shown are those its elements form at "
-            "equilibrium with Li, and the reaction energies are unknown.",
-        )
 
     gppd = _grand_diagram(es, chemsys, mu)
     full = _full_reaction(es, gppd, comp, e_mat, mu, energy_sources)
+    if e_mat is not None:
+        extra = material_uncertainty(es, comp, parts)
+        full = dataclasses.replace(full, uncertainty_eV=full.uncertainty_eV + extra)
     reacts: bool | None = None
     if e_mat is not None:
         reacts = bool(full.per_formula_unit_eV is not None and full.per_formula_unit_eV < -TOL_EV)
     if reacts is False:
-        stable = Reaction(
-            0.0,
-            comp.reduced_formula,
-            (Phase(comp.reduced_formula, 1.0, e_mat, origin),),
-            0.0,
-            0.0,
-            None,
-            0.0,
-        )
-        full = stable
+        phase = Phase(comp.reduced_formula, 1.0, e_mat, origin)
+        full = Reaction(0.0, comp.reduced_formula, (phase,), 0.0, 0.0, None, 0.0)
     steps: tuple[Reaction, ...] = ()
-    best = full
-    onset: float | None = None
+    best, onset = full, None
     if path and e_mat is not None and reacts:
         steps = _path(es, comp, e_mat, mu, chemsys, energy_sources)
-        if steps:
-            best = min(steps, key=lambda r: r.per_atom_eV if r.per_atom_eV is not None else 0.0)
-            first = min(steps, key=lambda r: r.li_per_formula_unit)
-            if first.per_mol_li_eV is not None:
-                onset = v - first.per_mol_li_eV
+        best, onset = _best_and_onset(steps, full, v)
     return ReactionResult(
         material=_material_name(comp),
         potential_V=v,
@@ -492,6 +536,48 @@ def react(
         missing_phases=tuple(notes),
         reduction_onset_V=onset,
     )
+
+
+def _best_and_onset(
+    steps: tuple[Reaction, ...], full: Reaction, v: float
+) -> tuple[Reaction, float | None]:
+    """The most negative reaction per atom along the path, and the reduction onset [V]: the
+    first kink's energy per Li (the highest potential at which Li reduces the material)."""
+    if not steps:
+        return full, None
+    best = min(steps, key=lambda r: r.per_atom_eV if r.per_atom_eV is not None else 0.0)
+    first = min(steps, key=lambda r: r.li_per_formula_unit)
+    onset = None if first.per_mol_li_eV is None else v - first.per_mol_li_eV
+    return best, onset
+
+
+def _own_energy(
+    es: src.EnergySet, comp: Any, material: Any, check_charge: bool
+) -> tuple[float | None, str, tuple[Any, ...], list[str]]:
+    """The material's energy, its origin, its parts (mixture or approximant) and the notes."""
+    parts = _parts(material)
+    e_mat, origin = material_energy(es, comp, parts)
+    notes = list(_missing_phase_notes(es, comp))
+    mixture = approximant(comp) if e_mat is None else None
+    if mixture is not None:
+        parts = _parts_text(mixture)
+        e_mat, origin = material_energy(es, comp, parts)
+        if e_mat is not None:
+            origin = f"approximated by its end members {mixture} ({origin})"
+            notes.append(
+                f"{comp.reduced_formula} has no energy of its own: it is approximated by the "
+                f"mixture of its end members {mixture} (the doped phase taken on their hull)."
+            )
+    if check_charge and e_mat is None and len(parts) <= 1:
+        check_charge_balance(comp)
+    if e_mat is None:
+        notes.insert(
+            0,
+            f"{comp.reduced_formula} itself has no energy in source '{es.name}': whether it "
+            "reacts cannot be computed; the products shown are those its elements form at "
+            "equilibrium with Li, and the reaction energies are unknown.",
+        )
+    return e_mat, origin, parts, notes
 
 
 def _full_reaction(
@@ -517,18 +603,21 @@ def _full_reaction(
     li_out = 0.0
     energy = 0.0
     n_target = non_li.num_atoms
+    unc = 0.0
     for gentry, frac in decomp.items():
         orig = gentry.original_entry
         formula, factor, n_non_li, n_li = _entry_info(orig)
         amount = frac * n_target / n_non_li  # formula units of orig.composition
         li_out += amount * n_li
         energy += amount * orig.energy
+        unc += amount * (n_non_li + n_li) * es.uncertainty(orig)
         origin = es.origin(orig)
         origins[formula] = origin
         phases.append(Phase(formula, amount * factor, orig.energy / factor, origin))
     x_li = li_out - li_in
     de = None if e_mat is None else energy - e_mat - x_li * mu
-    return _reaction(x_li, comp, tuple(sorted(phases, key=lambda p: p.formula)), de)
+    rxn = _reaction(x_li, comp, tuple(sorted(phases, key=lambda p: p.formula)), de)
+    return dataclasses.replace(rxn, uncertainty_eV=unc)
 
 
 def _entry_info(entry: Any) -> tuple[str, float, float, float]:

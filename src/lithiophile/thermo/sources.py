@@ -99,6 +99,10 @@ class EnergySet:
         entry name or id -> where its energy comes from.
     covered
         Element symbols for which the source holds an elemental reference.
+    uncertainties
+        entry id -> uncertainty of its formation energy [eV/atom] where one is known
+        (computed phases: half the spread of the two models, or the model's mean absolute
+        error against experiment when one model computed it).
     """
 
     name: str
@@ -107,6 +111,7 @@ class EnergySet:
     mu_li_eV: float
     origins: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     covered: frozenset[str] = frozenset()
+    uncertainties: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
 
     def in_system(self, elements: Iterable[str]) -> list[Any]:
         """Entries whose elements all lie in ``elements``."""
@@ -116,6 +121,10 @@ class EnergySet:
     def origin(self, entry: Any) -> str:
         """Where the energy of ``entry`` comes from."""
         return self.origins.get(_entry_key(entry), self.name)
+
+    def uncertainty(self, entry: Any) -> float:
+        """Uncertainty of the energy of ``entry`` [eV/atom]; 0 where none is stated."""
+        return self.uncertainties.get(_entry_key(entry), 0.0)
 
 
 @functools.lru_cache(maxsize=64)
@@ -193,14 +202,73 @@ def bundled() -> EnergySet:
             elements.update(el.symbol for el in comp.elements)
     for e in entries:
         e.entry_id = e.attribute
+    uncertainties = _add_computed(entries, origins)
     _add_elements_at_zero(elements, entries, origins)
     return EnergySet(
         name="bundled",
         entries=tuple(entries),
-        energy_kind="formation enthalpy at 298 K (experimental; not a Gibbs energy)",
+        energy_kind=(
+            "formation enthalpy at 298 K (experimental; not a Gibbs energy), and computed "
+            "formation energies (CHGNet, SevenNet) for phases without an experimental value"
+        ),
         mu_li_eV=0.0,
         origins=origins,
         covered=frozenset(elements),
+        uncertainties=uncertainties,
+    )
+
+
+def _add_computed(entries: list[Any], origins: dict[str, str]) -> dict[str, float]:
+    """Append the phases computed with the bundled potentials that no experiment covers.
+
+    Each is labelled with its models and spread (:mod:`lithiophile.thermo.computed`); a
+    phase with an experimental enthalpy keeps the experimental one.
+    """
+    from pymatgen.analysis.phase_diagram import PDEntry
+    from pymatgen.core import Composition
+
+    from lithiophile.thermo.computed import computed_phases, uncertainty
+
+    have = {e.composition.reduced_formula for e in entries}
+    out: dict[str, float] = {}
+    for formula, phase in sorted(computed_phases().items()):
+        if formula in have:
+            continue
+        comp = Composition(formula)
+        eid = f"computed:{formula}"
+        entry: Any = PDEntry(comp, phase.per_atom_eV * comp.num_atoms, name=formula)
+        entry.entry_id = eid
+        entries.append(entry)
+        origins[eid] = phase.label
+        out[eid] = uncertainty(phase)
+    return out
+
+
+def computed_model(model: str) -> EnergySet:
+    """One potential's formation energies alone (``"chgnet"`` or ``"sevennet"``), elements at 0.
+
+    Every phase of this source comes from the same model, so its reaction energies do not mix
+    experiment and computation; it holds only the phases of ``lithiophile.atomistic.crystals``.
+    """
+    from lithiophile.thermo.computed import LABEL, model_entries
+
+    entries = model_entries(model)
+    if not entries:
+        raise InputError(f"no computed energies for model {model!r} are bundled.")
+    origins = {
+        str(e.entry_id): (
+            f"computed ({LABEL[model]}) formation energy, referenced to the same model's "
+            "elemental phases"
+        )
+        for e in entries
+    }
+    return EnergySet(
+        name=f"computed-{model}",
+        entries=tuple(entries),
+        energy_kind=f"formation energy computed with {LABEL[model]} (0 K, no zero-point energy)",
+        mu_li_eV=0.0,
+        origins=origins,
+        covered=frozenset(e.composition.elements[0].symbol for e in entries if e.is_element),
     )
 
 
@@ -328,11 +396,20 @@ def from_json(path: str | os.PathLike[str]) -> EnergySet:
     return from_entries(entries, name=p.name)
 
 
-def from_materials_project(elements: Iterable[str], api_key: str | None = None) -> EnergySet:
+def from_materials_project(
+    elements: Iterable[str], api_key: str | None = None, *, store: Any = None
+) -> EnergySet:
     """Entries of a chemical system from the Materials Project (mp-api; needs key + network).
 
     The entries carry MP's own (MP2020-corrected) energies; lithiophile applies nothing more.
+    They are cached in the store (``store``, default the project's store in
+    LITHIOPHILE_HOME) by chemical system, so a chemical system is fetched once: later calls,
+    in this process or another, read the cache and need no key or network.
     """
+    chemsys = sorted(set(elements))
+    cached = _mp_cache_get(chemsys, store)
+    if cached is not None:
+        return from_entries(cached, name="mp")
     key = api_key or os.environ.get("MP_API_KEY")
     if not key:
         raise InputError(
@@ -344,13 +421,50 @@ def from_materials_project(elements: Iterable[str], api_key: str | None = None) 
     except ImportError as exc:  # pragma: no cover - mp-api is a dependency
         raise DependencyMissing("source 'mp' needs the mp-api package: pip install mp-api") from exc
     with MPRester(key) as mpr:
-        entries = mpr.get_entries_in_chemsys(sorted(set(elements)))
+        entries = list(mpr.get_entries_in_chemsys(chemsys))
+    _mp_cache_put(chemsys, entries, store)
     return from_entries(entries, name="mp")
 
 
+def _mp_store(store: Any) -> Any:
+    if store is not None:
+        return store
+    from lithiophile.store import Store
+
+    return Store()
+
+
+def _mp_cache_get(chemsys: list[str], store: Any) -> list[Any] | None:
+    """Cached MP entries of ``chemsys``, or None (no cache, or an unreadable one)."""
+    from monty.json import MontyDecoder
+
+    from lithiophile.store import StoreError
+
+    try:
+        payload = _mp_store(store).get("mp-entries", "-".join(chemsys))
+    except StoreError:
+        return None
+    if payload is None:
+        return None
+    return [MontyDecoder().process_decoded(d) for d in payload["entries"]]
+
+
+def _mp_cache_put(chemsys: list[str], entries: list[Any], store: Any) -> None:
+    import warnings
+
+    from lithiophile.store import StoreError
+
+    try:
+        _mp_store(store).put(
+            "mp-entries", "-".join(chemsys), {"entries": [e.as_dict() for e in entries]}
+        )
+    except StoreError as exc:  # the result stands; only the cache is lost
+        warnings.warn(f"could not cache the Materials Project entries: {exc}", stacklevel=3)
+
+
 _SOURCE_CHOICES = (
-    "'source' must be 'bundled', 'crc-gibbs', 'mp', a path to an entries .json file or a list "
-    "of pymatgen entries."
+    "'source' must be 'bundled', 'crc-gibbs', 'computed-chgnet', 'computed-sevennet', 'mp', "
+    "a path to an entries .json file or a list of pymatgen entries."
 )
 
 
@@ -366,6 +480,8 @@ def resolve(source: Any, elements: Iterable[str]) -> EnergySet:
         return bundled()
     if isinstance(source, str) and source == "crc-gibbs":
         return crc_gibbs()
+    if isinstance(source, str) and source in ("computed-chgnet", "computed-sevennet"):
+        return _computed_cached(source.split("-", 1)[1])
     if isinstance(source, str) and source == "mp":
         return from_materials_project(set(elements) | {"Li"})
     if isinstance(source, (str, os.PathLike)):
@@ -378,6 +494,11 @@ def resolve(source: Any, elements: Iterable[str]) -> EnergySet:
     raise InputError(f"{_SOURCE_CHOICES} Got {type(source).__name__}.")
 
 
+@functools.lru_cache(maxsize=2)
+def _computed_cached(model: str) -> EnergySet:
+    return computed_model(model)
+
+
 @functools.lru_cache(maxsize=16)
 def _json_cached(path: str, mtime_ns: int) -> EnergySet:
     return from_json(path)
@@ -388,3 +509,24 @@ def alloying_table() -> dict[str, dict[str, str]]:
     """Curated Li-X binary facts: element -> {with_li, li_richest_phase, source}."""
     with open(DATA / "li_alloying.csv", newline="") as fh:
         return {row["element"]: row for row in csv.DictReader(fh)}
+
+
+@functools.lru_cache(maxsize=1)
+def experimental_per_atom() -> dict[str, float]:
+    """Experimental formation enthalpies [eV/atom] by reduced formula: pymatgen's
+    exp_compounds and the curated Li intermetallics (the lowest where a formula repeats)."""
+    from pymatgen.core import Composition
+
+    out: dict[str, float] = {}
+    with gzip.open(exp_compounds_path(), "rt") as fh:
+        rows = json.load(fh)
+    for row in rows:
+        comp = Composition(row["formula"])
+        value = float(row["exp energy"]) / comp.num_atoms
+        f = comp.reduced_formula
+        out[f] = min(out.get(f, value), value)
+    with open(DATA / "li_intermetallics.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            f = Composition(r["formula"]).reduced_formula
+            out[f] = float(r["dHf_kJ_per_mol_atom"]) / KJ_PER_MOL_PER_EV
+    return out

@@ -11,6 +11,9 @@ Models (see METHODS.md "Wetting"):
 - Cassie-Baxter: ``cos(theta*) = f_s (1 + cos(theta)) - 1``, wetted solid fraction ``0 < f_s <= 1``
 - liquid-Li surface tension against temperature (Davison 1968)
 - heterogeneous nucleation barrier factor ``f(theta) = (2 + cos) (1 - cos)^2 / 4``
+- the reactive-wetting rule (:mod:`~lithiophile.wetting.reactive`): the contact angle from the
+  interface chemistry (metallic vs non-reactive interface), with its range
+- :func:`summarize`, the entry point the ``wet`` command calls
 
 Limits, one design everywhere: a model whose cosine would leave [-1, 1] does not return NaN.
 The angle functions return a :class:`ContactAngle` whose ``regime`` says ``"complete wetting"``
@@ -35,13 +38,24 @@ from lithiophile.wetting.models import (
     young,
     young_dupre_angle,
 )
+from lithiophile.wetting.reactive import (
+    WettingEstimate,
+    estimate_from_adhesion,
+    estimate_from_regime,
+)
+from lithiophile.wetting.summary import WettingSummary, summarize
 
 __all__ = [
     "ContactAngle",
+    "WettingEstimate",
+    "WettingSummary",
     "cassie_baxter",
     "contact_angle_from_adhesion",
+    "estimate_from_adhesion",
+    "estimate_from_regime",
     "li_surface_tension",
     "nucleation_barrier_factor",
+    "summarize",
     "wenzel",
     "wenzel_roughness_for",
     "work_of_adhesion",

@@ -48,8 +48,13 @@ cite.define(
     ),
 )
 
-#: Melting point of Li [K] and the Davison (1968) surface tension there [N m-1] and its slope.
-LI_MELTING_POINT_K = 453.69
+#: Melting point of Li [K] as the CRC Handbook gives it (180.50 C); Davison (1968) anchors
+#: his correlation at 453.69 K. Sources differ by 0.04 K, so any molten-Li temperature at or
+#: above the lower (CRC) value is accepted; the correlation is linear and its 0.04 K
+#: extrapolation changes gamma by 5e-6 N m-1.
+LI_MELTING_POINT_K = 453.65
+#: Temperature at which Davison's correlation is anchored [K].
+DAVISON_ANCHOR_K = 453.69
 LI_SURFACE_TENSION_AT_MELTING_N_M = 0.3957
 LI_SURFACE_TENSION_SLOPE_N_M_K = -1.19e-4
 #: Normal boiling point of Li [K]; the correlation is not used above it.
@@ -135,11 +140,14 @@ def _from_cos(cos_model: float, model: str) -> ContactAngle:
     return ContactAngle(math.degrees(math.acos(cos_model)), "partial wetting", cos_model, model)
 
 
-def li_surface_tension(temperature_K: float) -> float:
+def li_surface_tension(temperature_K: float, *, name: str = "temperature_K") -> float:
     """Surface tension of liquid lithium [N m-1] at ``temperature_K`` [K].
 
+    ``name`` is how an error names the value (``"--temperature"`` on the command line).
+
     ``gamma = 0.3957 - 1.19e-4 (T - 453.69)`` (Davison 1968), for molten Li between the
-    melting point (453.69 K) and the normal boiling point (1615 K).
+    melting point (453.65 K, CRC Handbook; Davison anchors at 453.69 K) and the normal
+    boiling point (1615 K).
 
     Raises
     ------
@@ -156,25 +164,26 @@ def li_surface_tension(temperature_K: float) -> float:
     >>> round(li_surface_tension(453.69), 4)
     0.3957
     """
-    t = _finite("temperature_K", temperature_K, "of kelvin")
+    t = _finite(name, temperature_K, "of kelvin")
     if t < 0.0:
         raise InputError(
-            f"'temperature_K' is below absolute zero: got {temperature_K!r} K. Give a "
+            f"'{name}' is below absolute zero: got {temperature_K!r} K. Give a "
             "temperature in kelvin (250 C = 523.15 K)."
         )
     if t < LI_MELTING_POINT_K:
         raise InputError(
-            f"'temperature_K' = {t:g} K is below the melting point of Li ({LI_MELTING_POINT_K} K,"
-            " 180.5 C): the liquid-Li surface tension is defined for molten Li only."
+            f"'{name}' = {t:g} K is below the melting point of Li ({LI_MELTING_POINT_K} K,"
+            " 180.50 C, CRC Handbook): the liquid-Li surface tension is defined for molten Li "
+            "only."
         )
     if t > LI_BOILING_POINT_K:
         raise InputError(
-            f"'temperature_K' = {t:g} K is above the normal boiling point of Li "
+            f"'{name}' = {t:g} K is above the normal boiling point of Li "
             f"({LI_BOILING_POINT_K:g} K), where the Davison (1968) correlation does not apply."
         )
     cite.register("Davison1968NASA")
     return LI_SURFACE_TENSION_AT_MELTING_N_M + LI_SURFACE_TENSION_SLOPE_N_M_K * (
-        t - LI_MELTING_POINT_K
+        t - DAVISON_ANCHOR_K
     )
 
 

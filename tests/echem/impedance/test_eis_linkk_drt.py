@@ -127,9 +127,16 @@ def test_peak_time_constants_over_noise_realisations():
     assert within >= 30 and covered >= 34
 
 
-def test_pydrttools_1zarc_fails_lin_kk_by_its_noise(shared):
-    # 0.5 ohm noise on |Z| of about 10 ohm at high frequency is 5 %: above the 2 % threshold
+def test_pydrttools_1zarc_passes_lin_kk_judged_by_its_noise(shared):
+    # 0.5 ohm noise on |Z| of about 10 ohm at high frequency is 5 %: above the fixed 2 %
+    # threshold, yet the spectrum is KK-compliant (a ZARC plus noise, by construction).
+    # Issue 11 item 15: judged against the noise it estimates, noise alone passes. (This test
+    # asserted the opposite before the noise-based rule.) Reference noise: 0.5 ohm on each
+    # part, relative to |Z| at each frequency, rms over the spectrum (from the MANIFEST's
+    # description of the file).
     data = lio.read(shared("pydrttools__1ZARC.csv"))
     res = lin_kk(data["frequency_Hz"], data.z)
-    assert not res.passed
     assert 0.02 < res.rms < 0.06
+    assert res.rms > res.threshold and res.passed
+    expected = float(np.sqrt(np.mean(0.5**2 / np.abs(data.z) ** 2)))
+    assert res.noise == pytest.approx(expected, rel=0.25)

@@ -4,7 +4,8 @@ Equivalent-circuit fits with automatic initial guesses (:class:`Circuit`), Lin-K
 check (:func:`lin_kk`), Tikhonov DRT (:func:`drt`), a library of Li-metal interface circuits
 (:data:`CIRCUITS`), area-normalised per-interface metrics (:func:`analyze`,
 :func:`interfacial_metrics`), and series over rest time, cycles and temperature with an
-Arrhenius fit (:func:`series`, :func:`arrhenius`).
+Arrhenius fit (:func:`series`, :func:`arrhenius`). The entry point for files is
+:func:`fit_files` (typed :class:`ImpedanceResults`, workers, a Dask scheduler, the store).
 
 Examples
 --------
@@ -26,6 +27,13 @@ from lithiophile.echem.impedance.analysis import (
 from lithiophile.echem.impedance.circuit import Circuit, Parameter
 from lithiophile.echem.impedance.drt import DRTPeak, DRTResult, drt
 from lithiophile.echem.impedance.elements import ELEMENTS
+from lithiophile.echem.impedance.files import (
+    FileFits,
+    FitOptions,
+    ImpedanceResults,
+    fit_data,
+    fit_files,
+)
 from lithiophile.echem.impedance.library import CIRCUITS, fit_auto, interfacial_resistance
 from lithiophile.echem.impedance.linkk import LinKKResult, lin_kk
 from lithiophile.echem.impedance.parser import parse
@@ -38,6 +46,9 @@ __all__ = [
     "Circuit",
     "DRTPeak",
     "DRTResult",
+    "FileFits",
+    "FitOptions",
+    "ImpedanceResults",
     "InductiveLoopWarning",
     "InterfaceFit",
     "KramersKronigWarning",
@@ -48,6 +59,8 @@ __all__ = [
     "arrhenius",
     "drt",
     "fit_auto",
+    "fit_data",
+    "fit_files",
     "interfacial_metrics",
     "interfacial_resistance",
     "lin_kk",

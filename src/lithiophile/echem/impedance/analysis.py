@@ -10,6 +10,7 @@ per-interface value are reported, each labelled by its ``variant``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -226,12 +227,17 @@ def analyze(
     name: str = "spectrum",
     seed: int = 0,
     n_starts: int = 8,
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    initial_guess: Sequence[float] | None = None,
 ) -> InterfaceFit:
     """Fit one spectrum and report its interfacial resistance.
 
     ``circuit`` is a circuit string, a name of :data:`~lithiophile.echem.impedance.library.
     CIRCUITS`, or ``"auto"`` (the candidate with the lowest BIC). With ``with_drt`` the DRT's
-    peaks give a model-free R_int (variant ``"DRT"``) beside the circuit's.
+    peaks give a model-free R_int (variant ``"DRT"``) beside the circuit's. ``fixed`` and
+    ``bounds`` hold parameters at a value or within limits (SI; with ``"auto"`` they apply
+    to each candidate that has the parameter); ``initial_guess`` starts a given circuit there.
     """
     if asr and area_m2 is None:
         # fail before the (slow) fit
@@ -241,9 +247,19 @@ def analyze(
             "command line or area_m2=1.13e-4 in Python, or ask for R in ohm only."
         )
     if circuit == "auto":
-        fit = fit_auto(f, z, name=name, seed=seed, n_starts=n_starts)
+        if initial_guess is not None:
+            raise InputError("an initial guess needs a circuit, not 'auto'.")
+        fit = fit_auto(f, z, name=name, seed=seed, n_starts=n_starts, fixed=fixed, bounds=bounds)
     else:
-        fit = Circuit(resolve(circuit), seed=seed, n_starts=n_starts).fit(f, z, name=name)
+        model = Circuit(
+            resolve(circuit),
+            None if initial_guess is None else list(initial_guess),
+            seed=seed,
+            n_starts=n_starts,
+            fixed=fixed,
+            bounds=bounds,
+        )
+        fit = model.fit(f, z, name=name)
     cond = conditions or Conditions()
     metrics = interfacial_metrics(
         fit, area_m2=area_m2, symmetric=symmetric, asr=asr, conditions=cond, source=source
@@ -251,18 +267,42 @@ def analyze(
     result_drt = None
     if with_drt:
         result_drt = drt(fit.frequencies_, fit.data_, inductance=True)
-        r_drt = result_drt.r_polarisation_ohm
-        if r_drt > 0:
-            metrics.append(
-                Metric(
-                    "interfacial_resistance",
-                    r_drt,
-                    metrics[0].conditions,
-                    definition="integral of the DRT, gamma d ln tau (Tikhonov, lambda by "
-                    f"{result_drt.method}); model-free cross-check of the circuit fit (it also "
-                    "holds any diffusion the circuit puts in a Warburg)",
-                    variant="DRT",
-                    source=source,
-                )
-            )
+        drt_metric = _drt_metric(result_drt, metrics[0], name, source)
+        if drt_metric is not None:
+            metrics.append(drt_metric)
     return InterfaceFit(name, fit, tuple(metrics), metrics[0].conditions, result_drt)
+
+
+def _drt_metric(res: DRTResult, circuit_r: Metric, name: str, source: str | None) -> Metric | None:
+    """The DRT's R_int, with what it rests on; warns (:class:`DRTConsistencyWarning`) when it
+    differs from the circuit's R_int by more than 20 %."""
+    import warnings
+
+    from lithiophile.echem.impedance.drt import SPAN_TOLERANCE, DRTConsistencyWarning
+
+    r_drt = res.r_polarisation_ohm
+    if r_drt <= 0:
+        return None
+    notes = list(res.notes)
+    r_fit = circuit_r.value
+    if r_fit > 0 and abs(r_drt - r_fit) > SPAN_TOLERANCE * r_fit:
+        text = (
+            f"{name}: the DRT's total resistance {r_drt:.4g} ohm differs from the circuit's "
+            f"R_int {r_fit:.4g} ohm by {abs(r_drt / r_fit - 1):.0%} (over "
+            f"{SPAN_TOLERANCE:.0%}): the circuit leaves out resistance the DRT holds "
+            "(diffusion, an arc it does not model) or the DRT extrapolates beyond the data"
+        )
+        notes.append(text)
+        warnings.warn(text, DRTConsistencyWarning, stacklevel=3)
+    return Metric(
+        "interfacial_resistance",
+        r_drt,
+        circuit_r.conditions,
+        definition="integral of the DRT, gamma d ln tau (Tikhonov, lambda by "
+        f"{res.method}); model-free cross-check of the circuit fit (it also holds any "
+        f"diffusion the circuit puts in a Warburg); {res.r_window_ohm:.4g} ohm of it within "
+        f"the measured window {res.tau_window_s[0]:.3g}-{res.tau_window_s[1]:.3g} s",
+        variant="DRT",
+        source=source,
+        notes=tuple(notes),
+    )

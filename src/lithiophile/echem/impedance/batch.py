@@ -1,5 +1,8 @@
 """Many spectra at once: the same circuit fitted to each, in chunks over worker processes
-(:func:`lithiophile.parallel.run_jobs`: in-process, local processes, or a Dask cluster)."""
+(:func:`lithiophile.parallel.run_jobs`: in-process, local processes, or a Dask cluster).
+Local pools are used only where they pay (:func:`lithiophile.parallel.run_jobs` starts one
+only when the work left outlasts its start-up): a few hundred spectra fit faster in one process
+than a pool starts."""
 
 from __future__ import annotations
 
@@ -58,12 +61,14 @@ def fit_many(
 ) -> list[BatchFit]:
     """Fit ``circuit`` to every ``(f, Z)`` pair; results in input order.
 
-    ``options`` go to :class:`Circuit` (``seed``, ``n_starts``, ``kk_check`` ...). Failures
-    are kept as results with their error, so one bad spectrum does not end the batch.
+    ``options`` go to :class:`Circuit` (``seed``, ``n_starts``, ``kk_check``, ``fixed``,
+    ``bounds`` ...). Failures are kept as results with their error, so one bad spectrum does
+    not end the batch. With ``workers`` > 1 the first chunks run in this process and the
+    rest go to a pool only if their measured time says the pool pays.
     """
     from lithiophile.parallel import run_jobs
 
-    Circuit(circuit)  # validate the string before starting processes
+    Circuit(circuit, **options)  # type: ignore[arg-type]  # validate before starting processes
     jobs = [
         (circuit, [(np.asarray(f), np.asarray(z)) for f, z in spectra[i : i + chunk]], options)
         for i in range(0, len(spectra), chunk)

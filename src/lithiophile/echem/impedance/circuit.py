@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lithiophile import cite
+from lithiophile.echem.impedance.constraints import Bounds, Constraints
 from lithiophile.echem.impedance.elements import ELEMENTS
 from lithiophile.echem.impedance.guess import Features, features, initial_guess
 from lithiophile.echem.impedance.linkk import DEFAULT_THRESHOLD, LinKKResult, lin_kk, voigt_floor
@@ -59,6 +62,9 @@ _LOG_LO, _LOG_HI = np.log(1e-20), np.log(1e20)
 #: (:func:`~lithiophile.echem.impedance.linkk.voigt_floor`) ends the multi-start
 FLOOR_FACTOR = 1.25
 _WEIGHTINGS = ("modulus", "unit")
+#: lowest value a confidence interval of an exponent (CPE alpha, ZARC gamma) is clipped to:
+#: exponents live in (0, 1]
+EXPONENT_FLOOR = 1e-6
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class Parameter:
     ci_low: float
     ci_high: float
     unit: str
+    fixed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +86,7 @@ class Parameter:
             "stderr": self.stderr,
             "ci": [self.ci_low, self.ci_high],
             "unit": self.unit,
+            "fixed": self.fixed,
         }
 
 
@@ -87,6 +95,26 @@ def _t_quantile(p: float, dof: int) -> float:
     from scipy import stats
 
     return float(stats.t.ppf(p, dof))
+
+
+def _covariance(jac: np.ndarray, s2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Variances and covariance of the fitted (internal) parameters, s2 (J^T J)^-1 by SVD,
+    with s2 = chi2 / dof the residual variance; and which parameters the data leave
+    undetermined (infinite variance)."""
+    _, s, vt = np.linalg.svd(jac, full_matrices=False)
+    tol = s.max() * max(jac.shape) * np.finfo(float).eps if s.size else 0.0
+    keep = s > max(tol, 1e-10 * s.max()) if s.size else s > 0
+    inv = np.zeros_like(s)
+    inv[keep] = 1.0 / s[keep] ** 2
+    var_theta = np.sum(vt.T**2 * inv[None, :], axis=1) * s2
+    # a parameter the residuals do not depend on (e.g. a Warburg driven to zero) has no
+    # finite error
+    col = np.linalg.norm(jac, axis=0)
+    undetermined = col <= 1e-8 * max(col.max(), 1e-300)
+    undetermined |= np.abs(vt[~keep]).max(axis=0) > 0.5 if (~keep).any() else False
+    var_theta = np.where(undetermined, np.inf, var_theta)
+    cov_theta = (vt.T * inv[None, :]) @ vt * s2
+    return var_theta, cov_theta, undetermined
 
 
 class Circuit:
@@ -117,6 +145,11 @@ class Circuit:
     max_nfev
         Most residual evaluations per start (default 200 per parameter); a start that needs
         more has not converged.
+    fixed
+        Parameters held at a value (SI), e.g. ``{"R0": 10.0}`` (impedance.py's
+        ``constants``); they have zero standard error and do not count as fitted.
+    bounds
+        Limits of parameters (SI), e.g. ``{"R1": (1.0, 100.0)}``; None for an open end.
 
     Examples
     --------
@@ -140,6 +173,8 @@ class Circuit:
         kk_check: bool = True,
         kk_threshold: float = DEFAULT_THRESHOLD,
         max_nfev: int | None = None,
+        fixed: Mapping[str, float] | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         self.circuit = circuit
         self.tree: Node = parse(circuit)
@@ -148,6 +183,7 @@ class Circuit:
         self.param_names = [n for e in self.elements for n in e.param_names]
         self._positive = np.array([p for e in self.elements for p in e.kind.positive])
         self.param_units = [u for e in self.elements for u in e.kind.units]
+        self.constraints = Constraints(circuit, self.param_names, self._positive, fixed, bounds)
         if weighting not in _WEIGHTINGS:
             raise InputError(
                 f"Circuit 'weighting' must be one of {list(_WEIGHTINGS)}. Got {weighting!r}."
@@ -183,6 +219,25 @@ class Circuit:
         self.kk_threshold = kk_threshold
         self.max_nfev = max_nfev
         self._fitted = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_eval", None)  # a closure: rebuilt from the tree after unpickling
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._eval = compile_model(self.tree)
+
+    @property
+    def fixed(self) -> dict[str, float]:
+        """Parameters held at a value (SI)."""
+        return dict(self.constraints.fixed)
+
+    @property
+    def bounds(self) -> dict[str, tuple[float | None, float | None]]:
+        """User bounds of parameters (SI)."""
+        return dict(self.constraints.bounds)
 
     def __repr__(self) -> str:
         state = f"chi2={self.chi_square_:.3g}" if self._fitted else "not fitted"
@@ -220,8 +275,6 @@ class Circuit:
             return self._fit(f, z, name)
 
     def _fit(self, f: object, z: object, name: str) -> Circuit:
-        from scipy.optimize import least_squares
-
         cite.register("Murbach2020")
         spec = check_spectrum(f, z, name=name)
         notes: list[str] = []
@@ -233,7 +286,9 @@ class Circuit:
                 "series to fit them"
             )
             spec = Spectrum(spec.f[k:], spec.z[k:], 0)
-        n_p = len(self.param_names)
+        cons = self.constraints
+        free = cons.free
+        n_p = int(free.sum())
         if 2 * spec.f.size <= n_p:
             raise InputError(
                 f"{name}: too few points ({spec.f.size} frequencies, {2 * spec.f.size} values) "
@@ -246,9 +301,9 @@ class Circuit:
             if not self.kk_.passed:
                 warnings.warn(
                     f"{name} fails the Lin-KK test (rms residual {self.kk_.rms:.2%} > "
-                    f"{self.kk_threshold:.2%}, Schönleber et al. 2014): the data are noisier "
-                    "than that, or the cell drifted or responded non-linearly during the "
-                    "measurement; fitted values are suspect.",
+                    f"{self.kk_threshold:.2%}, Schönleber et al. 2014, and above the "
+                    f"{self.kk_.noise_text} the test estimates): the cell drifted or responded "
+                    "non-linearly during the measurement; fitted values are suspect.",
                     KramersKronigWarning,
                     stacklevel=3,
                 )
@@ -267,25 +322,56 @@ class Circuit:
                 last[:] = [theta.copy(), zm, dz, x]
             return last[1], last[2], last[3]
 
-        def residuals(theta: np.ndarray) -> np.ndarray:
-            zm, _, _ = model_at(theta)
+        lo, hi = cons.internal_limits(
+            np.where(self._positive, _LOG_LO, 0.0), np.where(self._positive, _LOG_HI, 1.0)
+        )
+        feat = features(spec.f, spec.z)
+        starts = self._starts(feat, lo, hi)
+        self.guess_ = self._to_params(starts[0])
+        full0 = starts[0].copy()  # the fixed parameters' values live here
+
+        def expand(theta_free: np.ndarray) -> np.ndarray:
+            full = full0.copy()
+            full[free] = theta_free
+            return full
+
+        def residuals(theta_free: np.ndarray) -> np.ndarray:
+            zm, _, _ = model_at(expand(theta_free))
             return np.concatenate([zm.real * wt, zm.imag * wt]) - target
 
-        def jacobian(theta: np.ndarray) -> np.ndarray:
+        def jacobian_full(theta: np.ndarray) -> np.ndarray:
             _, dz, x = model_at(theta)
             # d/d(ln x) = x d/dx for the positive parameters, then the weights
             dz = dz * (np.where(positive, x, 1.0)[None, :] * wt[:, None])
             return np.vstack([dz.real, dz.imag])
 
-        lo = np.where(self._positive, _LOG_LO, 0.0)
-        hi = np.where(self._positive, _LOG_HI, 1.0)
-        feat = features(spec.f, spec.z)
-        starts = self._starts(feat, lo, hi)
-        self.guess_ = self._to_params(starts[0])
+        def jacobian(theta_free: np.ndarray) -> np.ndarray:
+            return jacobian_full(expand(theta_free))[:, free]
+
         # a start whose reduced chi-square comes within FLOOR_FACTOR of a KK-compliant Voigt
         # model's has nothing left to gain from further starts
         floor = voigt_floor(w, zd, wt) * FLOOR_FACTOR if len(starts) > 1 else np.inf
         dof = max(2 * w.size - n_p, 1)
+        starts_free = [theta0[free] for theta0 in starts]
+        limits = (lo[free], hi[free])
+        best = self._multistart(residuals, jacobian, starts_free, limits, floor * dof, name)
+        sol, chi2 = best
+        self._finish(expand(sol.x), int(sol.nfev), chi2, spec, wt, jacobian_full, notes, feat)
+        return self
+
+    def _multistart(
+        self,
+        residuals: Any,
+        jacobian: Any,
+        starts: list[np.ndarray],
+        limits: tuple[np.ndarray, np.ndarray],
+        chi2_floor: float,
+        name: str,
+    ) -> tuple[Any, float]:
+        """The best converged least-squares solution over the starts; stops early when a
+        second start confirms the best minimum or one reaches ``chi2_floor``."""
+        from scipy.optimize import least_squares
+
         best = None
         best_any = np.inf
         for theta0 in starts:
@@ -295,10 +381,10 @@ class Circuit:
                         residuals,
                         theta0,
                         jac=jacobian,
-                        bounds=(lo, hi),
+                        bounds=limits,
                         method="trf",
                         x_scale="jac",
-                        max_nfev=self.max_nfev or 200 * n_p,
+                        max_nfev=self.max_nfev or 200 * theta0.size,
                     )
             except (ValueError, FloatingPointError, np.linalg.LinAlgError):
                 continue
@@ -312,7 +398,7 @@ class Circuit:
                 break  # a second start confirms the best minimum
             if best is None or chi2 < best[1]:
                 best = (sol, chi2)
-            if chi2 / dof <= floor:
+            if chi2 <= chi2_floor:
                 break  # at the noise floor of the data
         if best is None:
             shown = f"{best_any:.4g}" if np.isfinite(best_any) else "none finite"
@@ -321,15 +407,14 @@ class Circuit:
                 f"{len(starts)} starts (best attempt's chi-square {shown}); give an "
                 "initial_guess, a circuit that matches the spectrum, or more n_starts."
             )
-        sol, chi2 = best
-        self._finish(sol, chi2, spec, wt, jacobian, notes, feat)
-        return self
+        return best
 
     def _starts(self, feat: Features, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
         base = (
             self.initial_guess if self.initial_guess is not None else initial_guess(self.tree, feat)
         )
-        theta = np.clip(self._to_internal(np.asarray(base, dtype=float)), lo, hi)
+        theta = self.constraints.apply_fixed(self._to_internal(np.asarray(base, dtype=float)))
+        theta = np.where(self.constraints.free, np.clip(theta, lo, hi), theta)
         rng = np.random.default_rng(self.seed)
         starts = [theta]
         for _ in range(self.n_starts - 1):
@@ -338,12 +423,14 @@ class Circuit:
                 theta + rng.normal(0.0, np.log(10.0), theta.size),
                 rng.uniform(0.5, 1.0, theta.size),
             )
-            starts.append(np.clip(jitter, lo, hi))
+            jitter = np.where(self.constraints.free, np.clip(jitter, lo, hi), theta)
+            starts.append(jitter)
         return starts
 
     def _finish(
         self,
-        sol: Any,
+        theta: np.ndarray,
+        nfev: int,
         chi2: float,
         spec: Spectrum,
         wt: np.ndarray,
@@ -351,26 +438,19 @@ class Circuit:
         notes: list[str],
         feat: Features,
     ) -> None:
-        theta = sol.x
         x = self._to_params(theta)
+        free = self.constraints.free
+        for name, value in self.constraints.fixed.items():
+            x[self.param_names.index(name)] = value  # exactly, not exp(log(value))
         n_obs = 2 * spec.f.size
-        n_p = x.size
-        dof = max(n_obs - n_p, 1)
-        jac = jacobian(theta)
-        _, s, vt = np.linalg.svd(jac, full_matrices=False)
-        tol = s.max() * max(jac.shape) * np.finfo(float).eps if s.size else 0.0
-        keep = s > max(tol, 1e-10 * s.max()) if s.size else s > 0
-        inv = np.zeros_like(s)
-        inv[keep] = 1.0 / s[keep] ** 2
-        s2 = chi2 / dof
-        var_theta = np.sum(vt.T**2 * inv[None, :], axis=1) * s2
-        # a parameter the residuals do not depend on (e.g. a Warburg driven to zero) has no
-        # finite error
-        col = np.linalg.norm(jac, axis=0)
-        undetermined = col <= 1e-8 * max(col.max(), 1e-300)
-        undetermined |= np.abs(vt[~keep]).max(axis=0) > 0.5 if (~keep).any() else False
-        var_theta = np.where(undetermined, np.inf, var_theta)
-        cov_theta = (vt.T * inv[None, :]) @ vt * s2
+        dof = max(n_obs - int(free.sum()), 1)
+        jac = jacobian(theta)[:, free]
+        var_f, cov_f, undet_f = _covariance(jac, chi2 / dof)
+        n = x.size
+        var_theta, undetermined = np.zeros(n), np.zeros(n, dtype=bool)
+        var_theta[free], undetermined[free] = var_f, undet_f
+        cov_theta = np.zeros((n, n))
+        cov_theta[np.ix_(free, free)] = cov_f
         scale = np.where(self._positive, x, 1.0)
         self.covariance_ = cov_theta * scale[:, None] * scale[None, :]
         sd_theta = np.sqrt(var_theta)
@@ -381,23 +461,13 @@ class Circuit:
             stderr = np.where(np.isfinite(sd_theta), stderr, np.inf)
             lo_ci = np.where(pos, np.exp(theta - t * sd_theta), theta - t * sd_theta)
             hi_ci = np.where(pos, np.exp(theta + t * sd_theta), theta + t * sd_theta)
-        if undetermined.any():
-            bad = [n for n, u in zip(self.param_names, undetermined, strict=False) if u]
-            notes.append(
-                f"parameters {bad} are not determined by the data (infinite error): the circuit "
-                "has more elements than the spectrum shows"
-            )
-        at_bound = [
-            n
-            for n, v, p in zip(self.param_names, x, pos, strict=False)
-            if not p and (v <= 1e-9 or v >= 1 - 1e-9)
-        ]
-        if at_bound:
-            notes.append(f"exponents {at_bound} sit at their bound (0 or 1)")
+        lo_ci, hi_ci = self._clip_exponent_intervals(lo_ci, hi_ci, notes)
+        lo_ci, hi_ci = np.where(free, lo_ci, x), np.where(free, hi_ci, x)
+        self._add_notes(x, undetermined, notes)
         self.params_ = [
-            Parameter(n, float(v), float(e), float(a), float(b), unit)
-            for n, v, e, a, b, unit in zip(
-                self.param_names, x, stderr, lo_ci, hi_ci, self.param_units, strict=False
+            Parameter(n, float(v), float(e), float(a), float(b), unit, not f)
+            for n, v, e, a, b, unit, f in zip(
+                self.param_names, x, stderr, lo_ci, hi_ci, self.param_units, free, strict=False
             )
         ]
         self.parameters_ = {p.name: p.value for p in self.params_}
@@ -408,10 +478,53 @@ class Circuit:
         self.chi_square_ = chi2
         self.reduced_chi_square_ = chi2 / dof
         self.dof_ = dof
-        self.nfev_ = int(sol.nfev)
+        self.nfev_ = nfev
         self.notes_ = tuple(notes)
         self.features_ = feat
         self._fitted = True
+
+    def _clip_exponent_intervals(
+        self, lo_ci: np.ndarray, hi_ci: np.ndarray, notes: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exponents live in (0, 1]: their Student-t intervals are clipped to it, and said."""
+        exp = ~self._positive
+        low_new = np.where(exp, np.clip(lo_ci, EXPONENT_FLOOR, 1.0), lo_ci)
+        high_new = np.where(exp, np.clip(hi_ci, EXPONENT_FLOOR, 1.0), hi_ci)
+        clipped = [
+            f"{n} [{a:.4g}, {b:.4g}]"
+            for n, a, b, a2, b2, e in zip(
+                self.param_names, lo_ci, hi_ci, low_new, high_new, exp, strict=False
+            )
+            if e and (a != a2 or b != b2) and np.isfinite(a) and np.isfinite(b)
+        ]
+        if clipped:
+            notes.append(
+                "confidence intervals of exponents clipped to (0, 1], where exponents live; "
+                "unclipped: " + ", ".join(clipped)
+            )
+        return low_new, high_new
+
+    def _add_notes(self, x: np.ndarray, undetermined: np.ndarray, notes: list[str]) -> None:
+        if undetermined.any():
+            bad = [n for n, u in zip(self.param_names, undetermined, strict=False) if u]
+            notes.append(
+                f"parameters {bad} are not determined by the data (infinite error): the circuit "
+                "has more elements than the spectrum shows"
+            )
+        free = self.constraints.free
+        at_bound = [
+            n
+            for n, v, p, f in zip(self.param_names, x, self._positive, free, strict=False)
+            if f and not p and (v <= 1e-9 or v >= 1 - 1e-9)
+        ]
+        if at_bound:
+            notes.append(f"exponents {at_bound} sit at their bound (0 or 1)")
+        if self.constraints.fixed:
+            held = ", ".join(f"{k} = {v:g}" for k, v in self.constraints.fixed.items())
+            notes.append(f"held fixed, not fitted (zero standard error): {held}")
+        user = self.constraints.at_bound(x)
+        if user:
+            notes.append(f"ended on a bound given by the user: {', '.join(user)}")
 
     # -- use -----------------------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -451,9 +564,24 @@ class Circuit:
             "weighting": self.weighting,
             "confidence": self.confidence,
             "points": int(self.frequencies_.size),
+            "dof": self.dof_,
+            **self.constraints.as_dict(),
             "lin_kk": self.kk_.as_dict() if self.kk_ is not None else None,
             "notes": list(self.notes_),
         }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model as JSON (:mod:`~lithiophile.echem.impedance.model_io`)."""
+        from lithiophile.echem.impedance.model_io import write_model
+
+        return write_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Circuit:
+        """A fitted model saved by :meth:`save`: predicts, prints and reports as it did."""
+        from lithiophile.echem.impedance.model_io import read_model
+
+        return read_model(path)
 
 
 def element_kinds() -> list[str]:

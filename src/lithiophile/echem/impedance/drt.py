@@ -5,7 +5,17 @@ piecewise linear in ln tau (hat functions on a grid extending one decade beyond 
 frequencies), the kernel integrals by quadrature. The regularisation penalises the first
 derivative of gamma; its strength lambda is chosen by generalised cross-validation (GCV) or the
 L-curve corner, computed on the unconstrained problem; the final gamma comes from a non-negative
-least-squares solve of the augmented system [A; sqrt(lambda) D].
+least-squares solve of the augmented system [A; sqrt(lambda) D]. gamma, R_inf and the
+inductance are all kept non-negative (a negative inductance or resistance has no physical
+meaning; a spectrum that seems to need one is not a DRT's to explain).
+
+What the data can say: the measured frequencies span time constants from 1/w_max to 1/w_min
+(the *window*). gamma outside it is extrapolation by the regulariser, so every peak says
+whether it lies inside (``in_window``) and the result splits its resistance into the part
+inside the window and the part outside, with a note whenever the outside holds more than
+:data:`OUTSIDE_NOTE` of it. The total is also checked against the measured real-axis span
+(Re Z at the lowest minus at the highest frequency): a difference over :data:`SPAN_TOLERANCE`
+is a :class:`DRTConsistencyWarning`.
 
 References
 ----------
@@ -22,7 +32,8 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -31,9 +42,15 @@ from lithiophile.echem.impedance.circuit import Circuit
 from lithiophile.echem.impedance.library import bic
 from lithiophile.echem.impedance.threads import single_blas_thread
 from lithiophile.echem.impedance.validate import check_spectrum
-from lithiophile.errors import CalculationFailed, InputError
+from lithiophile.errors import CalculationFailed, DataQualityWarning, InputError
 
-__all__ = ["DRTPeak", "DRTResult", "drt"]
+__all__ = ["DRTConsistencyWarning", "DRTPeak", "DRTResult", "drt"]
+
+
+class DRTConsistencyWarning(DataQualityWarning):
+    """The DRT's total resistance disagrees by more than 20 % with the measured real-axis
+    span of the spectrum or with the circuit fit's interfacial resistance."""
+
 
 cite.define(
     cite.Citation(
@@ -55,6 +72,11 @@ cite.define(
 _METHODS = ("gcv", "lcurve")
 #: decades the ln tau grid extends beyond 1/w_max and 1/w_min
 EXTEND = 1.0
+#: relative difference between the DRT's total resistance and the measured real-axis span (or
+#: the circuit's R_int) above which a warning is raised
+SPAN_TOLERANCE = 0.20
+#: fraction of the DRT's resistance outside the measured window above which a note says so
+OUTSIDE_NOTE = 0.05
 
 
 @dataclass(frozen=True)
@@ -87,6 +109,8 @@ class DRTPeak:
     phi: float | None = None
     tau_stderr_s: float | None = None
     r_stderr_ohm: float | None = None
+    #: the time constant lies within the measured window [1/w_max, 1/w_min]
+    in_window: bool = True
 
     @property
     def frequency_Hz(self) -> float:
@@ -103,6 +127,7 @@ class DRTPeak:
             "r_stderr_ohm": self.r_stderr_ohm,
             "tau_drt_s": self.tau_drt_s,
             "r_drt_ohm": self.r_drt_ohm,
+            "in_window": self.in_window,
         }
 
 
@@ -124,6 +149,13 @@ class DRTResult:
         Peaks, shortest time constant first.
     frequency_Hz, z_fit
         Frequencies [Hz] (high to low) and the impedance of the DRT model there [ohm].
+    tau_window_s
+        The time constants the measured frequencies cover, (1/w_max, 1/w_min) [s].
+    span_ohm
+        The measured real-axis span, Re Z(f_min) - Re Z(f_max) [ohm].
+    notes
+        What the figures rest on: resistance or peaks outside the window, disagreement with
+        the measured span.
     """
 
     tau_s: np.ndarray
@@ -136,11 +168,26 @@ class DRTResult:
     frequency_Hz: np.ndarray
     z_fit: np.ndarray
     residual_rms: float
+    tau_window_s: tuple[float, float] = (0.0, np.inf)
+    span_ohm: float | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def r_polarisation_ohm(self) -> float:
-        """Total resistance of the distribution, integral of gamma d ln tau [ohm]."""
+        """Total resistance of the distribution, integral of gamma d ln tau [ohm] (over the
+        whole grid, the decade beyond the window on each side included)."""
         return float(np.trapezoid(self.gamma_ohm, np.log(self.tau_s)))
+
+    @property
+    def r_window_ohm(self) -> float:
+        """The part of :attr:`r_polarisation_ohm` within the measured window [ohm]."""
+        return _integral(self.tau_s, self.gamma_ohm, *self.tau_window_s)
+
+    @property
+    def r_outside_ohm(self) -> float:
+        """The part of :attr:`r_polarisation_ohm` outside the measured window [ohm]:
+        extrapolated by the regulariser, not measured."""
+        return self.r_polarisation_ohm - self.r_window_ohm
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -151,9 +198,26 @@ class DRTResult:
             "lambda_method": self.method,
             "peaks": [p.as_dict() for p in self.peaks],
             "residual_rms": self.residual_rms,
+            "tau_window_s": list(self.tau_window_s),
+            "r_window_ohm": self.r_window_ohm,
+            "r_outside_ohm": self.r_outside_ohm,
+            "span_ohm": self.span_ohm,
+            "notes": list(self.notes),
             "tau_s": self.tau_s.tolist(),
             "gamma_ohm": self.gamma_ohm.tolist(),
         }
+
+
+def _integral(tau: np.ndarray, gamma: np.ndarray, lo: float, hi: float) -> float:
+    """Integral of gamma d ln tau between tau = lo and hi (gamma linear in ln tau)."""
+    u = np.log(tau)
+    a, b = np.log(max(lo, tau[0])), np.log(min(hi, tau[-1]))
+    if not a < b:
+        return 0.0
+    inside = (u > a) & (u < b)
+    uu = np.concatenate([[a], u[inside], [b]])
+    gg = np.interp(uu, u, gamma)
+    return float(np.trapezoid(gg, uu))
 
 
 def _kernel(w: np.ndarray, ln_tau: np.ndarray, sub: int = 8) -> np.ndarray:
@@ -217,8 +281,6 @@ def drt(
     Wan et al. 2015, doi:10.1016/j.electacta.2015.09.097; Saccoccio et al. 2014,
     doi:10.1016/j.electacta.2014.09.058.
     """
-    from scipy.optimize import nnls
-
     if method not in _METHODS:
         raise InputError(f"drt 'method' must be one of {list(_METHODS)}. Got {method!r}.")
     if weighting not in ("unit", "modulus"):
@@ -232,42 +294,9 @@ def drt(
     spec = check_spectrum(f, z, name="drt")
     with single_blas_thread():  # small dense problems: one thread is fastest
         w, zz = spec.w, spec.z
-        lo = np.log(1.0 / w.max()) - EXTEND * np.log(10.0)
-        hi = np.log(1.0 / w.min()) + EXTEND * np.log(10.0)
-        m = int(np.ceil((hi - lo) / np.log(10.0) * per_decade)) + 1
-        ln_tau = np.linspace(lo, hi, m)
-        kern = _kernel(w, ln_tau)
-        cols = [np.ones(w.size, dtype=complex)]
-        if inductance:
-            cols.append(1j * w)
-        n_free = len(cols)
-        a_c = np.column_stack([*cols, kern])
         wt = 1.0 / np.abs(zz) if weighting == "modulus" else np.ones(w.size)
-        a = np.vstack([(a_c * wt[:, None]).real, (a_c * wt[:, None]).imag])
-        b = np.concatenate([zz.real * wt, zz.imag * wt])
-        # column scaling so that the unpenalised columns are of the size of the others
-        scale = np.linalg.norm(a, axis=0)
-        scale[scale == 0] = 1.0
-        a_s = a / scale
-        diff = np.diff(np.eye(m), n=derivative, axis=0)
-        d = np.zeros((diff.shape[0], n_free + m))
-        d[:, n_free:] = diff
-        d_s = d / scale
-        ata, dtd, atb = a_s.T @ a_s, d_s.T @ d_s, a_s.T @ b
-        norm = np.trace(ata) / max(np.trace(dtd), 1e-300)
-        chosen = "given"
-        if lam is None:
-            grid = np.geomspace(1e-9, 1e3, 49)
-            lam, chosen = _choose_lambda(ata, dtd, atb, a_s, b, d_s, norm, grid, method), method
-        aug = np.vstack([a_s, np.sqrt(lam * norm) * d_s])
-        # non-negative gamma and R_inf; the inductance may take either sign
-        if inductance:
-            aug = np.column_stack([aug, -aug[:, 1]])
-        x, _ = nnls(aug, np.concatenate([b, np.zeros(d.shape[0])]), maxiter=50 * aug.shape[1])
-        if inductance:
-            x[1] -= x[-1]
-            x = x[:-1]
-        x = x / scale
+        ln_tau, a_c, n_free = _design(w, per_decade, inductance)
+        x, lam, chosen = _solve(a_c, zz, wt, n_free, derivative, lam, method)
         gamma = x[n_free:]
         z_fit = a_c @ x
         res = (zz - z_fit) * wt
@@ -277,7 +306,10 @@ def drt(
         if refine and peaks:
             l_fit = float(x[1]) if inductance else 0.0
             peaks = _refine(spec.f, zz, peaks, float(x[0]), l_fit, inductance, weighting)
-    return DRTResult(
+    window = (float(1 / w.max()), float(1 / w.min()))
+    peaks = tuple(replace(p, in_window=window[0] <= p.tau_s <= window[1]) for p in peaks)
+    span = float(zz.real[-1] - zz.real[0])
+    result = DRTResult(
         tau_s=tau,
         gamma_ohm=gamma,
         r_inf_ohm=float(x[0]),
@@ -288,7 +320,88 @@ def drt(
         frequency_Hz=spec.f,
         z_fit=z_fit,
         residual_rms=rms,
+        tau_window_s=window,
+        span_ohm=span,
     )
+    return replace(result, notes=_window_notes(result))
+
+
+def _window_notes(res: DRTResult) -> tuple[str, ...]:
+    """What the DRT's figures rest on; warns when the total disagrees with the span."""
+    notes = []
+    lo, hi = res.tau_window_s
+    total, outside = res.r_polarisation_ohm, res.r_outside_ohm
+    if total > 0 and outside > OUTSIDE_NOTE * total:
+        notes.append(
+            f"{outside:.4g} ohm ({outside / total:.0%}) of the DRT's {total:.4g} ohm lies at "
+            f"time constants outside the measured window {lo:.3g}-{hi:.3g} s: extrapolated by "
+            "the regularisation, not measured"
+        )
+    for p in res.peaks:
+        if not p.in_window:
+            notes.append(
+                f"the peak at tau {p.tau_s:.3g} s ({p.r_ohm:.4g} ohm) lies outside the measured "
+                f"window {lo:.3g}-{hi:.3g} s: extrapolated, not measured"
+            )
+    span = res.span_ohm
+    if span is not None and span > 0 and abs(total - span) > SPAN_TOLERANCE * span:
+        text = (
+            f"the DRT's total resistance {total:.4g} ohm differs from the measured real-axis "
+            f"span {span:.4g} ohm by {abs(total / span - 1):.0%} (over "
+            f"{SPAN_TOLERANCE:.0%}): the arcs do not close within the measured frequencies, "
+            "or the spectrum holds a diffusion tail the DRT extends beyond them"
+        )
+        notes.append(text)
+        warnings.warn(text, DRTConsistencyWarning, stacklevel=3)
+    return tuple(notes)
+
+
+def _design(w: np.ndarray, per_decade: int, inductance: bool) -> tuple[np.ndarray, Any, int]:
+    """The ln tau grid (a decade beyond the measured window on each side) and the complex
+    design matrix [1, (j w), kernel]; n_free columns before the kernel."""
+    lo = np.log(1.0 / w.max()) - EXTEND * np.log(10.0)
+    hi = np.log(1.0 / w.min()) + EXTEND * np.log(10.0)
+    m = int(np.ceil((hi - lo) / np.log(10.0) * per_decade)) + 1
+    ln_tau = np.linspace(lo, hi, m)
+    cols = [np.ones(w.size, dtype=complex)]
+    if inductance:
+        cols.append(1j * w)
+    return ln_tau, np.column_stack([*cols, _kernel(w, ln_tau)]), len(cols)
+
+
+def _solve(
+    a_c: np.ndarray,
+    zz: np.ndarray,
+    wt: np.ndarray,
+    n_free: int,
+    derivative: int,
+    lam: float | None,
+    method: str,
+) -> tuple[np.ndarray, float, str]:
+    """Non-negative Tikhonov solution (R_inf, L, gamma), lambda and how it was chosen."""
+    from scipy.optimize import nnls
+
+    m = a_c.shape[1] - n_free
+    a = np.vstack([(a_c * wt[:, None]).real, (a_c * wt[:, None]).imag])
+    b = np.concatenate([zz.real * wt, zz.imag * wt])
+    # column scaling so that the unpenalised columns are of the size of the others
+    scale = np.linalg.norm(a, axis=0)
+    scale[scale == 0] = 1.0
+    a_s = a / scale
+    diff = np.diff(np.eye(m), n=derivative, axis=0)
+    d = np.zeros((diff.shape[0], n_free + m))
+    d[:, n_free:] = diff
+    d_s = d / scale
+    ata, dtd, atb = a_s.T @ a_s, d_s.T @ d_s, a_s.T @ b
+    norm = np.trace(ata) / max(np.trace(dtd), 1e-300)
+    chosen = "given"
+    if lam is None:
+        grid = np.geomspace(1e-9, 1e3, 49)
+        lam, chosen = _choose_lambda(ata, dtd, atb, a_s, b, d_s, norm, grid, method), method
+    aug = np.vstack([a_s, np.sqrt(lam * norm) * d_s])
+    # non-negative gamma, R_inf and inductance
+    x, _ = nnls(aug, np.concatenate([b, np.zeros(d.shape[0])]), maxiter=50 * aug.shape[1])
+    return x / scale, float(lam), chosen
 
 
 def _choose_lambda(

@@ -19,13 +19,14 @@ and diffusion elements (METHODS.md, "Interfacial resistance from impedance").
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
 from lithiophile import cite
 from lithiophile.echem.impedance.circuit import Circuit
 from lithiophile.echem.impedance.parser import Element, Node, Parallel, Series, parse
-from lithiophile.errors import CalculationFailed
+from lithiophile.errors import CalculationFailed, InputError
 
 __all__ = ["AUTO_CANDIDATES", "CIRCUITS", "bic", "fit_auto", "interfacial_resistance", "resolve"]
 
@@ -97,16 +98,32 @@ def bic(fit: Circuit) -> float:
     return n * np.log(max(fit.chi_square_, 1e-300) / n) + k * np.log(n)
 
 
+def check_candidate_names(names: set[str], candidates: tuple[str, ...] = AUTO_CANDIDATES) -> None:
+    """InputError when a fixed or bounded parameter belongs to none of the candidates."""
+    known = {n for cand in candidates for n in Circuit(resolve(cand)).param_names}
+    unknown = sorted(names - known)
+    if unknown:
+        raise InputError(
+            f"fixed parameters or bounds {unknown} belong to none of the candidate circuits "
+            f"{[resolve(c) for c in candidates]}; their parameters are {sorted(known)}."
+        )
+
+
 def fit_auto(
     f: np.ndarray,
     z: np.ndarray,
     *,
     candidates: tuple[str, ...] = AUTO_CANDIDATES,
     name: str = "spectrum",
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
     **options: object,
 ) -> Circuit:
     """Fit each candidate circuit and keep the one with the lowest Bayesian information
     criterion among those whose parameters are all determined (finite errors).
+
+    ``fixed`` and ``bounds`` apply to every candidate that has the parameter; a name that no
+    candidate has is an InputError.
 
     References
     ----------
@@ -116,8 +133,17 @@ def fit_auto(
     fits: list[tuple[float, bool, Circuit]] = []
     errors: list[str] = []
     kk = None
+    fixed, bounds = dict(fixed or {}), dict(bounds or {})
+    check_candidate_names(set(fixed) | set(bounds), candidates)
     for _k, cand in enumerate(candidates):
-        circuit = Circuit(resolve(cand), **options)  # type: ignore[arg-type]
+        text = resolve(cand)
+        own = Circuit(text).param_names
+        circuit = Circuit(
+            text,
+            fixed={k: v for k, v in fixed.items() if k in own},
+            bounds={k: v for k, v in bounds.items() if k in own},
+            **options,  # type: ignore[arg-type]
+        )
         circuit.kk_check = circuit.kk_check and kk is None  # run (and warn about) Lin-KK once
         try:
             if circuit.kk_check:

@@ -19,7 +19,7 @@ from lithiophile.echem.impedance.analysis import InterfaceFit
 from lithiophile.errors import CalculationFailed, InputError
 from lithiophile.metrics import Conditions, Metric
 
-__all__ = ["BY", "SeriesResult", "arrhenius", "series"]
+__all__ = ["BY", "SeriesResult", "arrhenius", "file_values", "series"]
 
 #: Boltzmann constant [eV K-1] (CODATA 2018, exact)
 K_B_EV = 8.617333262e-5
@@ -230,6 +230,23 @@ def series(
                 notes=("interfacial process (R_int of the circuit fit)",),
             )
     return SeriesResult(by, tuple(points), points[0].metric, points[-1].metric, activation)
+
+
+def file_values(fits: Sequence[InterfaceFit], by: str) -> list[float] | None:
+    """Rest times (from the sweeps' start times, first = 0) or cycle numbers the files state
+    (``extra["time_s"]``, ``extra["cycle"]`` of :func:`~lithiophile.echem.impedance.fit_files`'
+    results); None when some spectrum does not say (temperatures come from the conditions)."""
+    key = {"rest": "time_s", "cycle": "cycle"}.get(by)
+    if key is None:
+        return None
+    raw = [item.extra.get(key) for item in fits]
+    if any(v is None for v in raw):
+        return None
+    found = [float(v) for v in raw if v is not None]
+    if by == "rest":
+        first = min(found)
+        return [v - first for v in found]
+    return found
 
 
 def _headline(item: InterfaceFit) -> Metric:

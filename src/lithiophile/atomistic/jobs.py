@@ -31,7 +31,7 @@ from typing import Any
 
 from lithiophile.errors import InputError
 
-__all__ = ["Job", "ScreenRow", "load_jobs", "run_screen"]
+__all__ = ["Job", "ScreenResult", "ScreenRow", "bind_jobs", "load_jobs", "run_screen", "screen"]
 
 STORE_KIND = "atomistic"
 #: Bumped when a change in the code changes results, so old cache entries are not reused.
@@ -249,6 +249,119 @@ def run_screen(
     return [rows[n] for n in names]
 
 
+@dataclass(frozen=True)
+class ScreenResult:
+    """What :func:`screen` returns: every row, the ranking and its Metric records.
+
+    Attributes
+    ----------
+    rows
+        One :class:`ScreenRow` per job, in input order (failures kept with their message).
+    ranking
+        Binding results ranked (see :func:`lithiophile.atomistic.ranking.rank_binding`):
+        relative to the reference site, with the spread between models where several ran.
+    metrics
+        The ranked binding energies as :class:`~lithiophile.metrics.Metric` records (relative
+        to the reference site where there is one, with the model spread as uncertainty).
+    citations
+        Citation keys of the models and methods used.
+    """
+
+    rows: tuple[ScreenRow, ...]
+    ranking: tuple[dict[str, Any], ...]
+    metrics: tuple[Any, ...]
+    citations: tuple[str, ...]
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {r.job.name: str(r.error) for r in self.rows if not r.ok}
+
+    @property
+    def cached(self) -> int:
+        return sum(r.cached for r in self.rows)
+
+    @property
+    def adhesion(self) -> list[dict[str, Any]]:
+        return [r.result for r in self.rows if r.ok and r.result and r.job.task == "adhesion"]
+
+
+def screen(
+    jobs: Sequence[Job] | str | Path,
+    *,
+    model: str | Sequence[str] | None = None,
+    calibration: dict[str, float] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    store: Any = None,
+    use_cache: bool = True,
+    progress: bool = False,
+) -> ScreenResult:
+    """The atomistic entry point: run bind/adhesion jobs (or a screen file) and rank them.
+
+    Parameters
+    ----------
+    jobs
+        :class:`Job` objects, or the path of a screen file (YAML; its ``calibration:`` is used
+        unless ``calibration`` is given).
+    model
+        Overrides a screen file's model (one name or a list: one job per model).
+    calibration
+        Your DFT binding energies vs bcc Li [eV] by job name.
+    workers, scheduler, store, use_cache, progress
+        As :func:`run_screen`.
+
+    Returns
+    -------
+    ScreenResult
+    """
+    from lithiophile import cite
+    from lithiophile.atomistic.ranking import rank_binding
+    from lithiophile.metrics import Metric
+
+    if isinstance(jobs, (str, Path)):
+        job_list, dft = load_jobs(jobs, model=model)
+    else:
+        job_list, dft = list(jobs), {}
+    rows = run_screen(
+        job_list,
+        workers=workers,
+        scheduler=scheduler,
+        store=store,
+        use_cache=use_cache,
+        progress=progress,
+    )
+    rank = rank_binding(rows, (calibration if calibration is not None else dft) or None)
+    metrics = tuple(Metric.from_dict(d["relative"] or d["binding_vs_bcc"]) for d in rank)
+    models = {r.job.model for r in rows}
+    keys = ["Larsen2017"] + [
+        k for m, k in (("chgnet", "Deng2023"), ("sevennet", "Park2024")) if m in models
+    ]
+    for k in keys:
+        cite.register(k)
+    return ScreenResult(tuple(rows), tuple(rank), metrics, tuple(keys))
+
+
+def bind_jobs(
+    spec: Any, models: Sequence[str], *, reference: bool = True, **options: Any
+) -> list[Job]:
+    """Bind jobs for a host (:class:`~lithiophile.atomistic.hosts.HostSpec`) and, with
+    ``reference``, its reference site of the same cell, one per model (``name@model``)."""
+    from lithiophile.atomistic.binding import host_label
+    from lithiophile.atomistic.hosts import build_host, reference_host
+
+    atoms = build_host(spec)
+    name = host_label(atoms)
+    hosts = [(name, atoms)]
+    ref = reference_host(atoms, spec) if reference else None
+    if ref is not None and host_label(ref) != name:
+        hosts.append((host_label(ref), ref))
+    return [
+        Job.bind(n if len(models) == 1 else f"{n}@{m}", a, m, **options)
+        for n, a in hosts
+        for m in models
+    ]
+
+
 class _progress:
     """A rich progress bar (or nothing), yielding ``advance(name)``."""
 
@@ -276,33 +389,9 @@ class _progress:
 
 
 def _host_atoms(spec: dict[str, Any], base: Path) -> Any:
-    from lithiophile.atomistic.bulk import ELEMENTS
-    from lithiophile.atomistic.carbon import graphene
-    from lithiophile.atomistic.structio import read_structure
-    from lithiophile.atomistic.surfaces import metal_slab, oxide_slab
+    from lithiophile.atomistic.hosts import HostSpec, build_host
 
-    if "structure" in spec:
-        path = Path(spec["structure"])
-        return read_structure(path if path.is_absolute() else base / path)
-    host = str(spec.get("host", ""))
-    if host.lower() == "graphene":
-        return graphene(spec.get("size", "4x4"), spec.get("dopant"))
-    if host in ELEMENTS:
-        size = spec.get("size", "3x3")
-        from lithiophile.atomistic.carbon import parse_size
-
-        return metal_slab(
-            host,
-            str(spec.get("facet", "111")),
-            size=parse_size(size),
-            layers=int(spec.get("layers", 4)),
-        )
-    if "oxide" in spec:
-        return oxide_slab(spec["oxide"], str(spec.get("facet", "10-10")))
-    raise InputError(
-        f"Job {spec.get('name')!r}: give 'host: graphene' (with dopant, size), 'host: <metal>' "
-        f"(with facet), 'oxide: <name>' (with facet) or 'structure: <file>'. Got {spec!r}."
-    )
+    return build_host(HostSpec.from_mapping(spec, base))
 
 
 def load_jobs(

@@ -1,7 +1,8 @@
 """What the two BioLogic readers share: the column-id table, technique names, and the step from
 EC-Lab columns (labels such as ``"Ewe/V"``) to :class:`CellData` / :class:`ImpedanceData`.
 
-Private: used by :mod:`lithiophile.io.biologic_mpr` and :mod:`lithiophile.io.biologic_mpt`.
+Public: used by :mod:`lithiophile.io.biologic_mpr`, :mod:`lithiophile.io.biologic_mpt` and the
+file writers of :mod:`lithiophile.instrument_files` (which write the same ids).
 
 Sources of the bundled numbers
 ------------------------------
@@ -13,6 +14,9 @@ Sources of the bundled numbers
 [G] *galvani run*: the navani .mpr files there have no .mpt twin; the label is the one galvani
     0.5.0 reports for the column when run on the file (a test-only cross-check; no code copied),
     and the dtype makes the row size match the data module's length exactly.
+[D] *Documented tables*: galvani 0.5.0's published column table (its ``VMPdata_colID_dtype_map``),
+    read as facts (id, label, dtype) and retyped here; a wrong size cannot shift a table
+    silently (see below).
 [I<n>] *Public issue threads* that state the id from a user's file and EC-Lab's label for it
     (not checked against a file here):
     I64 = https://github.com/echemdata/galvani/issues/64 ,
@@ -37,9 +41,11 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io import steps as _steps
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, kinds_series
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance, kinds_series
+from lithiophile.io.charge import from_counter
 
 __all__ = [
+    "AREA_UNIT_M2",
     "COLUMN_IDS",
     "EIS_TECHNIQUES",
     "FLAG_IDS",
@@ -112,6 +118,76 @@ COLUMN_IDS: dict[int, tuple[str, str]] = {
     495: ("|I h5|/A", "<f4"),  # [T] idem
     496: ("|I h6|/A", "<f4"),  # [T] idem
     497: ("|I h7|/A", "<f4"),  # [T] idem
+    # [D] ids documented in galvani 0.5.0's column table (id, label, dtype read as facts
+    # from its documentation; no code copied). 469 'z cycle' and 438 'step time/s' also [G]
+    # on batteryabn__...MB_CA5.mpr; 438 also in https://github.com/echemdata/galvani/pull/81
+    # with 430-433 (the |Zwe-ce| columns of an SP-240 PEIS file).
+    27: ("Ewe-Ece/V", "<f4"),  # [D]
+    75: ("Analog OUT/V", "<f4"),  # [D]
+    78: ("Cs-2/µF-2", "<f4"),  # [D]
+    96: ("|Ece|/V", "<f4"),  # [D]
+    98: ("Phase(Zce)/deg", "<f4"),  # [D]
+    99: ("|Zce|/Ohm", "<f4"),  # [D]
+    100: ("Re(Zce)/Ohm", "<f4"),  # [D]
+    101: ("-Im(Zce)/Ohm", "<f4"),  # [D]
+    163: ("|Estack|/V", "<f4"),  # [D]
+    168: ("Rcmp/Ohm", "<f4"),  # [D]
+    173: ("Cp-2/µF-2", "<f4"),  # [D]
+    178: ("(Q-Qo)/C", "<f4"),  # [D]
+    179: ("dQ/C", "<f4"),  # [D]
+    211: ("Q charge/discharge/mA.h", "<f8"),  # [D]
+    212: ("half cycle", "<u4"),  # [D]
+    213: ("z cycle", "<u4"),  # [D]
+    217: ("THD Ewe/%", "<f4"),  # [D]
+    218: ("THD I/%", "<f4"),  # [D]
+    220: ("NSD Ewe/%", "<f4"),  # [D]
+    221: ("NSD I/%", "<f4"),  # [D]
+    223: ("NSR Ewe/%", "<f4"),  # [D]
+    224: ("NSR I/%", "<f4"),  # [D]
+    230: ("|Ewe h2|/V", "<f4"),  # [D]
+    231: ("|Ewe h3|/V", "<f4"),  # [D]
+    232: ("|Ewe h4|/V", "<f4"),  # [D]
+    233: ("|Ewe h5|/V", "<f4"),  # [D]
+    234: ("|Ewe h6|/V", "<f4"),  # [D]
+    235: ("|Ewe h7|/V", "<f4"),  # [D]
+    236: ("|I h2|/A", "<f4"),  # [D]
+    237: ("|I h3|/A", "<f4"),  # [D]
+    238: ("|I h4|/A", "<f4"),  # [D]
+    239: ("|I h5|/A", "<f4"),  # [D]
+    240: ("|I h6|/A", "<f4"),  # [D]
+    241: ("|I h7|/A", "<f4"),  # [D]
+    242: ("|E2|/V", "<f4"),  # [D]
+    271: ("Phase(Z1) / deg", "<f4"),  # [D]
+    272: ("Phase(Z2) / deg", "<f4"),  # [D]
+    301: ("|Z1|/Ohm", "<f4"),  # [D]
+    302: ("|Z2|/Ohm", "<f4"),  # [D]
+    331: ("Re(Z1)/Ohm", "<f4"),  # [D]
+    332: ("Re(Z2)/Ohm", "<f4"),  # [D]
+    361: ("-Im(Z1)/Ohm", "<f4"),  # [D]
+    362: ("-Im(Z2)/Ohm", "<f4"),  # [D]
+    391: ("<E1>/V", "<f4"),  # [D]
+    392: ("<E2>/V", "<f4"),  # [D]
+    422: ("Phase(Zstack)/deg", "<f4"),  # [D]
+    423: ("|Zstack|/Ohm", "<f4"),  # [D]
+    424: ("Re(Zstack)/Ohm", "<f4"),  # [D]
+    425: ("-Im(Zstack)/Ohm", "<f4"),  # [D]
+    426: ("<Estack>/V", "<f4"),  # [D]
+    430: ("Phase(Zwe-ce)/deg", "<f4"),  # [D]
+    431: ("|Zwe-ce|/Ohm", "<f4"),  # [D]
+    432: ("Re(Zwe-ce)/Ohm", "<f4"),  # [D]
+    433: ("-Im(Zwe-ce)/Ohm", "<f4"),  # [D]
+    438: ("step time/s", "<f8"),  # [D]
+    441: ("<Ecv>/V", "<f4"),  # [D]
+    462: ("Temperature/°C", "<f4"),  # [D]
+    469: ("z cycle", "<u4"),  # [D]
+    471: ("<Ece>/V", "<f4"),  # [D]
+    498: ("Q charge/mA.h", "<f8"),  # [D]
+    499: ("Q discharge/mA.h", "<f8"),  # [D]
+    500: ("step time/s", "<f8"),  # [D]
+    501: ("Efficiency/%", "<f8"),  # [D]
+    502: ("Capacity/mA.h", "<f8"),  # [D]
+    505: ("Rdc/Ohm", "<f4"),  # [D]
+    509: ("Acir/Dcir Control", "<u1"),  # [D]
 }
 
 #: Column ids that are bits of one shared byte per row (stored where the first of them stands):
@@ -162,6 +238,11 @@ TECHNIQUE_NAMES: dict[str, str] = {
     "staircase potentio electrochemical impedance spectroscopy": "SPEIS",
     "staircase galvano electrochemical impedance spectroscopy": "SGEIS",
 }
+
+#: Electrode-surface-area unit code (settings byte 0x250) -> m^2 per unit. 2 = cm^2: [T] every
+#: file here, with "Electrode surface area : ... cm²" in the exports. 3 = mm^2: a GCPL .mpr
+#: whose .mpt twin states "113.100 mm²" (reported in lithiophile's issue 11; no such file here).
+AREA_UNIT_M2: dict[int, float] = {2: 1e-4, 3: 1e-6}
 
 EIS_TECHNIQUES: frozenset[str] = frozenset({"PEIS", "GEIS", "SPEIS", "SGEIS"})
 
@@ -319,7 +400,41 @@ def build_data(
                 f"the file has {list(raw)}",
             )
         return _impedance(raw, meta, path, fmt, loop_starts)
-    return _cell(raw, meta, notes, path, fmt, loop_starts, consume)
+    spectra = _embedded_spectra(raw, meta, path, fmt) if has_z else None
+    data = _cell(raw, meta, notes, path, fmt, loop_starts, consume)
+    if spectra is not None:
+        data.spectra = spectra
+        data.meta = data.meta.with_provenance(
+            Provenance(
+                "assumption",
+                f"the {spectra.summary()['spectra']} impedance sweeps between the cycling steps "
+                f"({len(spectra)} rows, step_kind 'eis') are also given as data.spectra, one "
+                "spectrum per uninterrupted sweep",
+                "",
+                "embedded-spectra",
+            )
+        )
+    return data
+
+
+def _embedded_spectra(
+    raw: Mapping[str, np.ndarray], meta: Metadata, path: Path | str, fmt: str
+) -> ImpedanceData | None:
+    """The impedance sweeps inside a cycling file (Modulo Bat with PEIS/GEIS sequences): the
+    rows with a frequency, one spectrum per uninterrupted run of them; None when there are
+    no such rows or the file is all sweeps."""
+    freq = np.asarray(raw["freq/Hz"], dtype=np.float64)
+    eis = freq > 0
+    if not eis.any() or eis.all():
+        return None
+    keep = {"freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "time/s", "cycle number", *_VOLTAGE}
+    keep |= {label for label, _ in _CURRENT}
+    sub = {lab: np.asarray(raw[lab])[eis] for lab in keep if lab in raw}
+    starts = np.flatnonzero(np.diff(eis.astype(np.int8), prepend=0) == 1)
+    block = np.cumsum(np.isin(np.arange(freq.size), starts))[eis].astype(np.int32)
+    spectra = _impedance(sub, meta.replace(techniques=("EIS",)), path, fmt, None)
+    spectra._table = spectra.table.with_columns(pl.Series("spectrum", block))
+    return spectra
 
 
 def _impedance(
@@ -371,19 +486,10 @@ def _temperature(raw: Mapping[str, np.ndarray], cols: dict[str, Any], used: set[
             return
 
 
-def _cell(
-    raw: Mapping[str, np.ndarray],
-    meta: Metadata,
-    notes: list[str],
-    path: Path | str,
-    fmt: str,
-    loop_starts: Sequence[int] | None,
-    consume: bool = False,
-) -> CellData:
+def _time(raw: Mapping[str, np.ndarray], path: Path | str, fmt: str) -> np.ndarray:
     if "time/s" not in raw:
         raise FileFormatError(path, fmt, f"no time/s column among {list(raw)[:20]}")
     t = np.asarray(raw["time/s"], dtype=np.float64)
-    n = t.size
     # not finite or |t| > 1e10 (comparisons rather than np.abs: no temporary copy of t)
     bad = np.flatnonzero(~((t >= -1e10) & (t <= 1e10)))
     if bad.size:
@@ -393,7 +499,10 @@ def _cell(
             fmt,
             f"time/s on data row {k + 1} is {float(t[k])!r}, not a time (corrupt data?)",
         )
-    used = {"time/s"}
+    return t
+
+
+def _voltage(raw: Mapping[str, np.ndarray], path: Path | str, fmt: str) -> tuple[str, np.ndarray]:
     vlabel = _first(raw, _VOLTAGE)
     if vlabel is None:
         raise FileFormatError(
@@ -402,7 +511,6 @@ def _cell(
             f"no working-electrode potential column ({', '.join(_VOLTAGE)}) among {list(raw)[:20]}",
         )
     v = np.asarray(raw[vlabel], dtype=np.float64)
-    used.add(vlabel)
     bad = np.flatnonzero((v > 1e6) | (v < -1e6))  # |v| > 1e6, without a copy of v
     if bad.size:
         k = int(bad[0])
@@ -411,37 +519,59 @@ def _cell(
             fmt,
             f"{vlabel} on data row {k + 1} is {float(v[k])!r}, not a potential (corrupt data?)",
         )
-    techniques = set(meta.techniques)
-    mode = _counter(raw["mode"]) if "mode" in raw else None
-    i: np.ndarray | None = None
+    return vlabel, v
+
+
+def _current(
+    raw: Mapping[str, np.ndarray],
+    t: np.ndarray,
+    mode: np.ndarray | None,
+    techniques: set[str],
+    notes: list[str],
+    where: tuple[Path | str, str],
+) -> tuple[str | None, np.ndarray]:
+    """The current [A] and the label it came from (None when derived or set to 0)."""
     for label, factor in _CURRENT:
         if label in raw:
-            i = np.multiply(raw[label], factor, dtype=np.float64)  # one float64 array
-            used.add(label)
-            break
-    if i is None and "dq/mA.h" in raw:
-        i = _current_from_dq(t, raw["dq/mA.h"])
+            return label, np.multiply(raw[label], factor, dtype=np.float64)
+    if "dq/mA.h" in raw:
         notes.append(
             "the file records no current: current_A is EC-Lab's <I>, the charge dq recorded "
             "since the previous point divided by the time since it"
         )
-    if i is None:
-        if "OCV" in techniques or (mode is not None and mode.size and bool((mode == 3).all())):
-            i = np.zeros(n, dtype=np.float64)
-            notes.append("open-circuit record without a current column: current_A set to 0")
-        else:
-            raise FileFormatError(
-                path, fmt, f"no current column (I/mA, <I>/mA or dq/mA.h) among {list(raw)[:20]}"
-            )
-    cols: dict[str, Any] = {"time_s": t, "voltage_V": v, "current_A": i}
-    _temperature(raw, cols, used)
-    if consume and isinstance(raw, MutableMapping):  # converted: not needed any more
-        for label in used:
-            raw.pop(label, None)
+        return None, _current_from_dq(t, raw["dq/mA.h"])
+    if "OCV" in techniques or (mode is not None and mode.size and bool((mode == 3).all())):
+        notes.append("open-circuit record without a current column: current_A set to 0")
+        return None, np.zeros(t.size, dtype=np.float64)
+    raise FileFormatError(
+        *where, f"no current column (I/mA, <I>/mA or dq/mA.h) among {list(raw)[:20]}"
+    )
 
-    # steps: EC-Lab's sequence number Ns, split further where the control mode or the
-    # experiment loop changes (a GCPL sequence holds its CC, CV and rest phases). Not at half-
-    # cycle changes: a CP loop has one-point half cycles ([T] yadg__cp.issue_149)
+
+def _charge(raw: Mapping[str, np.ndarray], cols: dict[str, Any]) -> list[Provenance]:
+    """``charge_C`` from EC-Lab's running charge (Q-Qo) where the file has it."""
+    for label, factor in (("(Q-Qo)/mA.h", 3.6), ("(Q-Qo)/C", 1.0)):
+        if label in raw:
+            counter = np.multiply(raw[label], factor, dtype=np.float64)
+            q, found = from_counter(cols["time_s"], cols["current_A"], counter, label)
+            cols["charge_C"] = q
+            return found
+    return []
+
+
+def _structure(
+    raw: Mapping[str, np.ndarray],
+    cols: dict[str, Any],
+    mode: np.ndarray | None,
+    techniques: set[str],
+    loop_starts: Sequence[int] | None,
+) -> None:
+    """``step`` (and ``step_kind``) and ``cycle`` from EC-Lab's counters.
+
+    Steps: EC-Lab's sequence number Ns, split further where the control mode or the
+    experiment loop changes (a GCPL sequence holds its CC, CV and rest phases). Not at half-
+    cycle changes: a CP loop has one-point half cycles ([T] yadg__cp.issue_149)."""
+    n = cols["time_s"].size
     freq = np.asarray(raw["freq/Hz"], dtype=np.float64) if "freq/Hz" in raw else None
     has_structure = any(lab in raw for lab in ("Ns", "mode", "half cycle")) or bool(loop_starts)
     if has_structure:
@@ -457,7 +587,8 @@ def _cell(
         step = np.cumsum(new, dtype=np.int32)
         cols["step"] = step
         if mode is not None or "OCV" in techniques:
-            cols["step_kind"] = kinds_series(_kinds(step, mode, i, freq, techniques))
+            kinds = _kinds(step, mode, cols["current_A"], freq, techniques)
+            cols["step_kind"] = kinds_series(kinds)
     ec_cycle = None
     if "half cycle" in raw:
         # EC-Lab's cycle number is half cycle // 2 ([T]: equal to the .mpt's "cycle number" in
@@ -467,9 +598,36 @@ def _cell(
         ec_cycle = _counter(np.nan_to_num(np.asarray(raw["cycle number"], dtype=np.float64)))
     if ec_cycle is not None and n:
         cols["cycle"] = _cycles(ec_cycle)
+
+
+def _cell(
+    raw: Mapping[str, np.ndarray],
+    meta: Metadata,
+    notes: list[str],
+    path: Path | str,
+    fmt: str,
+    loop_starts: Sequence[int] | None,
+    consume: bool = False,
+) -> CellData:
+    t = _time(raw, path, fmt)
+    vlabel, v = _voltage(raw, path, fmt)
+    used = {"time/s", vlabel}
+    techniques = set(meta.techniques)
+    mode = _counter(raw["mode"]) if "mode" in raw else None
+    ilabel, i = _current(raw, t, mode, techniques, notes, (path, fmt))
+    if ilabel:
+        used.add(ilabel)
+    cols: dict[str, Any] = {"time_s": t, "voltage_V": v, "current_A": i}
+    _temperature(raw, cols, used)
+    found = _charge(raw, cols)
+    if consume and isinstance(raw, MutableMapping):  # converted: not needed any more
+        for label in used:
+            raw.pop(label, None)
+    _structure(raw, cols, mode, techniques, loop_starts)
     cols.update(_extras(raw, used, set(cols)))
+    meta = meta.replace(notes=tuple(notes)).with_provenance(*found)
     try:
-        return CellData.from_columns(cols, meta.replace(notes=tuple(notes)))
+        return CellData.from_columns(cols, meta)
     except InputError as exc:
         raise FileFormatError(path, fmt, str(exc)) from None
 

@@ -1,7 +1,13 @@
-"""Example data the project makes itself, for the demo, the docs and the tests.
+"""Example files the demo, the docs and the tests read, made from the generators of this package.
 
 Signals are synthetic with known parameters, so every number the toolkit reports on them can be
 checked against the parameters that made them. No file from outside the package is needed.
+
+* :func:`li_li_symmetric`: a preset of :func:`lithiophile.synth.cells.symmetric` (fixed
+  overpotential, 1 mA cm-2, one clock without end points), returning its CellData;
+* :func:`rc_spectrum`: R0 + (R_int || C) from :func:`lithiophile.synth.spectra.term_impedance`
+  with proportional noise on each component;
+* :func:`write_examples`: the files of the demo in several formats.
 """
 
 from __future__ import annotations
@@ -12,11 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+from lithiophile.synth.cells import COIN_AREA_M2, symmetric
+from lithiophile.synth.spectra import term_impedance
 
 __all__ = ["li_li_symmetric", "rc_spectrum", "write_examples"]
-
-#: A 12 mm diameter disc electrode [m^2], the common coin-cell size.
-COIN_AREA_M2 = math.pi * 0.012**2 / 4
 
 
 def li_li_symmetric(
@@ -32,55 +37,36 @@ def li_li_symmetric(
     rest_s: float = 0.0,
     seed: int = 0,
 ) -> CellData:
-    """A Li||Li symmetric cell cycled galvanostatically, plating first.
+    """A Li||Li symmetric cell cycled galvanostatically, plating first (the example cell).
 
-    Each half cycle holds ``current_density_A_m2`` (10 A m^-2 = 1 mA cm^-2) for ``half_cycle_s``;
-    |V| = overpotential + growth per cycle + a nucleation spike that decays with a 60 s time
-    constant at the start of each half cycle, plus 0.1 mV Gaussian noise. Plating on the working
-    electrode is reduction, hence negative current and negative voltage.
+    Each half cycle holds ``current_density_A_m2`` (10 A m^-2 = 1 mA cm^-2) for ``half_cycle_s``,
+    sampled at 0, dt, ... < half_cycle_s; |V| = overpotential + growth per cycle + a nucleation
+    spike that decays with a 60 s time constant at the start of each half cycle, plus 0.1 mV
+    Gaussian noise; ``rest_s`` of rest after each half cycle. Plating on the working electrode
+    is reduction, hence negative current and negative voltage.
     """
-    rng = np.random.default_rng(seed)
-    i_abs = current_density_A_m2 * area_m2
-    n_half = 2 * cycles
-    per_half = round(half_cycle_s / sample_s)
-    per_rest = round(rest_s / sample_s)
-    t_half = np.arange(per_half) * sample_s
-    times, volts, amps = [], [], []
-    t0 = 0.0
-    for h in range(n_half):
-        sign = -1.0 if h % 2 == 0 else 1.0
-        eta = (
-            overpotential_V + growth_V_per_cycle * (h // 2) + nucleation_V * np.exp(-t_half / 60.0)
-        )
-        times.append(t0 + t_half)
-        volts.append(sign * eta + rng.normal(0.0, 1e-4, per_half))
-        amps.append(np.full(per_half, sign * i_abs))
-        t0 += half_cycle_s
-        if per_rest:
-            times.append(t0 + np.arange(per_rest) * sample_s)
-            volts.append(rng.normal(0.0, 1e-4, per_rest))
-            amps.append(np.zeros(per_rest))
-            t0 += rest_s
-    meta = Metadata(
-        instrument="lithiophile synthetic",
-        format="synthetic",
+    cell = symmetric(
+        current_density_A_m2=current_density_A_m2,
+        half_cycle_s=half_cycle_s,
+        cycles=cycles,
         area_m2=area_m2,
-        techniques=("GCPL",),
-        header={
-            "cell": "Li||Li symmetric (synthetic)",
-            "current_density_A_m2": current_density_A_m2,
-            "half_cycle_s": half_cycle_s,
-            "overpotential_V": overpotential_V,
-        },
-    )
-    return CellData.from_columns(
-        {
-            "time_s": np.concatenate(times),
-            "voltage_V": np.concatenate(volts),
-            "current_A": np.concatenate(amps),
-        },
-        meta,
-    )
+        spike_V=nucleation_V,
+        tau_spike_s=60.0,
+        sample_s=sample_s,
+        noise_V=1e-4,
+        overpotential_V=overpotential_V,
+        growth_V_per_cycle=growth_V_per_cycle,
+        endpoint=False,
+        rest_s=rest_s,
+        seed=seed,
+    ).data
+    header = {
+        **cell.meta.header,
+        "half_cycle_s": half_cycle_s,
+        "overpotential_V": overpotential_V,
+    }
+    cell.meta = cell.meta.replace(header=header)
+    return cell
 
 
 def rc_spectrum(
@@ -104,8 +90,7 @@ def rc_spectrum(
     f = np.logspace(
         math.log10(f_max_Hz), math.log10(f_min_Hz), round(decades * points_per_decade) + 1
     )
-    w = 2 * np.pi * f
-    z = r0_ohm + r_int_ohm / (1 + 1j * w * r_int_ohm * c_F)
+    z = term_impedance(("R", r0_ohm), f) + term_impedance(("RC", r_int_ohm, c_F), f)
     z = z * (1 + noise_fraction * (rng.normal(size=f.size) + 1j * rng.normal(size=f.size)))
     meta = Metadata(
         instrument="lithiophile synthetic",

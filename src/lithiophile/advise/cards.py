@@ -1,0 +1,160 @@
+"""Typed results of ``advise``: an evidence card per strategy and the ranked advice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lithiophile.advise.catalog import Strategy, reference_text
+from lithiophile.advise.evidence import Evidence
+from lithiophile.advise.predict import Prediction
+from lithiophile.advise.rules import Step
+from lithiophile.advise.system import System
+from lithiophile.kb.compare import Comparison
+from lithiophile.metrics import Metric
+
+__all__ = ["Advice", "Card", "Finding"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A statement about the system itself (why its interface is poor), with its sources."""
+
+    text: str
+    cites: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        return self.text + (f" [{'; '.join(self.cites)}]" if self.cites else "")
+
+
+@dataclass(frozen=True)
+class Card:
+    """The evidence for one strategy and its place in the ranking."""
+
+    strategy: Strategy
+    score: float
+    confidence: str
+    confidence_why: str
+    steps: tuple[Step, ...]
+    candidate: Prediction | None
+    versus_electrolyte: str
+    evidence: tuple[Evidence, ...]
+    effect: tuple[str, ...]
+    rank: int = 0
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        """The literature results behind the card as Metric records (SI, with conditions)."""
+        return tuple(e.record.to_metric() for e in self.evidence if e.weight > 0)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        refs = [f"[{n}] {reference_text(n)}" for n in self.strategy.refs]
+        return tuple(refs) + self.strategy.cites
+
+    def lines(self, explain: bool = False) -> list[str]:
+        s = self.strategy
+        out = [
+            f"{self.rank:>2}. {s.name}  (score {self.score:+.2f}, confidence {self.confidence}: "
+            f"{self.confidence_why})",
+            f"    {s.category}, mechanism: {s.mechanism}; should move: {', '.join(s.moves)}",
+        ]
+        if self.candidate is not None:
+            c = self.candidate
+            out.append(
+                f"    vs Li: {c.reaction or 'reaction unknown'}; interface type "
+                f"{c.interface_type}; {c.wetting_text}"
+            )
+        out.append(f"    vs the electrolyte: {self.versus_electrolyte}")
+        for e in self.evidence[: None if explain else 3]:
+            mark = "comparable" if e.comparable else "not comparable"
+            if e.weight == 0:
+                mark = "left out: flagged exclude"
+            ref = e.record.provenance.ref if e.record.provenance else None
+            flags = ", ".join(f.kind for f in e.record.flags if f.kind != "reference_shifted")
+            tail = f"; flags: {flags}" if flags else ""
+            out.append(f"    evidence [ref {ref}] {e.effect} ({mark}{tail})")
+        if len(self.evidence) > 3 and not explain:
+            out.append(f"    ... {len(self.evidence) - 3} more record(s) (--explain)")
+        for text in self.effect:
+            out.append(f"    expected: {text}")
+        for f in s.failures:
+            out.append(f"    failure mode: {f.text}")
+        if explain:
+            out += [f"    step {st.text()}" for st in self.steps]
+            out += [f"    reference {r}" for r in self.references]
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.strategy
+        return {
+            "rank": self.rank,
+            "id": s.id,
+            "name": s.name,
+            "category": s.category,
+            "mechanism": s.mechanism,
+            "score": self.score,
+            "confidence": self.confidence,
+            "confidence_why": self.confidence_why,
+            "moves": list(s.moves),
+            "candidate": None if self.candidate is None else self.candidate.as_dict(),
+            "versus_electrolyte": self.versus_electrolyte,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "expected_effect": list(self.effect),
+            "failure_modes": [
+                {"text": f.text, "refs": list(f.refs), "cites": list(f.cites)} for f in s.failures
+            ],
+            "review_says": list(s.claims),
+            "steps": [
+                {"rule": x.rule, "points": x.points, "why": x.why, "cites": list(x.cites)}
+                for x in self.steps
+            ],
+            "references": list(self.references),
+        }
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Ranked strategies for one system, the diagnosis of its interface, and what was left out."""
+
+    system: System
+    cards: tuple[Card, ...]
+    diagnosis: tuple[Finding, ...]
+    excluded: tuple[tuple[str, str], ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    citations: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def top(self, n: int) -> tuple[Card, ...]:
+        return self.cards[:n]
+
+    def rank_of(self, strategy_id: str) -> int | None:
+        return next((c.rank for c in self.cards if c.strategy.id == strategy_id), None)
+
+    def lines(self, *, top: int = 8, explain: bool = False) -> list[str]:
+        out = [f"advice for {self.system.label}"]
+        out += ["diagnosis:"] + [f"  - {f.line()}" for f in self.diagnosis]
+        for c in self.comparisons:
+            out.append(f"  your result: {c.summary()}")
+        shown = self.cards if explain else self.cards[:top]
+        out.append(f"ranked strategies ({len(self.cards)} apply; showing {len(shown)}):")
+        for card in shown:
+            out += card.lines(explain)
+        if explain and self.excluded:
+            out.append("not applicable:")
+            out += [f"  - {sid}: {why}" for sid, why in self.excluded]
+        out.append(
+            "ranking rules: docs/methods.md, 'Advise'; sources: " + ", ".join(self.citations)
+        )
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system.as_dict(),
+            "diagnosis": [{"text": f.text, "cites": list(f.cites)} for f in self.diagnosis],
+            "your_results": [c.as_dict() for c in self.comparisons],
+            "strategies": [c.as_dict() for c in self.cards],
+            "not_applicable": [{"id": i, "why": w} for i, w in self.excluded],
+            "citations": list(self.citations),
+            "warnings": list(self.warnings),
+        }

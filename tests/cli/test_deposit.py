@@ -1,0 +1,76 @@
+"""``lithiophile deposit`` through its own typer app."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from lithiophile.cli.deposit import app, demo_part
+from lithiophile.errors import InputError
+
+runner = CliRunner()
+
+
+def test_deposit_writes_figures_and_metrics(tmp_path):
+    out = tmp_path / "run"
+    res = runner.invoke(
+        app,
+        ["--substrate", "Cu", "--theta", "120", "--current-density", "2 mA cm^-2",
+         "--time", "20s", "--grid", "32", "--out", str(out), "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    assert d["contact_angle_basis"] == "given (--theta)"
+    names = {m["metric"] for m in d["metrics"]}
+    assert {"nucleation_overpotential", "deposit_roughness", "substrate_coverage"} <= names
+    eta = next(m for m in d["metrics"] if m["metric"] == "nucleation_overpotential")
+    assert eta["conditions"]["current_density_A_m2"] == pytest.approx(20.0)  # 2 mA cm-2
+    assert eta["conditions"]["time_s"] == pytest.approx(20.0)
+    for f in ("deposit_snapshots.png", "deposit_growth.gif", "deposit_roughness_coverage.png"):
+        assert (out / f).stat().st_size > 1000
+    assert (out / f).read_bytes()[:4] == b"\x89PNG"
+    assert (out / "deposit_growth.gif").read_bytes()[:3] == b"GIF"
+
+
+def test_contact_angle_from_a_work_of_adhesion(tmp_path):
+    # Young-Dupre at the melting point: W_ad = gamma (1 + cos 60) with gamma = 0.3957 N/m
+    w = 0.3957 * 1.5
+    res = runner.invoke(app, ["--substrate", "ZnO", "--adhesion", str(w), "--time", "2s",
+                              "--grid", "16", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "contact angle 60.0 deg (Young-Dupre" in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--theta", "200"], "between 0 and 180"),
+        (["--theta", "90", "--dt", "1000"], "beyond the stability limit"),
+        (["--theta", "90", "--current-density", "fast"], "--current-density"),
+        (["--theta", "90", "--exchange-current", "-1 mA cm^-2"], "--exchange-current must be"),
+    ],
+)
+def test_bad_input(args, message, tmp_path):
+    res = runner.invoke(app, [*args, "--grid", "16", "--time", "2s", "--out", str(tmp_path)])
+    assert res.exit_code != 0
+    assert isinstance(res.exception, InputError) or "Error" in type(res.exception).__name__
+    assert message in str(res.exception)
+    assert not (tmp_path / "deposit_snapshots.png").exists()
+
+
+def test_substrate_without_angle_says_what_to_give(tmp_path):
+    res = runner.invoke(app, ["--substrate", "ZnO", "--grid", "16", "--out", str(tmp_path)])
+    assert res.exit_code != 0
+    assert "Give --theta" in str(res.exception)
+
+
+@pytest.mark.slow
+def test_demo_part_prints_the_table(tmp_path):
+    lines = []
+    d = demo_part(tmp_path, lines.append, {})
+    text = "\n".join(lines)
+    assert "lithiophilic" in text and "lithiophobic" in text and "seeds" in text
+    assert len(d["rows"]) == 3
+    json.dumps(d)  # JSON-able

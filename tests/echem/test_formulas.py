@@ -1,0 +1,92 @@
+"""Cases where each formula's variants give different numbers (issue 11 item 20): unequal
+stripping and plating sums in the reservoir protocol, drifting plateaus, a growth plateau that
+is not flat, and a CCD short in the last half-cycle of the test. Expected values are hand
+calculations from how each case is built."""
+
+import numpy as np
+import pytest
+
+from lithiophile.echem import analyze
+from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.synth import cells
+
+
+def test_reservoir_with_unequal_strip_and_plate_sums():
+    # each cycle strips 0.8 Q_C and plates Q_C: n Q_C stripped != plated
+    s = cells.li_cu_reservoir(sample_s=60.0, strip_fraction=0.8, n_cycles=6, ce=0.97)
+    r = analyze(s.data)
+    m = r.metric("average_ce", "reservoir")
+    t = s.truth
+    # Adams 2018 with the measured sums: (sum strip + Q_S) / (sum plate + Q_T)
+    by_hand = (6 * 0.8 * t["q_c_C"] + t["q_s_C"]) / (6 * t["q_c_C"] + t["q_t_C"])
+    assert by_hand == pytest.approx(t["ce_adams"], rel=1e-12)
+    assert m.value == pytest.approx(by_hand, rel=1e-6)
+    swapped = (6 * t["q_c_C"] + t["q_s_C"]) / (6 * 0.8 * t["q_c_C"] + t["q_t_C"])
+    assert abs(swapped - by_hand) > 100 * abs(m.value - by_hand)
+
+
+def _drifting_symmetric():
+    """Li||Li, 4 half-cycles of 1000 s at 1 mA, 1 s records; |V| rises linearly within each
+    half-cycle from 10 to 30 mV: the median over 25-75 % of the duration is |V| at 50 %, 20 mV
+    (over 0-75 % it would be 17.5 mV)."""
+    t, v, i = [], [], []
+    for h in range(4):
+        sgn = -1.0 if h % 2 == 0 else 1.0
+        tau = np.arange(0.0, 1001.0, 1.0)
+        t.append(h * 1000.0 + 1e-3 * h + tau)
+        v.append(sgn * (0.01 + 0.02 * tau / 1000.0))
+        i.append(np.full(tau.size, sgn * 1e-3))
+    return CellData.from_columns(
+        {
+            "time_s": np.concatenate(t),
+            "voltage_V": np.concatenate(v),
+            "current_A": np.concatenate(i),
+        }
+    )
+
+
+def test_plateau_window_on_drifting_plateaus():
+    r = analyze(_drifting_symmetric())
+    np.testing.assert_allclose(r.half_cycles.get_column("plateau_abs_V"), 0.02, atol=1e-9)
+    assert r.metric("polarization", "peak").value == pytest.approx(0.03, abs=1e-12)
+    # hysteresis: stripping minus plating plateau voltage, +20 mV - (-20 mV)
+    assert r.metric("polarization", "hysteresis").value == pytest.approx(0.04, abs=1e-9)
+
+
+def test_growth_plateau_anchored_at_the_minimum():
+    # a first plating on Cu, 0.5 s records: the SEI slope from 2.9 V to 0 V over 300 s, then the
+    # nucleation dip (-60 mV at 305 s) on a growth overpotential that rises linearly,
+    # |V| = 20 mV + 1e-5 V/s x (t - 300 s). The growth plateau is the median over 25-75 % of the
+    # time from the minimum to the end: |V| at the middle of that window.
+    t = np.arange(0.0, 1200.0, 0.5)
+    tp = np.maximum(t - 300.0, 0.0)
+    growth = 0.02 + 1e-5 * tp
+    dip = 0.04 * (tp / 5.0) * np.exp(1 - tp / 5.0)
+    v = np.where(t < 300.0, 2.9 * (1 - t / 300.0) ** 3, -(growth + dip))
+    cell = CellData.from_columns(
+        {"time_s": t, "voltage_V": v, "current_A": np.full(t.size, -1e-3)},
+        Metadata(area_m2=1e-4),
+    )
+    r = analyze(cell, protocol="nucleation")
+    t_min = t[np.argmax(-v)]
+    middle = t_min + 0.5 * (t[-1] - t_min)
+    plateau = 0.02 + 1e-5 * (middle - 300.0)
+    assert r.metric("growth_overpotential").value == pytest.approx(plateau, abs=2e-6)
+    v_min = float(np.max(-v))
+    assert r.metric("nucleation_overpotential").value == pytest.approx(v_min - plateau, abs=2e-6)
+    # anchored at the start of the plating the window's middle would be 600 s: 1.5 mV apart
+    assert abs(0.02 + 1e-5 * 300.0 - plateau) > 1e-3
+
+
+@pytest.mark.parametrize("short_half", [0, 1])
+def test_ccd_short_in_either_half_cycle_of_the_step(short_half):
+    # the 6 A m-2 step shorts 30 % into its first or its second (the test's last) half-cycle
+    s = cells.ccd_test(steps=10, critical_A_m2=6.0, short_half=short_half)
+    r = analyze(s.data)
+    assert r.metric("critical_current_density", "failure step").value == pytest.approx(6.0)
+    assert r.metric("critical_current_density", "last stable step").value == pytest.approx(5.0)
+    # cumulative areal charge before the short: 2 x 1800 s x (1 + ... + 5) A m-2, plus what the
+    # failing step passed (generator's truth)
+    assert r.metric("cumulative_capacity").value == pytest.approx(
+        s.truth["cumulative_C_m2"], rel=2e-3
+    )

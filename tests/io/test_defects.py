@@ -1,0 +1,210 @@
+"""Each defect class real instrument files show (issue 11), first reproduced by a file the
+package writes itself in the offending layout (:mod:`lithiophile.instrument_files.defects`),
+then read right or refused with the promised error. The data are known by construction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lithiophile.io as lio
+from lithiophile.errors import FileFormatError, InputError
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
+from lithiophile.instrument_files import (
+    write_arbin_csv,
+    write_biologic_mpr,
+    write_biologic_mpt,
+)
+from lithiophile.instrument_files.defects import (
+    drop_mpt_label,
+    drop_trailing_fields,
+    set_mpr_area_unit,
+    write_neware_nested_csv,
+)
+from lithiophile.io.celldata import Provenance
+
+
+@pytest.fixture(scope="module")
+def cell():
+    return li_li_symmetric(cycles=2)
+
+
+# -- EC-Lab text export whose header names one column fewer than the rows hold ------------------
+@pytest.mark.parametrize("label", ["freq/Hz", "Re(Z)/Ohm", "time/s"])
+def test_mpt_header_missing_a_label_is_realigned_and_reported(tmp_path, label):
+    spec = rc_spectrum()
+    full = write_biologic_mpt(spec, tmp_path / "full.mpt")
+    short = drop_mpt_label(full, tmp_path / "short.mpt", label)
+    data = lio.read(short)
+    # known by construction: the spectrum written (float32 precision in the export)
+    np.testing.assert_allclose(data["frequency_Hz"], spec["frequency_Hz"], rtol=2e-7)
+    np.testing.assert_allclose(data["z_real_ohm"], spec["z_real_ohm"], rtol=2e-7)
+    np.testing.assert_allclose(data["z_imag_ohm"], spec["z_imag_ohm"], rtol=2e-7)
+    repairs = [p for p in data.meta.provenance if p.code == "labels-realigned"]
+    assert len(repairs) == 1 and repairs[0].kind == "repair"
+    assert "line" in repairs[0].where
+
+
+def test_mpt_header_missing_a_label_never_shifts_silently(tmp_path, cell):
+    """Where the columns cannot tell which label is missing, the read fails; it never
+    returns the labels shifted by one (the failure seen on a real export)."""
+    full = write_biologic_mpt(cell, tmp_path / "full.mpt")
+    short = drop_mpt_label(full, tmp_path / "short.mpt", "Energy charge/W.h")
+    try:
+        data = lio.read(short)
+    except FileFormatError as exc:
+        assert "labels cannot be matched to the columns" in str(exc)
+        return
+    # if read, it is right: time, voltage and current as written
+    np.testing.assert_allclose(data["time_s"], cell["time_s"], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(data["current_A"], cell["current_A"], rtol=1e-6)
+    assert any(p.code == "labels-realigned" for p in data.meta.provenance)
+
+
+# -- .mpr area in mm^2 ---------------------------------------------------------------------------
+def test_mpr_area_unit_code_3_is_mm2(tmp_path, cell):
+    base = write_biologic_mpr(cell, tmp_path / "cm2.mpr")
+    p = set_mpr_area_unit(base, tmp_path / "mm2.mpr", 113.1, 3)
+    data = lio.read(p)
+    # 113.1 mm^2 = 1.131e-4 m^2 (float32 of 113.1)
+    assert data.meta.area_m2 == pytest.approx(113.1e-6, rel=1e-7)  # float32 precision
+
+
+def test_mpr_unknown_area_unit_is_reported_not_guessed(tmp_path, cell):
+    base = write_biologic_mpr(cell, tmp_path / "cm2.mpr")
+    p = set_mpr_area_unit(base, tmp_path / "odd.mpr", 5.0, 9)
+    data = lio.read(p)
+    assert data.meta.area_m2 is None
+    assert any("unit code 9" in str(e) for e in data.meta.all_provenance())
+
+
+# -- Arbin CSV: sparse trailing fields on the last row -------------------------------------------
+@pytest.mark.parametrize("dropped", [1, 2])
+def test_arbin_sparse_last_row_is_not_truncation(tmp_path, cell, dropped):
+    full = write_arbin_csv(cell, tmp_path / "full.csv")
+    p = drop_trailing_fields(full, tmp_path / "sparse.csv", dropped)  # dV/dt, internal R
+    data = lio.read(p)
+    assert len(data) == len(cell)
+    np.testing.assert_allclose(data["voltage_V"], cell["voltage_V"], rtol=1e-7)
+
+
+def test_arbin_cut_last_row_names_the_right_line(tmp_path, cell):
+    full = write_arbin_csv(cell, tmp_path / "full.csv")
+    p = drop_trailing_fields(full, tmp_path / "cut.csv", 6)  # the capacities go too
+    n_lines = p.read_bytes().rstrip(b"\r\n").count(b"\n") + 1  # header + rows
+    with pytest.raises(FileFormatError, match=rf"the last line \(line {n_lines}\) has no value"):
+        lio.read(p)
+
+
+# -- Neware BTSDA nested export whose first line holds the cycle and the first step -------------
+@pytest.mark.parametrize("merged", [False, True])
+def test_neware_nested_first_line_cycle_and_step(tmp_path, cell, merged):
+    p = write_neware_nested_csv(cell, tmp_path / "nested.csv", merge_first_cycle_and_step=merged)
+    data = lio.read(p)
+    assert data.meta.format == "neware-csv"
+    assert len(data) == len(cell)
+    # step times written to 1 ms: the record times equal the source's
+    np.testing.assert_allclose(data["time_s"], cell["time_s"], atol=2e-3)
+    np.testing.assert_allclose(data["current_A"], cell["current_A"], atol=1e-9)
+    np.testing.assert_array_equal(data["step"], cell["step"])
+
+
+# -- the shared validator ------------------------------------------------------------------------
+def test_validator_refuses_backwards_time_inside_a_step(tmp_path, cell):
+    cols = {c: cell[c].copy() for c in ("time_s", "voltage_V", "current_A")}
+    cols["time_s"][10] = cols["time_s"][8] - 0.5  # inside the first step, by construction
+    p = write_biologic_mpr(cols, tmp_path / "back.mpr")
+    with pytest.raises(FileFormatError, match=r"time_s runs backwards inside step \d+ at data row"):
+        lio.read(p)
+
+
+def test_validator_refuses_impossible_voltage(tmp_path, cell):
+    cols = {c: cell[c].copy() for c in ("time_s", "voltage_V", "current_A")}
+    cols["voltage_V"][3] = 5e4  # no cell-test instrument measures 50 kV
+    p = write_biologic_mpr(cols, tmp_path / "volt.mpr")
+    with pytest.raises(FileFormatError, match=r"voltage_V is 50000 at data row 4, beyond the 1000"):
+        lio.read(p)
+
+
+def test_provenance_round_trips_parquet(tmp_path, cell):
+    meta = cell.meta.with_provenance(Provenance("repair", "rows dropped", "rows 3-4", "x"))
+    cell.meta = meta
+    out = cell.write_parquet(tmp_path / "c.parquet")
+    back = type(cell).read_parquet(out)
+    assert back.meta.provenance == meta.provenance
+    with pytest.raises(ValueError, match="Provenance kind must be one of"):
+        Provenance("guess", "x")
+
+
+# -- text exports: line ends and anonymised headers ----------------------------------------------
+@pytest.mark.parametrize(
+    "writer", [write_biologic_mpt, write_arbin_csv], ids=["biologic-mpt", "arbin-csv"]
+)
+@pytest.mark.parametrize("variant", ["lf", "anonymised", "decimal-comma"])
+def test_text_export_variants_read_the_same(tmp_path, cell, writer, variant):
+    import re
+
+    if variant == "decimal-comma" and writer is not write_biologic_mpt:
+        pytest.skip("decimal commas: EC-Lab's French/German exports")
+    kw = {"decimal_comma": True} if variant == "decimal-comma" else {}
+    p = writer(cell, tmp_path / ("x" + (".mpt" if writer is write_biologic_mpt else ".csv")), **kw)
+    raw = p.read_bytes()
+    if variant == "lf":
+        raw = raw.replace(b"\r\n", b"\n")
+    elif variant == "anonymised":  # dates masked as a lab does before sharing a file
+        raw = re.sub(rb"\d{2}/\d{2}/\d{4}", b"xx/xx/xxxx", raw)
+    p.write_bytes(raw)
+    data = lio.read(p)
+    np.testing.assert_allclose(data["current_A"], cell["current_A"], rtol=1e-6)
+    np.testing.assert_allclose(data["time_s"], cell["time_s"], rtol=0, atol=1e-3)
+    if variant == "anonymised":
+        assert data.meta.start_time is None  # unknown, not guessed
+
+
+# -- the instrument's charge counter -------------------------------------------------------------
+def test_charge_counter_used_and_cross_checked(tmp_path):
+    """By construction: +-1 mA switching every 3 records, 10 s apart. The counter (what the
+    instrument integrates) passes 1 mA x 10 s per interval; the trapezoid over the records
+    averages +1 and -1 to 0 on every switching interval (1 in 3): 1/3 of the charge missed."""
+    n = 600
+    t = np.arange(n) * 10.0
+    i = np.where((np.arange(n) // 3) % 2 == 0, 1e-3, -1e-3)
+    p = write_biologic_mpr(
+        {"time_s": t, "voltage_V": np.sign(i) * 0.05, "current_A": i}, tmp_path / "sw.mpr"
+    )
+    data = lio.read(p)
+    dq = np.diff(data["charge_C"])
+    np.testing.assert_allclose(np.abs(dq), 1e-3 * 10.0, rtol=1e-6)  # the counter's steps
+    codes = {e.code: e for e in data.meta.provenance}
+    assert "charge-from-counter" in codes
+    entry = codes["charge-counter-differs"]
+    assert entry.kind == "cross-check"
+    # throughput: counter (n-1) x 0.01 C; trapezoid misses the switching intervals
+    switches = int(np.count_nonzero(np.diff(i)))
+    expected = 100 * switches / (n - 1 - switches)
+    assert f"{expected:+.2f} %" in entry.what
+
+
+def test_charge_counter_agreeing_is_not_reported(tmp_path, cell):
+    data = lio.read(write_biologic_mpr(cell, tmp_path / "steady.mpr"))
+    codes = [e.code for e in data.meta.provenance]
+    assert "charge-from-counter" in codes and "charge-counter-differs" not in codes
+
+
+def test_area_option_out_of_range_is_refused(tmp_path, cell):
+    p = write_biologic_mpr(cell, tmp_path / "c.mpr")
+    with pytest.raises(InputError, match=r"within the 1e-12 to 100 m\^2 an electrode can have"):
+        lio.read(p, area_m2=1e296)  # 1e300 cm^2
+    data = lio.read(p, area_m2=1.13e-4)
+    assert any("as given" in e.what for e in data.meta.provenance)
+
+
+def test_arbin_capacity_counters_give_the_charge(tmp_path, cell):
+    """Arbin's Charge/Discharge_Capacity restart each cycle; the running signed charge built
+    from them equals what the .mpr layout's (Q-Qo) counter gives for the same data (both
+    writers count the current of each row over the interval before it)."""
+    arbin = lio.read(write_arbin_csv(cell, tmp_path / "c.csv"))
+    mpr = lio.read(write_biologic_mpr(cell, tmp_path / "c.mpr"))
+    assert "charge-from-counter" in [e.code for e in arbin.meta.provenance]
+    # capacities written to 8 significant digits of A.h
+    np.testing.assert_allclose(arbin["charge_C"], mpr["charge_C"], rtol=0, atol=1e-6)
