@@ -7,8 +7,9 @@ physical time. Both treat the Laplacians implicitly and the double well and reac
 (the scheme of the FiPy phase-field examples with explicit sources).
 
 Accuracy: each run is compared with a reference (lithiophile at a 4x smaller step) by the
-relative L2 difference of the phase field, the deposited amount and the tip height. FiPy's step
-is the largest of the steps tried whose error stays below 3 % (not the largest it survives).
+relative L2 difference of the phase field, the deposited amount and the tip height. Each code's
+step is the largest of the steps tried whose phase-field and deposit errors both stay below 3 %
+(not the largest it survives).
 Then a 512x512 galvanostatic run (full model: potential solve, nucleation) is timed per step;
 ``--full`` runs the whole 10,000 steps, otherwise a shorter run is measured and the full one is
 reported as not run.
@@ -33,9 +34,18 @@ ETA = -0.150
 
 def case(n: int, time_s: float, dt: float | None) -> Setup:
     return Setup(
-        nx=n, nz=n, params=Parameters(capillary_fraction=1.0), control="potential",
-        overpotential_V=ETA, current_density_A_m2=0.0, time_s=time_s, dt_s=dt,
-        initial="film", film_thickness_m=2e-6, nucleation=False, anisotropy=False,
+        nx=n,
+        nz=n,
+        params=Parameters(capillary_fraction=1.0),
+        control="potential",
+        overpotential_V=ETA,
+        current_density_A_m2=0.0,
+        time_s=time_s,
+        dt_s=dt,
+        initial="film",
+        film_thickness_m=2e-6,
+        nucleation=False,
+        anisotropy=False,
         snapshots=2,
     )
 
@@ -84,9 +94,10 @@ def run_fipy(s: Setup, dt: float) -> tuple[np.ndarray, float, str]:
     dxi = CellVariable(mesh=mesh, value=0.0)
     eq_xi = TransientTerm() == DiffusionTerm(coeff=ls * kappa) + src
     eq_c = TransientTerm() == DiffusionTerm(coeff=p.diffusivity_m2_s) - sink * dxi / dt
-    # PCG (FiPy's choice for symmetric diffusion matrices) is much faster here than the LU
-    # DefaultSolver of the scipy suite; the benchmark names what it used
-    solver = fipy.solvers.LinearPCGSolver(tolerance=1e-10, iterations=1000)
+    # FiPy's default solver of the installed suite (scipy: LU). Its PCG (no preconditioner in
+    # the scipy suite) was tried and needs thousands of iterations on the salt equation
+    # (D dt / dx^2 ~ 3000), far slower; the benchmark names the solver it used
+    solver = fipy.solvers.DefaultSolver()
     steps = round(s.time_s / dt)
     t0 = time.perf_counter()
     for _ in range(steps):
@@ -122,8 +133,15 @@ def bench_512(full: bool, steps: int = 200) -> None:
     from lithiophile.deposition.substrate import Substrate
 
     n = 512
-    base = Setup(nx=n, nz=n, substrate=Substrate.uniform(n, 120.0), current_density_A_m2=10.0,
-                 time_s=1.0, float32=True, snapshots=2)
+    base = Setup(
+        nx=n,
+        nz=n,
+        substrate=Substrate.uniform(n, 120.0),
+        current_density_A_m2=10.0,
+        time_s=1.0,
+        float32=True,
+        snapshots=2,
+    )
     dt = base.dt()
     todo = 10_000 if full else steps
     s = replace(base, time_s=dt * todo, dt_s=dt)
@@ -132,14 +150,18 @@ def bench_512(full: bool, steps: int = 200) -> None:
     r = simulate(s)
     wall = time.perf_counter() - t
     per = wall / r.steps
-    print(f"\n512x512 galvanostatic (full model, float32): {r.steps} steps in {wall:.1f} s, "
-          f"{per * 1e3:.1f} ms/step, {r.nuclei} nuclei, CG iterations at most {r.cg_max}")
+    print(
+        f"\n512x512 galvanostatic (full model, float32): {r.steps} steps in {wall:.1f} s, "
+        f"{per * 1e3:.1f} ms/step, {r.nuclei} nuclei, CG iterations at most {r.cg_max}"
+    )
     if full:
         verdict = "under" if wall < 600 else "OVER"
         print(f"  10,000 steps measured: {wall / 60:.1f} min ({verdict} the 10 min target)")
     else:
-        print("  the full 10,000-step run was NOT run (pass --full); only this shorter run was "
-              "measured, and no figure for 10,000 steps is claimed")
+        print(
+            "  the full 10,000-step run was NOT run (pass --full); only this shorter run was "
+            "measured, and no figure for 10,000 steps is claimed"
+        )
 
 
 def main() -> None:
@@ -151,28 +173,45 @@ def main() -> None:
     args = ap.parse_args()
     n, t_end = args.grid, args.time
     dt = case(n, t_end, None).dt()
-    print(f"case: {n}x{n} at 50 nm, eta = {ETA * 1e3:g} mV, {t_end:g} s; lithiophile dt = "
-          f"{dt:.3g} s")
+    print(
+        f"case: {n}x{n} at 50 nm, eta = {ETA * 1e3:g} mV, {t_end:g} s; lithiophile dt = {dt:.3g} s"
+    )
     xi0, _ = initial(case(n, t_end, dt))
     ref, _ = run_jax(case(n, t_end, dt / 4))
-    xi_j, t_j = run_jax(case(n, t_end, dt))
-    fj = figures(xi_j, ref, xi0, 5e-8)
-    print(f"lithiophile (JAX, float64): {t_j:.2f} s   {fj}")
-    best = None
-    for k in (4, 2, 1):
-        xi_f, t_f, solver = run_fipy(case(n, t_end, dt), dt * k)
+    jax_best = None
+    for k in (1, 2, 4):  # lithiophile: the largest step it accepts with < 3 % error
+        try:
+            s = case(n, t_end, dt * k)
+        except Exception as exc:  # beyond its stability check
+            print(f"lithiophile dt = {dt * k:.3g} s refused: {str(exc)[:70]}...")
+            break
+        xi_j, t_j = run_jax(s)
+        fj = figures(xi_j, ref, xi0, 5e-8)
+        print(f"lithiophile (JAX, float64) dt = {dt * k:.3g} s: {t_j:.2f} s   {fj}")
+        if fj["rel_L2"] < 0.03 and fj["deposit_rel_err"] < 0.03:
+            jax_best = (k, t_j)
+    fipy_best = None
+    for k in (8, 4, 2, 1):  # FiPy: the largest step with < 3 % error, largest first
+        try:
+            xi_f, t_f, solver = run_fipy(case(n, t_end, dt), dt * k)
+        except Exception as exc:
+            print(f"FiPy dt = {dt * k:.3g} s failed: {exc}")
+            continue
         ff = figures(xi_f, ref, xi0, 5e-8)
         print(f"FiPy dt = {dt * k:.3g} s: {t_f:.2f} s   {ff}   solver {solver}")
-        if ff["rel_L2"] < 0.03:
-            best = (k, t_f, ff, solver)
+        if ff["rel_L2"] < 0.03 and ff["deposit_rel_err"] < 0.03 and np.isfinite(xi_f).all():
+            fipy_best = (k, t_f, solver)
             break
-    if best is None:
-        print("FiPy reached no step with < 3 % error among those tried; no ratio reported")
+    if fipy_best is None or jax_best is None:
+        print("no step with < 3 % error for one of the codes; no ratio reported")
     else:
-        k, t_f, ff, solver = best
-        print(f"\nat equal accuracy (< 3 % relative L2 against the reference): FiPy dt = "
-              f"{dt * k:.3g} s with {solver}: {t_f:.2f} s; lithiophile {t_j:.2f} s; "
-              f"ratio {t_f / t_j:.1f}x")
+        (kj, t_j), (kf, t_f, solver) = jax_best, fipy_best
+        print(
+            f"\nat equal accuracy (< 3 % in the relative L2 of xi and in the deposited "
+            f"amount against the reference): FiPy dt = "
+            f"{dt * kf:.3g} s with {solver}: {t_f:.2f} s; lithiophile dt = {dt * kj:.3g} s: "
+            f"{t_j:.2f} s; measured ratio {t_f / t_j:.1f}x"
+        )
     if not args.skip_512:
         bench_512(args.full)
 

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 import lithiophile.io as lio
 from lithiophile.errors import InputError
-from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 from lithiophile.instrument_files import (
     DEFAULT_START,
     WRITERS,
@@ -42,6 +41,7 @@ from lithiophile.instrument_files import (
 )
 from lithiophile.io import CellData, ImpedanceData
 from lithiophile.io.registry import FORMATS
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 CELL = li_li_symmetric(rest_s=600.0)  # the default of write_instrument_examples
 SPECTRUM = rc_spectrum()

@@ -51,13 +51,19 @@ def test_pool_decision():
     from lithiophile.parallel import _pool_pays
 
     # by hand: 10 jobs of 1 s on 2 workers save 10 * 1 * (1 - 1/2) = 5 s > 1.5 s overhead
-    assert _pool_pays(10, 2, 1.5, [1.2, 1.0])
+    assert _pool_pays(10, 2, 1.5, [1.2, 1.0], free=8)
     # 10 jobs of 0.1 s save 0.5 s < 1.5 s
-    assert not _pool_pays(10, 2, 1.5, [0.1, 0.1])
+    assert not _pool_pays(10, 2, 1.5, [0.1, 0.1], free=8)
+    # 10 jobs of 0.25 s: 2 workers save 1.25 s < 1.5 s, 4 workers save 1.875 s > 1.5 s
+    assert not _pool_pays(10, 2, 1.5, [0.25, 0.25], free=8)
+    assert _pool_pays(10, 4, 1.5, [0.25, 0.25], free=8)
+    # ... but not when other programs leave only 2 cores free (1.25 s again)
+    assert not _pool_pays(10, 4, 1.5, [0.25, 0.25], free=2)
     # one timing only (it may hold imports): wait for a second, unless it alone is long
-    assert not _pool_pays(10, 2, 1.5, [1.0])
-    assert _pool_pays(10, 2, 1.5, [3.5])
-    assert not _pool_pays(1, 2, 1.5, [10.0, 10.0])  # one job left: nothing to share
+    assert not _pool_pays(10, 2, 1.5, [1.0], free=8)
+    assert _pool_pays(10, 2, 1.5, [3.5], free=8)
+    assert not _pool_pays(1, 2, 1.5, [10.0, 10.0], free=8)  # one job left: nothing to share
+    assert not _pool_pays(10, 2, 1.5, [10.0, 10.0], free=1)  # no free core to share with
 
 
 _calls: list[object] = []

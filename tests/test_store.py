@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
 import multiprocessing
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -86,8 +89,6 @@ class Fit:
 
 
 def test_typed_results_round_trip_through_the_one_serializer(tmp_path):
-    import numpy as np
-
     from lithiophile.store import from_payload, to_payload
 
     fit = Fit(
@@ -103,3 +104,22 @@ def test_typed_results_round_trip_through_the_one_serializer(tmp_path):
     assert back.table.equals(fit.table)
     with pytest.raises(TypeError, match="cannot be stored"):
         to_payload(object())
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """A result holding arrays and a float that may be NaN."""
+
+    frequency_Hz: np.ndarray
+    chi_square: float
+    r_ohm: float | None = None
+
+
+def test_arrays_and_nan_floats_come_back():
+    from lithiophile.store import from_payload, to_payload
+
+    s = Spectrum(np.array([1.0, np.nan, 100.0]), float("nan"))
+    back = from_payload(Spectrum, json.loads(json.dumps(to_payload(s), allow_nan=False)))
+    assert isinstance(back.frequency_Hz, np.ndarray) and back.frequency_Hz.dtype == float
+    np.testing.assert_array_equal(back.frequency_Hz, s.frequency_Hz)  # NaN where NaN was
+    assert math.isnan(back.chi_square) and back.r_ohm is None

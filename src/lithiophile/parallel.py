@@ -45,10 +45,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Seconds a local pool costs before its first result: spawning each worker process and
-#: importing numpy, polars and lithiophile in it. Measured on a 2-core machine (see
-#: docs/architecture.md, "Executor"): 1.0-1.6 s for 2 spawned workers. With ``w`` workers a
-#: pool saves ``(1 - 1/w)`` of the serial time, so for 2 workers it pays off once the work
-#: left exceeds about twice this figure.
+#: importing numpy, scipy and lithiophile in it (measured: 1.36 s for 2 spawned workers on the
+#: project's 2-core machine; docs/architecture.md, "Measured crossover"). With ``w`` free
+#: cores a pool saves ``(1 - 1/w)`` of the serial time, so with 2 it pays once the work left
+#: exceeds about twice this figure.
 POOL_OVERHEAD_S = 1.5
 
 
@@ -164,20 +164,38 @@ def run_jobs(
         yield from _run_pool(fn, jobs[done:], min(workers, len(jobs) - done), ordered, catch, done)
 
 
-def _pool_pays(left: int, workers: int, overhead_s: float, times: list[float]) -> bool:
+def _pool_pays(
+    left: int, workers: int, overhead_s: float, times: list[float], free: int | None = None
+) -> bool:
     """Whether a pool for the ``left`` jobs saves more than it costs.
 
     Judged from the jobs already run here: the first job's time includes one-off imports
     (which a pool's workers pay again, inside ``overhead_s``), so the estimate waits for a
-    second job unless the first alone took longer than twice the overhead."""
+    second job unless the first alone took longer than twice the overhead. A pool can only use
+    the cores other programs leave free (``free``, default :func:`free_cores`)."""
     if left <= 1:
         return False
     if overhead_s <= 0:
         return True
     if not times or (len(times) == 1 and times[0] <= 2 * overhead_s):
         return False
-    per_job = min(times)
-    return per_job * left * (1 - 1 / min(workers, left)) > overhead_s
+    usable = min(workers, left, free_cores() if free is None else free)
+    if usable < 2:
+        return False
+    return min(times) * left * (1 - 1 / usable) > overhead_s
+
+
+def free_cores() -> int:
+    """Cores not busy with other work: the core count less the 1-minute load average (this
+    process's own share excluded); at least 1."""
+    import os
+
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        return cores
+    return max(1, round(cores - max(0.0, load - 1.0)))
 
 
 def _run_pool(

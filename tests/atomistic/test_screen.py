@@ -172,9 +172,8 @@ def test_hosts_are_built_in_one_place():
 def test_model_disagreement_is_listed_per_model():
     # issue 13: with two models the ranking shows each model's value and the spread
     from lithiophile.atomistic.jobs import ScreenRow
-    from lithiophile.metrics import Metric
-
     from lithiophile.atomistic.structio import atoms_to_text
+    from lithiophile.metrics import Metric
 
     cell = atoms_to_text(carbon.graphene((3, 3)))
 

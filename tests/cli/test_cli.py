@@ -217,6 +217,8 @@ def test_warnings_are_one_line_once(cell_file, monkeypatch, capsys):
     def noisy(path, **kw):
         for _ in range(3):
             warnings.warn(DataQualityWarning("sampling  too\ncoarse"), stacklevel=1)
+        # another library's notice (here: as pymatgen raises one) is not shown
+        warnings.warn_explicit("Failed to guess oxidation states", UserWarning, "pymatgen.py", 1)
         return real(path, **kw)
 
     monkeypatch.setattr(lio, "read", noisy)

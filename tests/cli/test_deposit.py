@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+
+pytest.importorskip(
+    "jax", reason="the deposition engine needs JAX (pip install 'lithiophile[deposition]')"
+)
 from typer.testing import CliRunner
 
 from lithiophile.cli.deposit import app, demo_part
@@ -17,8 +21,21 @@ def test_deposit_writes_figures_and_metrics(tmp_path):
     out = tmp_path / "run"
     res = runner.invoke(
         app,
-        ["--substrate", "Cu", "--theta", "120", "--current-density", "2 mA cm^-2",
-         "--time", "20s", "--grid", "32", "--out", str(out), "--json"],
+        [
+            "--substrate",
+            "Cu",
+            "--theta",
+            "120",
+            "--current-density",
+            "2 mA cm^-2",
+            "--time",
+            "20s",
+            "--grid",
+            "32",
+            "--out",
+            str(out),
+            "--json",
+        ],
     )
     assert res.exit_code == 0, res.output
     d = json.loads(res.output)
@@ -37,8 +54,21 @@ def test_deposit_writes_figures_and_metrics(tmp_path):
 def test_contact_angle_from_a_work_of_adhesion(tmp_path):
     # Young-Dupre at the melting point: W_ad = gamma (1 + cos 60) with gamma = 0.3957 N/m
     w = 0.3957 * 1.5
-    res = runner.invoke(app, ["--substrate", "ZnO", "--adhesion", str(w), "--time", "2s",
-                              "--grid", "16", "--out", str(tmp_path)])
+    res = runner.invoke(
+        app,
+        [
+            "--substrate",
+            "ZnO",
+            "--adhesion",
+            str(w),
+            "--time",
+            "2s",
+            "--grid",
+            "16",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "contact angle 60.0 deg (Young-Dupre" in res.output
 

@@ -221,7 +221,7 @@ def test_fit_stores_results_and_workers_change_nothing(tmp_path, capsys):
     assert first == second
     from lithiophile.store import Store
 
-    assert len(Store(store).keys("eis-fit")) == 2
+    assert len(Store(store).keys("impedance-fit")) == 2
     assert run(base) == 0
     text = capsys.readouterr().out
     assert text.count("(from the store)") == 2

@@ -12,6 +12,10 @@ import math
 import numpy as np
 import pytest
 
+pytest.importorskip(
+    "jax", reason="the deposition engine needs JAX (pip install 'lithiophile[deposition]')"
+)
+
 from lithiophile.deposition.analysis import contact_angle_deg, heights, islands
 from lithiophile.deposition.params import FARADAY, Parameters
 from lithiophile.deposition.setup import Setup
@@ -273,3 +277,43 @@ def test_seeds_and_defect_maps():
     assert 0.07 < frac < 0.13
     # Turnbull factor: f(90) = 1/2, f(180) = 1 (closed form)
     assert Substrate.uniform(2, 90.0).barrier_factors() == pytest.approx([0.5, 0.5])
+
+
+# 6. Reported, not a pass mark ---------------------------------------------------------------------
+@pytest.mark.slow
+def test_report_nucleus_density_and_size_against_overpotential(capsys):
+    from lithiophile.deposition.compare import nucleation_scaling
+
+    rep = nucleation_scaling()
+    with capsys.disabled():
+        print("\nnucleation scaling (Pei et al. 2017: density ~ eta^3, size ~ 1/eta):")
+        for r in rep["rows"]:
+            print("  ", r)
+        print("   fitted exponents: density", rep["density_exponent"], "size", rep["size_exponent"])
+    assert len(rep["rows"]) == 4
+    assert all(r["eta_peak_V"] > 0 for r in rep["rows"])
+
+
+def test_sweep_runs_the_grid_once_and_then_reads_the_cache(tmp_path, monkeypatch):
+    from lithiophile.deposition import sweep as sweep_mod
+    from lithiophile.store import Store
+
+    base = Setup(nx=32, nz=32, initial="film", film_thickness_m=3e-7, nucleation=False, time_s=2.0)
+    setups = sweep_mod.sweep_setups(base, [60.0, 120.0], [10.0], [5.0, 20.0])
+    assert len(setups) == 4 and len({s.key() for s in setups}) == 4
+    store = Store(tmp_path / "cache.duckdb")
+    first = list(sweep_mod.sweep(setups, store=store))
+    assert all(err is None for _, _, err in first)
+
+    def no_run(s):
+        raise AssertionError("a cached setup was run again")
+
+    monkeypatch.setattr(sweep_mod, "_run_one", no_run)
+    second = list(sweep_mod.sweep(setups, store=store))
+    assert [v["metrics"] for _, v, _ in second] == [v["metrics"] for _, v, _ in first]
+    # a higher exchange current plates at a lower overpotential (Butler-Volmer)
+    eta = {
+        (s.params.exchange_current_A_m2, s.surface.theta_deg[0]): v["table_row"]
+        for s, v, _ in first
+    }
+    assert eta[(20.0, 60.0)]["eta_growth_mV"] < eta[(5.0, 60.0)]["eta_growth_mV"]

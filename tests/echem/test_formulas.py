@@ -90,3 +90,67 @@ def test_ccd_short_in_either_half_cycle_of_the_step(short_half):
     assert r.metric("cumulative_capacity").value == pytest.approx(
         s.truth["cumulative_C_m2"], rel=2e-3
     )
+
+
+def test_ccd_on_one_current_level_says_so(sym):
+    # called on a constant-current Li||Li cell directly (analyze refuses it earlier): one
+    # level, the generator's 5 A m-2
+    from lithiophile.echem.ccd import critical_current_density, current_steps
+    from lithiophile.echem.context import TestContext
+    from lithiophile.echem.result import AnalysisOptions
+    from lithiophile.echem.segments import segment
+    from lithiophile.errors import CalculationFailed
+
+    seg = segment(sym.data)
+    ctx = TestContext.of(sym.data, None)
+    with pytest.raises(
+        CalculationFailed,
+        match=r"^the current is not stepped up: 1 current level\(s\) \[A m-2\]: 5; a CCD test "
+        r"raises the current density step by step$",
+    ):
+        critical_current_density(seg, ctx, AnalysisOptions())
+    one = seg.half_cycles.head(1)
+    assert current_steps(one).tolist() == [1]
+    assert current_steps(one.head(0)).tolist() == []
+
+
+def _ccd_parts(*levels):
+    """Li||Li, one cycle (2 x 1800 s) per current density in ``levels`` [A m-2], joined."""
+    import polars as pl
+
+    frames, now = [], 0.0
+    for j in levels:
+        part = cells.symmetric(current_density_A_m2=j, cycles=1, half_cycle_s=1800.0, sample_s=60.0)
+        t = part.data.table.select("time_s", "voltage_V", "current_A")
+        frames.append(t.with_columns(pl.col("time_s") + now))
+        now += float(t["time_s"][-1]) + 1.0
+    return CellData.from_columns(pl.concat(frames), Metadata(area_m2=cells.COIN_AREA_M2))
+
+
+def test_ccd_of_two_levels_and_of_a_current_stepped_down():
+    from lithiophile.echem.ccd import critical_current_density
+    from lithiophile.echem.context import TestContext
+    from lithiophile.echem.result import AnalysisOptions
+    from lithiophile.echem.segments import segment
+    from lithiophile.errors import CalculationFailed
+
+    up = _ccd_parts(2.0, 4.0)
+    res = critical_current_density(
+        segment(up), TestContext.of(up, None), AnalysisOptions(protocol="ccd")
+    )
+    # two levels stepped up, no short: said so, with the steps table (2 half-cycles each)
+    assert res.notes == ("no short up to 4 A m-2 in 2 steps (no CCD within the data)",)
+    assert res.steps.get_column("half_cycles").to_list() == [2, 2]
+    assert "fixed time: 1800 s per half-cycle, steps of 2 A m-2" in res.protocol
+    down = _ccd_parts(4.0, 2.0)
+    with pytest.raises(
+        CalculationFailed, match=r"not stepped up: 2 current level\(s\) \[A m-2\]: 4, 2; a CCD"
+    ):
+        critical_current_density(
+            segment(down), TestContext.of(down, None), AnalysisOptions(protocol="ccd")
+        )
+    bare = TestContext.of(up, None).__class__(None, None, None, 0.0)
+    from lithiophile.errors import InputError
+
+    with pytest.raises(InputError, match=r"^The critical current density is an areal figure"):
+        critical_current_density(segment(up), bare, AnalysisOptions(protocol="ccd"))

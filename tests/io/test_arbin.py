@@ -28,7 +28,7 @@ from tests.conftest import file_digest, needs_mdbtools
 
 import lithiophile.io as lio
 from lithiophile.errors import DependencyMissing, FileFormatError, InputError
-from lithiophile.io import arbin_csv, arbin_res
+from lithiophile.io import arbin_columns, arbin_csv, arbin_res
 
 RES_CELLPY = "cellpy__20160805_test001_45_cc_01.res"
 RES_NAVANI = "navani__arbin_example.res"
@@ -356,7 +356,7 @@ def test_running_step_known_answer():
     si = np.array([1, 1, 2, 2, 2, 1, 1, 1])
     cyc = np.array([1, 1, 1, 1, 1, 2, 2, 2])
     st = np.array([0.0, 1.0, 0.0, 1.0, 0.5, 0.0, 1.0, 2.0])  # step time restarts at row 4
-    got = arbin_csv.running_step(si, cycle=cyc, step_time=st)
+    got = arbin_columns.running_step(si, cycle=cyc, step_time=st)
     assert got.tolist() == [1, 1, 2, 2, 3, 4, 4, 4]
 
 
@@ -514,11 +514,11 @@ def test_csv_binary_or_foreign(tmp_path):
 
 
 def test_split_label():
-    assert arbin_csv.split_label("Test_Time(s)") == ("testtime", "s")
-    assert arbin_csv.split_label("dV/dt") == ("dvdt", None)
-    assert arbin_csv.split_label("dV/dt(V/s)") == ("dvdt", "V/s")
-    assert arbin_csv.split_label("Internal Resistance(Ohm)") == ("internalresistance", "Ohm")
-    assert arbin_csv.split_label("\ufeffData_Point") == ("datapoint", None)
+    assert arbin_columns.split_label("Test_Time(s)") == ("testtime", "s")
+    assert arbin_columns.split_label("dV/dt") == ("dvdt", None)
+    assert arbin_columns.split_label("dV/dt(V/s)") == ("dvdt", "V/s")
+    assert arbin_columns.split_label("Internal Resistance(Ohm)") == ("internalresistance", "Ohm")
+    assert arbin_columns.split_label("\ufeffData_Point") == ("datapoint", None)
 
 
 # -- Excel -------------------------------------------------------------------------------------
@@ -684,7 +684,7 @@ def test_text_datetime_is_month_first():
 
     import polars as pl
 
-    from lithiophile.io.arbin_csv import _datetime_column
+    from lithiophile.io.arbin_columns import _datetime_column
 
     notes: list[str] = []
     out = _datetime_column(pl.Series(["05/06/2023 07:08:09.000", "05/06/2023 07:08:10.500"]), notes)

@@ -7,9 +7,9 @@ from tests.conftest import file_digest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 from lithiophile.io import bdf
 from lithiophile.io.generic import parse_map
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.conftest import file_digest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, UnknownColumnWarning
-from lithiophile.io import biologic_mpr, biologic_mpt
+from lithiophile.io import biologic_mpr, biologic_mpr_rows, biologic_mpt
 
 # rows per file: MANIFEST.md, "read results" column (galvani / impedance.py / yadg agree)
 MPR_ROWS = {
@@ -407,6 +407,7 @@ def test_mpr_read_in_row_blocks(shared, monkeypatch, name, block_bytes):
     whole = biologic_mpr.parse(path)  # these files are small: read whole, views of its bytes
     data = lio.read(path)
     monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(biologic_mpr_rows, "_BLOCK_BYTES", block_bytes)
     blocks = biologic_mpr.parse(path)
     # its own contiguous arrays (the frame can take them without a copy)
     assert all(v.flags.c_contiguous and v.flags.owndata for v in blocks[0].values())
@@ -423,6 +424,7 @@ def test_mpr_unknown_ids_in_row_blocks(shared, tmp_path, monkeypatch, repl):
     with pytest.warns(UnknownColumnWarning):
         whole = biologic_mpr.parse(p)
     monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", 200)
+    monkeypatch.setattr(biologic_mpr_rows, "_BLOCK_BYTES", 200)
     with pytest.warns(UnknownColumnWarning):
         blocks = biologic_mpr.parse(p)
     _same_parse(blocks, whole)
@@ -488,6 +490,7 @@ def mpr_reading(request, monkeypatch):
     """Each .mpr test below twice: files read whole, and read in parts (rows one by one)."""
     if request.param == "blocks":
         monkeypatch.setattr(biologic_mpr, "_BLOCK_BYTES", 16)
+        monkeypatch.setattr(biologic_mpr_rows, "_BLOCK_BYTES", 16)
     return request.param
 
 
@@ -613,8 +616,9 @@ def test_fuzz_mpr(shared, tmp_path, cut, flips):
 
 
 def _fuzz_outcome(path, block_bytes):
-    saved = biologic_mpr._BLOCK_BYTES
-    biologic_mpr._BLOCK_BYTES = block_bytes
+    # the reader decides whole-file vs buffered reading, the row decoder the buffer's size
+    saved = biologic_mpr._BLOCK_BYTES, biologic_mpr_rows._BLOCK_BYTES
+    biologic_mpr._BLOCK_BYTES = biologic_mpr_rows._BLOCK_BYTES = block_bytes
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UnknownColumnWarning)
@@ -622,7 +626,7 @@ def _fuzz_outcome(path, block_bytes):
     except FileFormatError as exc:
         return str(exc)
     finally:
-        biologic_mpr._BLOCK_BYTES = saved
+        biologic_mpr._BLOCK_BYTES, biologic_mpr_rows._BLOCK_BYTES = saved
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[_FIXTURE])

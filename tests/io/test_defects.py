@@ -9,7 +9,6 @@ import pytest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 from lithiophile.instrument_files import (
     write_arbin_csv,
     write_biologic_mpr,
@@ -22,6 +21,7 @@ from lithiophile.instrument_files.defects import (
     write_neware_nested_csv,
 )
 from lithiophile.io.celldata import Provenance
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +208,86 @@ def test_arbin_capacity_counters_give_the_charge(tmp_path, cell):
     assert "charge-from-counter" in [e.code for e in arbin.meta.provenance]
     # capacities written to 8 significant digits of A.h
     np.testing.assert_allclose(arbin["charge_C"], mpr["charge_C"], rtol=0, atol=1e-6)
+
+
+# -- .mpr: unknown column ids whose sizes cannot be told apart ---------------------------------
+def _patch_mpr_ids(src, dest, repl):
+    """Copy of an .mpr written by write_biologic_mpr with column ids replaced (short v3
+    module header: 'MODULE', names, length, version, date = 57 bytes, then n (u32), the
+    column count (u8) and the ids (u16))."""
+    import struct
+
+    data = bytearray(src.read_bytes())
+    at = data.find(b"MODULEVMP data") + 57
+    count = data[at + 4]
+    ids = list(struct.unpack_from(f"<{count}H", data, at + 5))
+    for old, new in repl.items():
+        struct.pack_into("<H", data, at + 5 + 2 * ids.index(old), new)
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def test_mpr_ambiguous_unknown_ids_keep_the_file(tmp_path, cell):
+    """By construction: ids 467 (8 bytes) and 70 (4 bytes) renamed to unknown ids 900 and
+    901, with 'half cycle' (468, an integer) between them: 8+4 and 4+8 bytes fit equally well.
+    The span is kept as raw bytes with a warning; time, voltage and current still read."""
+    from lithiophile.errors import UnknownColumnWarning
+
+    src = write_biologic_mpr(cell, tmp_path / "src.mpr")
+    p = _patch_mpr_ids(src, tmp_path / "ambiguous.mpr", {467: 900, 70: 901})
+    with pytest.warns(UnknownColumnWarning, match=r"ids \[900, 468, 901\] -> raw_id_900_468_901"):
+        data = lio.read(p)
+    ref = lio.read(src)
+    for col in ("time_s", "voltage_V", "current_A"):
+        np.testing.assert_array_equal(data[col], ref[col])
+    raw = data.table["raw_id_900_468_901"]
+    assert len(raw) == len(cell) and len(raw[0]) == 16  # 8 + 4 + 4 bytes per row
+
+
+# -- vendor-neutral tables: recognised by their column names, no --map needed --------------------
+@pytest.mark.parametrize(
+    ("labels", "time_factor", "current_factor"),
+    [
+        (("Corrected time (s)", "WE(1).Potential (V)", "WE(1).Current (A)"), 1.0, 1.0),  # NOVA
+        (("~Time[h]", "U[V]", "I[A]"), 3600.0, 1.0),  # BaSyTec
+        (("Run Time (h)", "Potential (V)", "Current (A)"), 3600.0, 1.0),  # Novonix
+        (("Elapsed Time (s)", "Working Electrode (V)", "Current (mA)"), 1.0, 1e-3),  # Squidstat
+        (("Time/sec", "Potential/V", "Current/A"), 1.0, 1.0),  # CH Instruments
+    ],
+)
+def test_vendor_tables_read_without_a_map(tmp_path, cell, labels, time_factor, current_factor):
+    """Values written in the vendor's units (known by construction) come back in SI, and the
+    metadata say which columns were chosen."""
+    t, v, i = cell["time_s"][:50], cell["voltage_V"][:50], cell["current_A"][:50]
+    rows = [
+        "\t".join(f"{x:.10g}" for x in (a / time_factor, b, c / current_factor))
+        for a, b, c in zip(t, v, i, strict=True)
+    ]
+    p = tmp_path / "export.txt"
+    p.write_text("\t".join(labels) + "\n" + "\n".join(rows) + "\n")
+    data = lio.read(p)
+    assert data.meta.format == "generic-csv"
+    np.testing.assert_allclose(data["time_s"], t, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(data["current_A"], i, rtol=1e-9)
+    np.testing.assert_allclose(data["voltage_V"], v, rtol=1e-9)
+    said = " ".join(data.meta.notes)
+    assert all(lab in said for lab in labels)  # the mapping chosen is stated
+
+
+def test_text_in_a_numeric_column_is_counted(tmp_path):
+    """Two cells of a spectrum's voltage column hold text: counted and reported, rows kept."""
+    from lithiophile.io.celldata import ImpedanceData
+    from lithiophile.io.validate import check
+
+    spec = ImpedanceData.from_columns(
+        {
+            "frequency_Hz": [1e3, 1e2, 1e1, 1.0],
+            "z_real_ohm": [10.0, 11.0, 15.0, 30.0],
+            "z_imag_ohm": [-1.0, -3.0, -8.0, -2.0],
+            "voltage_V": ["0.1", "n/a", "0.1", "--"],
+        }
+    )
+    checked = check(spec, "s.csv", "a test table")
+    entry = next(e for e in checked.meta.provenance if e.code == "text-in-numeric-column")
+    assert entry.what.startswith("2 of 4 cells of voltage_V hold text")
+    assert len(checked) == 4

@@ -100,6 +100,7 @@ class Card:
             "candidate": None if self.candidate is None else self.candidate.as_dict(),
             "versus_electrolyte": self.versus_electrolyte,
             "evidence": [e.as_dict() for e in self.evidence],
+            "metrics": [m.as_dict() for m in self.metrics],
             "expected_effect": list(self.effect),
             "failure_modes": [
                 {"text": f.text, "refs": list(f.refs), "cites": list(f.cites)} for f in s.failures

@@ -307,19 +307,32 @@ def _job(system: System) -> Advice:
     return advise_system(system)
 
 
+#: Seconds a fresh worker process needs before its first advice: importing the package and
+#: assessing the catalogue's candidates once (measured as the cold advise of
+#: benchmarks/bench_advise.py: 6-13 s on the shared 2-core machine). A pool pays only when the
+#: work left exceeds about twice this, i.e. for several hundred systems.
+WORKER_START_S = 8.0
+
+
 def advise_many(
     systems: Sequence[System | dict[str, Any]], *, workers: int = 1, scheduler: str | None = None
 ) -> tuple[Advice, ...]:
     """Advice for many systems (Systems, or dicts of :func:`advise`'s arguments), in order.
 
-    Runs in this process unless a process pool pays for itself
-    (:func:`lithiophile.parallel.run_jobs`); each worker assesses each candidate once."""
+    The candidates are assessed once in this process first; the systems then run here unless
+    a process pool pays for its start-up (:data:`WORKER_START_S` per worker,
+    :func:`lithiophile.parallel.run_jobs`)."""
     from lithiophile.errors import InputError
     from lithiophile.parallel import run_jobs
 
     items = [s if isinstance(s, System) else make_system(**s) for s in systems]
+    for kind in dict.fromkeys(s.electrolyte.kind for s in items):  # warm: each class once
+        _candidates(next(s for s in items if s.electrolyte.kind == kind))
     out = []
-    for job in run_jobs(_job, items, workers=workers, scheduler=scheduler):
+    jobs = run_jobs(
+        _job, items, workers=workers, scheduler=scheduler, pool_overhead_s=WORKER_START_S
+    )
+    for job in jobs:
         if job.value is None:
             raise InputError(f"cannot advise on {job.item.label}: {job.error}")
         out.append(job.value)

@@ -23,17 +23,9 @@ app = typer.Typer(help=HELP, invoke_without_command=True, no_args_is_help=True)
 
 def _si(text: str | None, unit: str, option: str) -> float | None:
     """A quantity the user typed, in SI, through the one unit layer."""
-    from lithiophile.errors import UnitsError
-    from lithiophile.kb.schema import pint_unit
-    from lithiophile.units import to_si
+    from lithiophile.kb.schema import quantity_si
 
-    if text is None:
-        return None
-    try:
-        return to_si(text, unit, name=f"the '{option}' option")
-    except UnitsError:  # spellings the unit layer does not read yet ("mA cm-2")
-        number, _, rest = text.strip().partition(" ")
-        return to_si(f"{number} {pint_unit(rest)}", unit, name=f"the '{option}' option")
+    return None if text is None else quantity_si(text, unit, name=f"the '{option}' option")
 
 
 def _systems(batch: Path) -> list[dict[str, Any]]:

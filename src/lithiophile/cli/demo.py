@@ -89,9 +89,7 @@ def _measure(folder: Path, step: Callable[[str], None]) -> list[dict[str, Any]]:
     from lithiophile.synth.examples import write_examples
 
     step("measure: writing example files")
-    paths = write_examples(folder / "examples") + write_instrument_examples(
-        folder / "instruments"
-    )
+    paths = write_examples(folder / "examples") + write_instrument_examples(folder / "instruments")
     results = []
     for i, path in enumerate(paths, 1):
         step(f"measure: reading {path.name} ({i} of {len(paths)})")

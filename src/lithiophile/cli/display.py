@@ -121,6 +121,21 @@ def finish_batch(batch: Batch[Any, Any], *, name: Any = str, what: str = "files"
         raise typer.Exit(1)
 
 
+_SUBSCRIPTS = str.maketrans("0123456789.", "₀₁₂₃₄₅₆₇₈₉.")
+
+
+def formula(text: str) -> str:
+    """Chemical formulas as people write them: ``"Li3PS4"`` -> ``"Li₃PS₄"``. Only amounts
+    after an element symbol or a bracket become subscripts; a coefficient stays as it is.
+
+    >>> formula("8 Li + Li3PS4 -> 4 Li2S + Li3P"), formula("Li7La3Zr2O12")
+    ('8 Li + Li₃PS₄ -> 4 Li₂S + Li₃P', 'Li₇La₃Zr₂O₁₂')
+    """
+    import re
+
+    return re.sub(r"(?<=[A-Za-z)\]])\d+(?:\.\d+)?", lambda m: m[0].translate(_SUBSCRIPTS), text)
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``"1 cycle"``, ``"2 cycles"``."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"

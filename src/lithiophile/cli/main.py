@@ -13,6 +13,7 @@ import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -80,19 +81,24 @@ for _name, _module in GROUPS.items():
 @contextmanager
 def one_line_warnings() -> Iterator[None]:
     """Show each distinct warning once, as ``warning: <message>`` on stderr (never Python's
-    format with its source line)."""
+    format with its source line). Shown: lithiophile's own warning classes, and user warnings
+    raised by lithiophile's code; the internals of other libraries (a pymatgen notice, a
+    numpy RuntimeWarning) are not the user's business and are left out."""
+    import lithiophile
+
+    package = str(Path(lithiophile.__file__).parent)
     seen: set[str] = set()
 
-    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+    def show(message: Any, category: Any, filename: str, *args: Any, **kwargs: Any) -> None:
+        ours = category.__module__.startswith("lithiophile")
+        raised_here = str(filename).startswith(package) and issubclass(category, UserWarning)
         text = " ".join(str(message).split())
-        if text not in seen:
+        if (ours or raised_here) and text not in seen:
             seen.add(text)
             print(f"warning: {text}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
         warnings.showwarning = show
         yield
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,7 @@ def contact_angle_deg(xi: np.ndarray, margin_cells: float = 3.0) -> float:
 
     nz, nx = xi.shape
     gen = contourpy.contour_generator(x=np.arange(nx, dtype=float), y=np.arange(nz) + 0.5, z=xi)
-    lines = gen.lines(0.5)
+    lines: list[Any] = list(gen.lines(0.5))
     if not lines:
         raise CalculationFailed("no Li cap found (no xi = 0.5 contour) to measure an angle on.")
     pts = np.concatenate(lines)

@@ -116,3 +116,64 @@ def seed_share(xi: np.ndarray, mask: np.ndarray, reach: int = 0) -> float:
     li = np.clip(xi, 0, 1).sum(axis=0)
     total = li.sum()
     return float(li[m].sum() / total) if total > 0 else 0.0
+
+
+def island_widths(xi: np.ndarray, dx_m: float) -> np.ndarray:
+    """Widths [m] of the covered runs of the bottom row (periodic)."""
+    cov = xi[0] >= 0.5
+    if cov.all() or not cov.any():
+        return np.array([cov.size * dx_m]) if cov.all() else np.array([])
+    k = int(np.argmin(cov))  # start the scan on a bare cell so no run wraps
+    c = np.roll(cov, -k)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], c.astype(int), [0]])))
+    return (edges[1::2] - edges[::2]) * dx_m
+
+
+def nucleation_scaling(
+    currents_A_m2: tuple[float, ...] = (10.0, 20.0, 40.0, 80.0),
+    nx: int = 128,
+    nz: int = 32,
+    theta_deg: float = 120.0,
+    time_s: float = 20.0,
+) -> dict[str, Any]:
+    """Nucleus density and size against the nucleation overpotential, with the power-law
+    exponents fitted in log-log (Pei et al., Nano Lett. 2017, 17, 1132: size ~ 1/eta,
+    density ~ eta^3). A report, not a pass mark."""
+    rows = []
+    for i in currents_A_m2:
+        s = base_setup(
+            nx,
+            nz,
+            current_density_A_m2=i,
+            time_s=time_s,
+            substrate=Substrate.uniform(nx, theta_deg, name=f"{theta_deg:g} deg"),
+        )
+        r = deposit(s)
+        widths = island_widths(r.raw.xi, s.dx_m)
+        peak = float(np.max(np.abs(r.raw.trace[:, 1])))
+        rows.append(
+            {
+                "current_A_m2": i,
+                "eta_peak_V": peak,
+                "nuclei_per_um": r.nuclei / (nx * s.dx_m * 1e6),
+                "mean_island_um": float(widths.mean() * 1e6) if widths.size else float("nan"),
+            }
+        )
+    eta = np.array([r["eta_peak_V"] for r in rows])
+    dens = np.array([r["nuclei_per_um"] for r in rows])
+    size = np.array([r["mean_island_um"] for r in rows])
+
+    def slope(y: np.ndarray) -> float | None:
+        ok = (y > 0) & np.isfinite(y)
+        if ok.sum() < 2:
+            return None
+        return float(np.polyfit(np.log(eta[ok]), np.log(y[ok]), 1)[0])
+
+    return {
+        "rows": rows,
+        "density_exponent": slope(dens),
+        "size_exponent": slope(size),
+        "classical": {"density_exponent": 3.0, "size_exponent": -1.0},
+        "note": "2-D slice: density per substrate length; sizes are island widths at the "
+        "end of the run, limited below by the planted nucleus (1.25 interface widths)",
+    }

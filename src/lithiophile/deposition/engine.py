@@ -204,7 +204,7 @@ def _newton(
     single linearisation when the current jumps). Returns u, the reaction rate linearised at
     the last iterate (consistent with the balance solved) and the total CG iterations."""
 
-    def solve(ul: Array) -> tuple[Array, Array, Array, Array]:
+    def solve(ul: Array) -> tuple[Array, Array, Array]:
         rx0, g = _reaction_parts(xi, c, ul, k)
         u, its = _potential(xi, ul, u0, a_rate + rx0, g, lam, dt, k, s)
         return u, rx0 + g * (u - ul), its

@@ -29,7 +29,7 @@ def write_figures(result: Any, folder: Path | str, stem: str = "deposit") -> lis
             raise CalculationFailed("a snapshot holds non-finite values; no figure written.")
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    ext = [0, s.nx * s.dx_m * 1e6, 0, s.nz * s.dx_m * 1e6]
+    ext = (0.0, s.nx * s.dx_m * 1e6, 0.0, s.nz * s.dx_m * 1e6)
     paths = []
     fig, axes = plt.subplots(1, len(raw.snapshots), figsize=(2.2 * len(raw.snapshots), 2.6))
     for ax, (t, xi) in zip(np.atleast_1d(axes), raw.snapshots, strict=True):

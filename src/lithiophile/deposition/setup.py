@@ -121,14 +121,16 @@ class Setup:
     def max_stable_dt(self) -> float:
         """Largest stable step [s]: the explicit double well (dt L_sigma 2 W < 0.9), and at most
         a quarter cell of interface travel per step at ten times the mean current density (or
-        at the imposed overpotential). The Laplacians are implicit; the anisotropic and counter
-        terms stay below the implicit isotropic one and set no limit."""
+        at the flat-interface current of the imposed overpotential). The Laplacians are
+        implicit; the anisotropic and counter terms stay below the implicit isotropic one and
+        set no limit."""
         p = self.params
         lim = [0.45 / (p.interface_mobility_m3_J_s * p.barrier_J_m3)]  # explicit double well
-        i = max(abs(self.current_density_A_m2), p.exchange_current_A_m2)
-        if self.control == "potential":
-            i = p.exchange_current_A_m2 * math.exp(min(60.0, p.f * abs(self.overpotential_V)) * 0.5)
-        speed = 10.0 * i / (FARADAY * p.li_site_density_mol_m3)
+        i = 10.0 * max(abs(self.current_density_A_m2), p.exchange_current_A_m2)
+        if self.control == "potential":  # the flat-interface current at that overpotential
+            a, eta = p.transfer_coefficient, min(60.0, p.f * abs(self.overpotential_V))
+            i = p.exchange_current_A_m2 * (math.exp(max(a, 1 - a) * eta) + 1.0)
+        speed = i / (FARADAY * p.li_site_density_mol_m3)
         lim.append(0.25 * self.dx_m / speed)
         return float(min(lim))
 

@@ -15,7 +15,7 @@ import numpy as np
 from lithiophile import cite
 from lithiophile.deposition.params import FARADAY
 from lithiophile.deposition.setup import Setup
-from lithiophile.errors import CalculationFailed
+from lithiophile.errors import CalculationFailed, DependencyMissing
 
 __all__ = ["RawRun", "simulate"]
 
@@ -187,8 +187,14 @@ def simulate(
     Chen et al., J. Power Sources 2015, 300, 376 (model); Jacqmin, J. Fluid Mech. 2000, 402, 57
     (wetting boundary).
     """
-    import jax
-    import jax.numpy as jnp
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:  # pragma: no cover - depends on the install
+        raise DependencyMissing(
+            "the deposition engine needs JAX: pip install 'lithiophile[deposition]' "
+            "(or jax[cuda12] on a GPU machine)"
+        ) from None
 
     from lithiophile.deposition.engine import State, Static, run_chunk
 
@@ -219,7 +225,9 @@ def simulate(
         jnp.asarray(0),
         jnp.asarray(0.0, dtype),
     )
-    start, rows, snaps, stopped = 0, [], [], ""
+    start, stopped = 0, ""
+    rows: list[np.ndarray] = []
+    snaps: list[tuple[float, np.ndarray]] = []
     ck = Path(checkpoint) if checkpoint else None
     if ck is not None and ck.exists():
         state, start, rows, snaps = _resume(ck, s, state)

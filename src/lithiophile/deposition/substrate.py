@@ -135,7 +135,9 @@ class Substrate:
     def uniform(cls, n: int, theta_deg: float, *, name: str = "uniform", **kw: Any) -> Substrate:
         """The same angle (and optional i0 / barrier factor) on every column."""
         th = check_angle(theta_deg)
-        maps = {k: np.full(n, float(v)) for k, v in kw.items() if k in _MAPS and v is not None}
+        maps: dict[str, Any] = {
+            k: np.full(n, float(v)) for k, v in kw.items() if k in _MAPS and v is not None
+        }
         rest = {k: v for k, v in kw.items() if k not in _MAPS}
         return cls(
             np.full(n, th), name=name, provenance=(f"uniform theta {th:g} deg",), **maps, **rest

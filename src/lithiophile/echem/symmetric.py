@@ -337,6 +337,87 @@ def _half_cycle_polarization(
     return out
 
 
+def _cycle_polarization(
+    cycles: pl.DataFrame, failed: bool, ctx: TestContext, cell_type: str, window: str
+) -> list[Metric]:
+    """Plateau, peak and hysteresis of the first cycle and of the last (before the failure)."""
+    picks: list[tuple[str, dict[str, Any]]] = [("first cycle", cycles.row(0, named=True))]
+    if cycles.height > 1:
+        label = "before failure" if failed else "last cycle"
+        picks.append((label, cycles.row(cycles.height - 1, named=True)))
+    metrics = []
+    for when, row in picks:
+        cond = ctx.conditions(
+            cell=cell_type,
+            abs_current_A=row["abs_current_A"],
+            capacity_C=row["capacity_C"],
+            time_s=row["t_end_s"],
+            cycle=int(row["cycle"]),
+        )
+        for variant, column, definition in (
+            ("plateau", "plateau_V", f"mean over the cycle's two half-cycles of the {window}"),
+            ("peak", "peak_V", "max |V| over the cycle's two half-cycles"),
+            (
+                "hysteresis",
+                "hysteresis_V",
+                f"stripping minus plating voltage of the cycle ({window})",
+            ),
+        ):
+            value = row[column]
+            if value is None or not np.isfinite(value):
+                continue
+            metrics.append(
+                Metric(
+                    "polarization",
+                    float(value),
+                    cond,
+                    definition=f"{definition}; {when}",
+                    variant=variant,
+                    source=ctx.source,
+                    notes=(when,),
+                )
+            )
+    return metrics
+
+
+def _failure_figures(
+    failure: Failure, half: pl.DataFrame, cycle_of_half: np.ndarray, ctx: TestContext, cell: str
+) -> tuple[list[Metric], Event]:
+    """Cycle life (time and cycles) by the criterion that ended it, and the failure event."""
+    h = failure.half_cycle or 1
+    cond = ctx.conditions(
+        cell=cell,
+        abs_current_A=half.row(h - 1, named=True)["abs_current_A"],
+        capacity_C=float(half.get_column("capacity_C").median()),  # type: ignore[arg-type]
+        time_s=failure.time_s,
+        cycle=int(cycle_of_half[h]),
+    )
+    definition = f"time and cycle at which the cell failed by {failure.criterion}"
+    metrics = [
+        Metric(
+            name,
+            value,
+            cond,
+            definition=definition,
+            variant=failure.criterion,
+            source=ctx.source,
+            notes=(failure.detail,),
+        )
+        for name, value in (
+            ("cycle_life_time", failure.time_s),
+            ("cycle_life_cycles", float(cycle_of_half[h])),
+        )
+    ]
+    event = Event(
+        "failure",
+        failure.time_s,
+        half_cycle=h,
+        cycle=int(cycle_of_half[h]),
+        detail=f"{failure.criterion}: {failure.detail}",
+    )
+    return metrics, event
+
+
 def symmetric_cell(
     seg: Segmentation, ctx: TestContext, opts: AnalysisOptions, *, cell_type: str = CELL
 ) -> SymmetricResult:
@@ -362,83 +443,11 @@ def symmetric_cell(
     elif cycles.height == 0:
         notes.append("no complete cycle before the failure: no polarization reported")
     else:
-        picks: list[tuple[str, dict[str, Any]]] = [("first cycle", cycles.row(0, named=True))]
-        if cycles.height > 1:
-            label = "before failure" if failure.failed else "last cycle"
-            picks.append((label, cycles.row(cycles.height - 1, named=True)))
-        for when, row in picks:
-            cond = ctx.conditions(
-                cell=cell_type,
-                abs_current_A=row["abs_current_A"],
-                capacity_C=row["capacity_C"],
-                time_s=row["t_end_s"],
-                cycle=int(row["cycle"]),
-            )
-            for variant, column, definition in (
-                ("plateau", "plateau_V", f"mean over the cycle's two half-cycles of the {window}"),
-                ("peak", "peak_V", "max |V| over the cycle's two half-cycles"),
-                (
-                    "hysteresis",
-                    "hysteresis_V",
-                    f"stripping minus plating voltage of the cycle ({window})",
-                ),
-            ):
-                value = row[column]
-                if value is None or not np.isfinite(value):
-                    continue
-                metrics.append(
-                    Metric(
-                        "polarization",
-                        float(value),
-                        cond,
-                        definition=f"{definition}; {when}",
-                        variant=variant,
-                        source=ctx.source,
-                        notes=(when,),
-                    )
-                )
+        metrics += _cycle_polarization(cycles, failure.failed, ctx, cell_type, window)
     if failure.failed:
-        h = failure.half_cycle or 1
-        fail_row = half.row(h - 1, named=True)
-        cond = ctx.conditions(
-            cell=cell_type,
-            abs_current_A=fail_row["abs_current_A"],
-            capacity_C=float(half.get_column("capacity_C").median()),  # type: ignore[arg-type]
-            time_s=failure.time_s,
-            cycle=int(cycle_of_half[h]),
-        )
-        definition = f"time and cycle at which the cell failed by {failure.criterion}"
-        metrics.append(
-            Metric(
-                "cycle_life_time",
-                failure.time_s,
-                cond,
-                definition=definition,
-                variant=failure.criterion,
-                source=ctx.source,
-                notes=(failure.detail,),
-            )
-        )
-        metrics.append(
-            Metric(
-                "cycle_life_cycles",
-                float(cycle_of_half[h]),
-                cond,
-                definition=definition,
-                variant=failure.criterion,
-                source=ctx.source,
-                notes=(failure.detail,),
-            )
-        )
-        events.append(
-            Event(
-                "failure",
-                failure.time_s,
-                half_cycle=h,
-                cycle=int(cycle_of_half[h]),
-                detail=f"{failure.criterion}: {failure.detail}",
-            )
-        )
+        life, event = _failure_figures(failure, half, cycle_of_half, ctx, cell_type)
+        metrics += life
+        events.append(event)
     else:
         events.append(Event("no-failure", failure.time_s, detail=failure.detail))
         notes.append(failure.detail + " (not a lifetime)")

@@ -2,7 +2,17 @@
 
 The format is detected from the file's content (the extension only breaks ties); see
 :mod:`lithiophile.io.registry` for the list. Every reader applies the package's sign convention
-(reduction at the working electrode = negative current) and SI units.
+(reduction at the working electrode = negative current) and SI units, in two stages: it parses
+the vendor layout, then builds CellData / ImpedanceData from it.
+
+What :func:`read` returns has passed one shared check (:mod:`lithiophile.io.validate`): time
+never runs backwards inside a step, frequencies are positive, voltages and currents are within
+what an instrument measures; a violation is a FileFormatError naming the row. Every assumption,
+repair and warning of the reader is on ``data.meta.provenance`` (a tuple of
+:class:`Provenance`; ``data.meta.all_provenance()`` adds the free-text notes), e.g. the sign
+inferred from a state column, the area taken from the header, the charge from the
+instrument's counter and its cross-check with the integral of current, columns realigned.
+A list of files is one test split over several files: :func:`lithiophile.io.join.join`.
 
 Examples
 --------

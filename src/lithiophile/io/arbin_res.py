@@ -63,7 +63,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import DependencyMissing, FileFormatError, InputError
-from lithiophile.io.arbin_csv import build_celldata
+from lithiophile.io.arbin_columns import build_celldata
 from lithiophile.io.celldata import CellData, Metadata
 
 __all__ = ["INSTALL_HINT", "read", "sniff"]

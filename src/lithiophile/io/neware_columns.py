@@ -9,7 +9,6 @@ record layer, cycle/step/record layers, Excel sheets) are found by
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -19,21 +18,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
+from lithiophile.errors import FileFormatError, UnitsError, UnknownColumnWarning
 from lithiophile.io import steps as _steps
 from lithiophile.io.celldata import CellData, Metadata, Provenance, kinds_series
 from lithiophile.io.table import (
-    read_xlsx,
     temperature_K,
-    xlsx_sheet_names,
-    xlsx_strings,
-    zip_member_from_head,
 )
-from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
+from lithiophile.io.text import parse_label
 from lithiophile.units import factor_to_si
 
-
-__all__ = ["LABELS", "UNITS", "header_role", "to_celldata"]
+__all__ = ["LABELS", "UNITS", "to_celldata"]
 
 # -- labels ---------------------------------------------------------------------------------
 #: normalised label name -> (output column, kind). Kinds: int, text, duration (step time),
@@ -552,4 +546,3 @@ def _mass_from_per_mass(
             )
             return mass
     return None
-

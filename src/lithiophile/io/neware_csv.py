@@ -56,27 +56,21 @@ step type, and the notes say so.
 from __future__ import annotations
 
 import io
-import re
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
-from lithiophile.errors import FileFormatError, InputError, UnitsError, UnknownColumnWarning
-from lithiophile.io import steps as _steps
-from lithiophile.io.celldata import CellData, Metadata, Provenance, kinds_series
+from lithiophile.errors import FileFormatError, InputError
+from lithiophile.io.celldata import CellData
+from lithiophile.io.neware_columns import _label_key, _name_key, _role, to_celldata
 from lithiophile.io.table import (
     read_xlsx,
-    temperature_K,
     xlsx_sheet_names,
     xlsx_strings,
     zip_member_from_head,
 )
 from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
-from lithiophile.units import factor_to_si
 
 __all__ = ["read", "sniff"]
 
@@ -457,5 +451,3 @@ def _rows_frame(path: Path, rows: list[list[Any]], header_row: int) -> pl.DataFr
         return pl.DataFrame(data, strict=False)
     except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
         raise FileFormatError(path, FMT_XLSX, f"sheet table unreadable: {exc}") from None
-
-

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.errors import FileFormatError
+from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io.celldata import ImpedanceData, Metadata, Provenance
 
 __all__ = ["read", "sniff"]
@@ -56,7 +56,14 @@ def read(path: Path, **_: Any) -> ImpedanceData:
         head = fh.read(64)
     if head.startswith(b"RelaxIS"):
         return _relaxis(path)
-    return _pssession(path)
+    try:
+        return _pssession(path)
+    except (AttributeError, KeyError, TypeError, ValueError, InputError) as exc:
+        if isinstance(exc, FileFormatError):
+            raise
+        raise FileFormatError(
+            path, FMT_PS, f"the JSON does not have the structure of a PSTrace session ({exc})"
+        ) from None
 
 
 # -- PalmSens -----------------------------------------------------------------------------------
@@ -108,6 +115,11 @@ def _pssession(path: Path) -> ImpedanceData:
         if missing:
             raise FileFormatError(path, FMT_PS, f"measurement {k} has no {missing} array")
         f = arrays["Frequency"][0]
+        sizes = {name: a[0].size for name, a in arrays.items()}
+        if len(set(sizes.values())) > 1:
+            raise FileFormatError(
+                path, FMT_PS, f"measurement {k} has arrays of unequal lengths {sizes}"
+            )
         zim, unit = arrays["ZIm"]
         sign = -1.0 if str(unit.get("q", "")).startswith("-") else 1.0
         cols = {

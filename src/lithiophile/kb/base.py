@@ -120,8 +120,7 @@ def parse_condition(text: str, metric: str | None = None) -> tuple[str, str, flo
     """``"current_density >= 1 mA cm-2"`` -> ``("current_density_A_m2", ">=", 10.0)``.
 
     ``value`` names the record's own value (needs ``metric`` for its unit)."""
-    from lithiophile.kb.schema import pint_unit
-    from lithiophile.units import to_si
+    from lithiophile.kb.schema import quantity_si
 
     m = re.match(r"^\s*([a-z_]+)\s*(>=|<=|==|!=|>|<|=)\s*(.+?)\s*$", text)
     names = ", ".join([*CONDITION_COLUMNS, "value"])
@@ -140,18 +139,13 @@ def parse_condition(text: str, metric: str | None = None) -> tuple[str, str, flo
         column, unit = CONDITION_COLUMNS[name]
     else:
         raise InputError(f"the condition {text!r} names {name!r}; use one of {names}")
-    number, _, qunit = quantity.partition(" ")
-    try:
-        float(number)
-        spelled = f"{number} {pint_unit(qunit)}" if qunit.strip() else number
-    except ValueError:
-        spelled = quantity
+    qunit = quantity.partition(" ")[2]
     if not qunit.strip() and unit not in ("",) and name not in ("cycle", "c_rate"):
         raise InputError(
             f"the condition {text!r} must give a unit, such as '{name}{op}1 "
             f"{_EXAMPLE_UNIT.get(name, unit)}'"
         )
-    value = to_si(spelled, unit or "dimensionless", name=f"the condition {text!r}")
+    value = quantity_si(quantity, unit or "dimensionless", name=f"the condition {text!r}")
     return column, ("=" if op == "==" else op), value
 
 

@@ -91,13 +91,21 @@ def _raw() -> dict[str, Any]:
 
 def _mp2020(formula: str, energy: float) -> float:
     """SevenNet energies plus the MP2020 anion corrections [eV per formula unit]."""
+    import warnings
+
+    from pymatgen.core import Composition
     from pymatgen.entries.compatibility import MaterialsProject2020Compatibility
     from pymatgen.entries.computed_entries import ComputedEntry
 
+    anions = {"O", "S", "F", "Cl", "Br", "I", "N", "H", "Se", "Te", "Sb"}
+    if not {el.symbol for el in Composition(formula).elements} & anions:
+        return energy  # intermetallics: MP2020 corrects nothing
     entry = ComputedEntry(
         formula, energy, parameters={"run_type": "GGA", "is_hubbard": False, "hubbards": {}}
     )
-    processed = MaterialsProject2020Compatibility(check_potcar=False).process_entry(entry)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pymatgen's notes on oxide-type guessing
+        processed = MaterialsProject2020Compatibility(check_potcar=False).process_entry(entry)
     return float(processed.energy) if processed is not None else energy
 
 
@@ -236,13 +244,14 @@ def _model_mae() -> dict[str, float]:
 
 
 def uncertainty(phase: ComputedPhase) -> float:
-    """Uncertainty of a computed formation energy [eV/atom].
+    """Uncertainty of a computed formation energy [eV/atom] used to call a reaction marginal.
 
-    Half the spread of the two models; with one model, that model's mean absolute error
-    against the experimental enthalpies (:func:`validation`).
+    The larger of half the two models' spread and their mean absolute error against the
+    experimental enthalpies (:func:`validation`): two models can agree and share an error, so
+    the spread alone is a floor. With one model, that model's error.
     """
-    if phase.uncertainty_eV is not None:
-        return phase.uncertainty_eV
     mae = _model_mae()
+    if len(phase.by_model) > 1:
+        return max(phase.uncertainty_eV or 0.0, mae.get("mean", 0.0))
     model = next(iter(phase.by_model))
     return mae.get(model, mae.get("mean", 0.1))

@@ -385,7 +385,7 @@ def material_energy(
             total += e
             origins.append(f"{part.reduced_formula}: {origin}")
         return total, "sum of the parts (" + "; ".join(origins) + ")"
-    best = src.index(es)[0].get(comp.reduced_formula)
+    best = _lookup(es, comp)
     if best is not None:
         return best.energy_per_atom * comp.num_atoms, es.origin(best)
     return None, f"{comp.reduced_formula} is not in source '{es.name}'"
@@ -408,12 +408,24 @@ def approximant(comp: Any) -> str | None:
     return None
 
 
+def _lookup(es: src.EnergySet, comp: Any) -> Any:
+    """The lowest-energy entry of ``comp``'s formula; a fractional amount such as
+    ``Li0.85Ti1.7P2.55O10.2`` (a part of a mixture) is looked up by its integer formula."""
+    from pymatgen.core import Composition
+
+    table = src.index(es)[0]
+    best = table.get(comp.reduced_formula)
+    if best is None and any(abs(a - round(a)) > 1e-6 for a in comp.values()):
+        formula, _ = comp.get_integer_formula_and_factor()
+        best = table.get(Composition(formula).reduced_formula)
+    return best
+
+
 def material_uncertainty(es: src.EnergySet, comp: Any, parts: tuple[Any, ...] = ()) -> float:
     """Uncertainty of the energy of ``comp`` or of its parts [eV per formula unit]."""
-    table = src.index(es)[0]
     total = 0.0
     for part in parts if len(parts) > 1 else (comp,):
-        entry = table.get(part.reduced_formula)
+        entry = _lookup(es, part)
         if entry is not None:
             total += es.uncertainty(entry) * part.num_atoms
     return total
@@ -546,7 +558,10 @@ def _best_and_onset(
     if not steps:
         return full, None
     best = min(steps, key=lambda r: r.per_atom_eV if r.per_atom_eV is not None else 0.0)
-    first = min(steps, key=lambda r: r.li_per_formula_unit)
+    lithiating = [r for r in steps if r.li_per_formula_unit > TOL_EV]
+    if not lithiating:
+        return best, None
+    first = min(lithiating, key=lambda r: r.li_per_formula_unit)
     onset = None if first.per_mol_li_eV is None else v - first.per_mol_li_eV
     return best, onset
 

@@ -102,7 +102,7 @@ def test_results_are_stored_and_read_back(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     a = _file(tmp_path, "a.parquet", 70.0, area_m2=1e-4)
     first = fit_files([a], circuit="one-arc", drt=True, store=store)
-    assert len(store.keys("eis-fit")) == 1
+    assert len(store.keys("impedance-fit")) == 1
     again = fit_files([a], circuit="one-arc", drt=True, store=store)
     assert again.files[0].cached and not first.files[0].cached
     f1, f2 = first.fits[0], again.fits[0]
@@ -112,7 +112,7 @@ def test_results_are_stored_and_read_back(tmp_path):
     assert f2.fit.kk_.residuals_real.shape == f1.fit.kk_.residuals_real.shape
     # other options, another key: not read back
     other = fit_files([a], circuit="one-arc", store=store)
-    assert not other.files[0].cached and len(store.keys("eis-fit")) == 2
+    assert not other.files[0].cached and len(store.keys("impedance-fit")) == 2
 
 
 def test_serializer_round_trip_keeps_everything(tmp_path):

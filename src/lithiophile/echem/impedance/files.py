@@ -7,7 +7,7 @@ and returns :class:`ImpedanceResults`: per file its :class:`InterfaceFit` record
 (the electrode area and where it came from, the reader's own repairs), the warnings raised and
 the works cited. Batches run in this process, on local processes (only where a pool pays:
 :func:`lithiophile.parallel.run_batch`) or on a Dask cluster, and land in the store
-(kind ``"eis-fit"``, key = content_key(file sha256, options)), so a rerun reads them back.
+(kind ``"impedance-fit"``, key = content_key(file sha256, options)), so a rerun reads them back.
 
 Examples
 --------
@@ -40,7 +40,7 @@ from lithiophile.metrics import Conditions, Metric
 
 __all__ = ["STORE_KIND", "FileFits", "FitOptions", "ImpedanceResults", "fit_data", "fit_files"]
 
-STORE_KIND = "eis-fit"
+STORE_KIND = "impedance-fit"
 #: bumped when the analysis changes what it computes, so stored results are not reused
 ALGORITHM = "2"
 
