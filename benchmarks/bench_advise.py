@@ -3,7 +3,8 @@
 There is no peer library that ranks lithiophilicity strategies, so the comparison is with the
 way a user would do it by hand with the same library: for every system and every strategy of
 the catalogue, one ``lithiophile.thermo.assess(candidate)`` call and one
-``KnowledgeBase.query()`` of the store for the strategy's records, then the same rules
+``KnowledgeBase.query()`` of the store for the strategy's records (inside ``kb.reading()``, one
+open connection per system, as the knowledge base's docs advise), then the same rules
 (:mod:`lithiophile.advise.rules`) to score them. Both are run on the same systems in the same
 process and checked to give the same ranking and scores.
 
@@ -148,7 +149,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         kb = KnowledgeBase(Path(tmp) / "kb.duckdb")
         t0 = time.perf_counter()
-        hand = [by_hand(s, kb) for s in todo]
+        hand = []
+        for s in todo:
+            with kb.reading():
+                hand.append(by_hand(s, kb))
         t_hand = time.perf_counter() - t0
     same = all(
         [(c.strategy.id, c.score) for c in a.cards] == h for a, h in zip(batch, hand, strict=True)

@@ -154,3 +154,95 @@ def test_ccd_of_two_levels_and_of_a_current_stepped_down():
 
     with pytest.raises(InputError, match=r"^The critical current density is an areal figure"):
         critical_current_density(segment(up), bare, AnalysisOptions(protocol="ccd"))
+
+
+def _dip_cell(dt=0.5, hole=False):
+    """The first plating of test_growth_plateau_anchored_at_the_minimum, sampled every ``dt``;
+    ``hole``: a missing voltage just before the dip."""
+    t = np.arange(0.0, 1200.0, dt)
+    tp = np.maximum(t - 300.0, 0.0)
+    v = np.where(
+        t < 300.0,
+        2.9 * (1 - t / 300.0) ** 3,
+        -(0.02 + 1e-5 * tp + 0.04 * (tp / 5.0) * np.exp(1 - tp / 5.0)),
+    )
+    if hole:
+        v[int(303.0 / dt)] = np.nan
+    return CellData.from_columns(  # the clock starts at 1000 s: times are test time
+        {"time_s": t + 1000.0, "voltage_V": v, "current_A": np.full(t.size, -1e-3)},
+        Metadata(area_m2=1e-4),
+    )
+
+
+def test_nucleation_conditions_definitions_and_sampling_limit():
+    from lithiophile.echem.context import TestContext
+    from lithiophile.echem.nucleation import nucleation_overpotential
+    from lithiophile.echem.segments import segment
+    from lithiophile.errors import DataQualityWarning
+
+    r = analyze(_dip_cell(), protocol="nucleation")
+    eta = r.metric("nucleation_overpotential")
+    # the dip of x exp(1 - x) peaks at x = 1: 5 s after the 0 V crossing at 300 s
+    assert eta.conditions.time_s == pytest.approx(305.0) and eta.conditions.cycle == 1
+    w = "25%-75% of the time from the minimum to the end of the plating"
+    assert (
+        eta.definition == f"|V_min| - |V_plateau| of the first plating; V_plateau = median over {w}"
+    )
+    assert r.metric("growth_overpotential").definition == (
+        f"|V_plateau| of the first plating, median over {w}"
+    )
+    (event,) = [e for e in r.events if e.kind == "nucleation"]
+    assert event.time_s == pytest.approx(305.0) and event.cycle == 1
+    assert event.detail.startswith("voltage minimum -0.06")
+    # a missing voltage near the dip does not move the figures
+    o = analyze(_dip_cell(hole=True), protocol="nucleation")
+    assert o.metric("nucleation_overpotential").value == pytest.approx(eta.value, abs=1e-9)
+    # points exactly 1 s apart resolve the dip; 1.5 s do not (MAX_DT_S = 1 s)
+    analyze(_dip_cell(dt=1.0), protocol="nucleation").metric("nucleation_overpotential")
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"^nucleation overpotential not computed: the points around the voltage minimum "
+        r"\(t = 304\.5 s\) are 1\.5 s apart, more than 1 s, too coarse to resolve the nucleation "
+        r"dip; record the first plating faster$",
+    ):
+        analyze(_dip_cell(dt=1.5), protocol="nucleation")
+    cell = _dip_cell()
+    direct = nucleation_overpotential(
+        segment(cell), TestContext.of(cell, None), half_cycle=1, cell_type="Li|Cu"
+    )
+    assert direct.metrics[1].value == pytest.approx(r.metric("growth_overpotential").value)
+
+
+def test_nucleation_refusals_say_why():
+    from lithiophile.echem import ProtocolError
+
+    t = np.arange(0.0, 600.0, 0.5)
+    above = CellData.from_columns(
+        {"time_s": t, "voltage_V": np.full(t.size, 0.5), "current_A": np.full(t.size, -1e-3)}
+    )
+    with pytest.raises(
+        ProtocolError,
+        match=r"^--protocol nucleation cannot be applied: the plating half-cycle 1 never goes "
+        r"below 0 V vs Li \(its voltage ends at 0\.5 V\): no Li nucleation to measure$",
+    ):
+        analyze(above, protocol="nucleation")
+    # the voltage falls to its minimum at the very end: no growth plateau after it
+    falling = CellData.from_columns(
+        {"time_s": t, "voltage_V": -0.01 - 1e-4 * t, "current_A": np.full(t.size, -1e-3)}
+    )
+    with pytest.raises(
+        ProtocolError,
+        match=r"^--protocol nucleation cannot be applied: the growth plateau after the "
+        r"nucleation minimum of half-cycle 1 has 1 points in its window; the plating ends too "
+        r"soon after the dip$",
+    ):
+        analyze(falling, protocol="nucleation")
+
+
+def test_nucleation_in_the_opposite_sign_convention():
+    # a Li||Cu file written with the opposite sign (plating is positive current there): the
+    # first plating's figures are those of the package's convention
+    a = analyze(cells.li_cu(cycles=2, sample_s=60.0, noise_V=0.0).data)
+    b = analyze(cells.li_cu(cycles=2, sample_s=60.0, noise_V=0.0, reversed_sign=True).data)
+    for name in ("nucleation_overpotential", "growth_overpotential"):
+        assert b.metric(name).value == pytest.approx(a.metric(name).value, abs=1e-12)

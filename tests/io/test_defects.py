@@ -291,3 +291,14 @@ def test_text_in_a_numeric_column_is_counted(tmp_path):
     entry = next(e for e in checked.meta.provenance if e.code == "text-in-numeric-column")
     assert entry.what.startswith("2 of 4 cells of voltage_V hold text")
     assert len(checked) == 4
+
+
+def test_net_charge_from_restarting_capacity_counters():
+    """Hand calculation: charge counter 0, 1, 3 then restarts (a new step) at 2, 2;
+    discharge counter 0, 0, 0, then 0, 4. Increments: +1, +2, +2 (restart: its value),
+    then -4 -> running charge 0, 1, 3, 5, 1."""
+    from lithiophile.io.charge import net_from_capacities
+
+    charge = np.array([0.0, 1.0, 3.0, 2.0, 2.0])
+    discharge = np.array([0.0, 0.0, 0.0, 0.0, 4.0])
+    np.testing.assert_array_equal(net_from_capacities(charge, discharge), [0, 1, 3, 5, 1])

@@ -654,3 +654,30 @@ def test_nested_layout_survives_mutations(ops):
             return
         assert np.isfinite(result["time_s"]).all()
         assert len(result["voltage_V"]) == len(result)
+
+
+# -- bare .ndc files (as BTS server writes them, outside an .ndax archive) ----------------------
+def test_bare_ndc_version5_reads_as_its_ndax(shared, tmp_path):
+    """The data.ndc member of navani__test.ndax (ndc version 5) written as a file of its own:
+    every record column is in it, so it reads to the same time, voltage, current, cycle and
+    step as the archive (reference: the archive read by the .ndax path)."""
+    import zipfile
+
+    archive = shared("navani__test.ndax")
+    bare = tmp_path / "channel_1.ndc"
+    bare.write_bytes(zipfile.ZipFile(archive).read("data.ndc"))
+    assert lio.detect(bare).name == "neware-nda"
+    ndc, ndax = lio.read(bare), lio.read(archive)
+    assert ndc.meta.format == "neware-ndc" and len(ndc) == len(ndax) == MANIFEST_ROWS[NAVANI_NDAX]
+    for col in ("time_s", "voltage_V", "current_A", "cycle", "step"):
+        np.testing.assert_array_equal(ndc[col], ndax[col], err_msg=col)
+
+
+def test_bare_ndc_of_newer_version_names_what_it_lacks(shared, tmp_path):
+    import zipfile
+
+    bare = tmp_path / "data.ndc"
+    archive = shared("newarenda__Issue94_Unit27_Example_Data_File.ndax")  # ndc version 14
+    bare.write_bytes(zipfile.ZipFile(archive).read("data.ndc"))
+    with pytest.raises(FileFormatError, match=r"version 14\) holds only .*read the .ndax file"):
+        lio.read(bare)

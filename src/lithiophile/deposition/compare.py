@@ -40,8 +40,13 @@ class SubstrateTable:
             out.append(f"{name:<34}" + "".join(f"{row[k]!s:>14}" for k, _ in COLUMNS))
         if self.seed_share is not None:
             out.append(
-                f"seeds ({self.seed_area:.0%} of the surface) hold {self.seed_share:.0%} of the "
-                "Li in contact with the substrate"
+                f"the columns over the seeds ({self.seed_area:.0%} of the surface) hold "
+                f"{self.seed_share:.0%} of the deposited Li"
+            )
+        if any(r["islands"] == 0 and r["coverage_pct"] == 0 for r in self.rows.values()):
+            out.append(
+                "0 islands / 0 % cover: the Li caps dewetted and left the surface; the model "
+                "keeps them at the electrode potential, in a cell they would be isolated (dead) Li"
             )
         return out
 
@@ -108,8 +113,8 @@ def substrate_table(
 
 
 def seed_share(xi: np.ndarray, mask: np.ndarray, reach: int = 0) -> float:
-    """Fraction of the Li in contact with the substrate (bottom row) that sits on the seed
-    columns (widened by ``reach`` columns)."""
+    """Fraction of the deposited Li (column sums of xi) that lies over the seed columns
+    (widened by ``reach`` columns)."""
     m = mask.copy()
     for r in range(1, reach + 1):
         m |= np.roll(mask, r) | np.roll(mask, -r)

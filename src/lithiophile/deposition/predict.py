@@ -78,7 +78,8 @@ def _no_angle(substrate: str) -> str:
         if a.wets_molten_li is not None:
             verdict = (
                 f" lithiophile predicts that {a.material} "
-                f"{'wets' if a.wets_molten_li else 'does not wet'} molten Li ({a.wetting_basis}),"
+                f"{'wets' if a.wets_molten_li else 'does not wet'} molten Li "
+                f"({a.wetting_basis.rstrip('.')}),"
                 " but that rule gives no angle."
             )
     except Exception:  # the verdict is a courtesy; the error below stands without it

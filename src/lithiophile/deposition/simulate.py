@@ -256,6 +256,8 @@ def simulate(
         if ck is not None and time.perf_counter() - last_ck > checkpoint_every_s:
             _save(ck, s, state, i + CHUNK, rows, snaps)
             last_ck = time.perf_counter()
+    if snaps[-1][0] < float(state.t) - 1e-9:  # the final state is always the last snapshot
+        snaps = [*snaps[: max(1, s.snapshots) - 1], (float(state.t), np.asarray(state.xi, float))]
     if ck is not None and ck.exists():
         ck.unlink()
     return RawRun(

@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, UnitsError, UnknownColumnWarning
-from lithiophile.io.celldata import CellData, Metadata, Provenance
-from lithiophile.io.charge import from_counter, net_from_capacities
+from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.charge import charge_from_capacities
 from lithiophile.io.table import (
     seconds,
     temperature_K,
@@ -414,21 +414,6 @@ def _start(meta: Metadata, cols: dict[str, Any], notes: list[str]) -> datetime |
     return start
 
 
-def _charge(cols: dict[str, Any]) -> list[Provenance]:
-    """``charge_C`` from Arbin's charge and discharge capacity counters where both exist."""
-    if "charge_capacity_C" not in cols or "discharge_capacity_C" not in cols:
-        return []
-    net = net_from_capacities(
-        np.asarray(cols["charge_capacity_C"], dtype=np.float64),
-        np.asarray(cols["discharge_capacity_C"], dtype=np.float64),
-    )
-    q, found = from_counter(
-        cols["time_s"], cols["current_A"], net, "Charge_Capacity - Discharge_Capacity"
-    )
-    cols["charge_C"] = q
-    return found
-
-
 def build_celldata(
     frame: pl.DataFrame,
     *,
@@ -467,7 +452,9 @@ def build_celldata(
             stacklevel=3,
         )
     _counters(cols, notes)
-    found = _charge(cols)
+    found = charge_from_capacities(
+        cols, "charge_capacity_C", "discharge_capacity_C", "Charge_Capacity - Discharge_Capacity"
+    )
     start = _start(meta, cols, notes)
     out = pl.DataFrame(
         [v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in cols.items()]

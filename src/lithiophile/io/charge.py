@@ -10,11 +10,19 @@ computed beside it as a cross-check; a difference in the total charge passed of 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lithiophile.io.celldata import Provenance
 
-__all__ = ["TOLERANCE", "from_counter", "throughput_C"]
+__all__ = [
+    "TOLERANCE",
+    "charge_from_capacities",
+    "from_counter",
+    "net_from_capacities",
+    "throughput_C",
+]
 
 #: Relative difference of the charge passed (counter vs integral) worth reporting.
 TOLERANCE = 0.005
@@ -99,3 +107,25 @@ def net_from_capacities(
         steps.append(d)
     np.cumsum(steps[0] - steps[1], out=out[1:])
     return out
+
+
+def charge_from_capacities(
+    cols: dict[str, Any], charge_key: str, discharge_key: str, label: str
+) -> list[Provenance]:
+    """Set ``cols["charge_C"]`` from a cycler's unsigned charge and discharge capacity
+    columns (:func:`net_from_capacities`), cross-checked with the integral of current
+    (:func:`from_counter`); returns the provenance entries, none when a column is missing."""
+    if charge_key not in cols or discharge_key not in cols:
+        return []
+    net = net_from_capacities(
+        np.asarray(cols[charge_key], dtype=np.float64),
+        np.asarray(cols[discharge_key], dtype=np.float64),
+    )
+    q, found = from_counter(
+        np.asarray(cols["time_s"], dtype=np.float64),
+        np.asarray(cols["current_A"], dtype=np.float64),
+        net,
+        label,
+    )
+    cols["charge_C"] = q
+    return found

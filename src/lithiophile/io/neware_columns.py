@@ -21,6 +21,7 @@ import polars as pl
 from lithiophile.errors import FileFormatError, UnitsError, UnknownColumnWarning
 from lithiophile.io import steps as _steps
 from lithiophile.io.celldata import CellData, Metadata, Provenance, kinds_series
+from lithiophile.io.charge import charge_from_capacities
 from lithiophile.io.table import (
     temperature_K,
 )
@@ -458,6 +459,9 @@ def _kinds_and_sign(out: dict[str, Any], found: list[Provenance]) -> None:
     out["step_kind"] = kinds_series(codes)
 
 
+_CAPACITY_LABEL = "Chg. Cap. - DChg. Cap. (per step)"
+
+
 def to_celldata(path: Path, fmt: str, frame: pl.DataFrame, info: dict[str, Any]) -> CellData:
     notes: list[str] = []
     found: list[Provenance] = []
@@ -468,6 +472,9 @@ def to_celldata(path: Path, fmt: str, frame: pl.DataFrame, info: dict[str, Any])
     _steps_and_time(out, info, notes)
     _kinds_and_sign(out, found)
     _check_values(path, fmt, out)
+    found += charge_from_capacities(
+        out, "step_charge_capacity_C", "step_discharge_capacity_C", _CAPACITY_LABEL
+    )
     mass_kg = _mass_from_per_mass(out, cols.per_mass, cols.labels_used, notes)
     if cols.dropped:
         notes.append(

@@ -1,4 +1,4 @@
-"""Neware BTS binary files: ``.nda`` and ``.ndax``.
+"""Neware BTS binary files: ``.nda``, ``.ndax`` and bare ``.ndc``.
 
 Versions read
 -------------
@@ -10,7 +10,12 @@ Versions read
   and current; ``data_runInfo.ndc``: times, capacities, energies at each logged change;
   ``data_step.ndc``: cycle, step number and step type of every step; ``data_AUX_*.ndc`` or
   ``data_<n>.ndc``: auxiliary channels) and XML members (``TestInfo.xml``,
-  ``VersionInfo.xml``, ``Step.xml``). Verified on ndc versions 5, 14, 16 and 17.
+  ``VersionInfo.xml``, ``Step.xml``). Verified on ndc versions 5, 14, 16 and 17. The
+  ``.ndax`` part lives in :mod:`lithiophile.io.neware_ndax`.
+* A bare ``.ndc`` file (as BTS server writes one, outside an archive): read when it holds the
+  record times and steps itself (ndc version 5, checked against the ``data.ndc`` member of
+  ``navani__test.ndax``); a newer one (voltage and current only) is refused naming what it
+  lacks.
 
 How
 ---
@@ -88,8 +93,8 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io import steps as _steps
-from lithiophile.io.celldata import STEP_KIND_DTYPE, CellData, Metadata, Provenance
-from lithiophile.io.charge import from_counter, net_from_capacities
+from lithiophile.io.celldata import STEP_KIND_DTYPE, CellData, Metadata
+from lithiophile.io.charge import charge_from_capacities
 
 __all__ = ["read", "sniff"]
 
@@ -98,6 +103,8 @@ FMT_NDAX = "Neware .ndax"
 
 _NDA_MAGIC = b"NEWARE"
 _ZIP_MAGIC = b"PK\x03\x04"
+#: Bytes 3-7 of every .ndc member here (byte 0: file type 1, byte 2: ndc version).
+_NDC_HEAD = b"\x00\x01\x00\x00\x00"
 
 #: Neware step type code -> name (the codes of BTS 7/8, as fastnda's ``STEP_TYPE_MAP``).
 STEP_TYPES: dict[int, str] = {
@@ -190,6 +197,8 @@ def sniff(head: bytes, path: Path) -> int:
     """0..100: 100 for the ``NEWARE`` magic of an .nda file, 95 for a zip holding .ndc members."""
     if head.startswith(_NDA_MAGIC):
         return 100
+    if path.suffix.lower() == ".ndc" and head[:2] == b"\x01\x00" and head[3:8] == _NDC_HEAD:
+        return 60  # a bare .ndc: type 1, a version byte, then 00 01 00 00 00
     if not head.startswith(_ZIP_MAGIC):
         return 0
     if b".ndc" in head:
@@ -242,6 +251,10 @@ def read(path: Path, **options: Any) -> CellData:
         raise FileFormatError(path, fmt, f"cannot be opened ({exc.strerror or exc})") from None
     if magic.startswith(_NDA_MAGIC):
         return _read_nda(path)
+    if path.suffix.lower() == ".ndc" and not magic.startswith(_ZIP_MAGIC):
+        from lithiophile.io.neware_ndax import read_ndc_file
+
+        return read_ndc_file(path)
     if magic.startswith(_ZIP_MAGIC):
         from lithiophile.io.neware_ndax import read_ndax
 
@@ -572,16 +585,7 @@ def _aux_columns(out: dict[str, Any], aux: list[tuple[str, np.ndarray]], notes: 
         out[label] = values
 
 
-def _charge(out: dict[str, Any]) -> list[Provenance]:
-    """``charge_C`` from the per-step capacity counters (they restart at every step)."""
-    if "step_charge_capacity_C" not in out or "step_discharge_capacity_C" not in out:
-        return []
-    net = net_from_capacities(out["step_charge_capacity_C"], out["step_discharge_capacity_C"])
-    q, found = from_counter(
-        out["time_s"], out["current_A"], net, "step charge - discharge capacity"
-    )
-    out["charge_C"] = q
-    return found
+_CAPACITY_LABEL = "step charge - discharge capacity"
 
 
 def _build(
@@ -627,7 +631,9 @@ def _build(
     if record is not None:
         out["record_index"] = record
     _capacities(out, cols)
-    found = _charge(out)
+    found = charge_from_capacities(
+        out, "step_charge_capacity_C", "step_discharge_capacity_C", _CAPACITY_LABEL
+    )
     _aux_columns(out, aux, notes)
     techniques = _techniques(cols.get("step_type"), step_count)
     meta = meta.replace(techniques=techniques, notes=tuple(notes)).with_provenance(*found)

@@ -540,3 +540,41 @@ def _align(values: np.ndarray, index: np.ndarray | None, record: np.ndarray) -> 
 
 
 # -- common ---------------------------------------------------------------------------------
+
+
+FMT_NDC = "a bare Neware .ndc"
+
+
+def read_ndc_file(path: Path) -> CellData:
+    """A bare ``.ndc`` file, as BTS server writes one outside an ``.ndax`` archive.
+
+    The ``data.ndc`` of ndc versions up to 5 holds every record column (times, cycle, step,
+    capacities); from version 14 on it holds only voltage and current, the times and steps
+    being in ``data_runInfo.ndc`` and ``data_step.ndc``: such a file alone is refused, naming
+    what it lacks.
+    """
+    buf = path.read_bytes()
+    if len(buf) < 8:
+        raise FileFormatError(path, FMT_NDC, f"{len(buf)} bytes: too short for an .ndc file")
+    version = buf[2]
+    frame = _read_ndc(path, path.name, buf)
+    if not {"step_count", "voltage_V", "current_mA"} <= set(frame.columns) or not (
+        {"step_time_s", "total_time_s"} & set(frame.columns)
+    ):
+        raise FileFormatError(
+            path,
+            FMT_NDC,
+            f"this .ndc (version {version}) holds only {frame.columns}: the record times and "
+            "steps of this version are in the data_runInfo.ndc and data_step.ndc members of "
+            "the .ndax archive; read the .ndax file instead",
+        )
+    notes: list[str] = []
+    cols = _ndax_columns(path, {"data.ndc": frame})
+    meta = Metadata(
+        instrument="Neware",
+        format="neware-ndc",
+        format_version=f"bare .ndc, version {version}",
+        techniques=(),
+    )
+    local = version in _NDC_LOCAL_CLOCK
+    return _build(path, FMT_NDC, cols, [], meta, notes, local_clock=local)

@@ -44,7 +44,13 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format("biologic-mpr", "BioLogic", "EC-Lab binary raw data", (".mpr",), "biologic_mpr"),
     Format("biologic-mpt", "BioLogic", "EC-Lab text export", (".mpt", ".txt"), "biologic_mpt"),
-    Format("neware-nda", "Neware", "BTS binary .nda/.ndax", (".nda", ".ndax"), "neware_nda"),
+    Format(
+        "neware-nda",
+        "Neware",
+        "BTS binary .nda/.ndax/.ndc",
+        (".nda", ".ndax", ".ndc"),
+        "neware_nda",
+    ),
     Format("neware-csv", "Neware", "BTSDA CSV/XLSX export", (".csv", ".xlsx"), "neware_csv"),
     Format("arbin-res", "Arbin", "MITS Pro .res (MS Access)", (".res",), "arbin_res"),
     Format(

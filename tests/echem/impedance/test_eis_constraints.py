@@ -197,3 +197,58 @@ def test_inductance_is_never_negative():
     fit = Circuit("L0-R0-p(R1,CPE1)", kk_check=False).fit(s.f, s.z)
     assert fit.parameters_["L0"] > 0
     assert fit.parameter("L0").ci_low > 0
+
+
+def test_constraint_edges_and_exact_messages():
+    # a fixed value on either end of its bounds is inside them; open ends are no limit
+    Circuit("R0-p(R1,C1)", fixed={"R1": 10.0}, bounds={"R1": (10.0, 20.0)})
+    Circuit("R0-p(R1,C1)", fixed={"R1": 20.0}, bounds={"R1": (10.0, 20.0)})
+    Circuit("R0-p(R1,C1)", fixed={"R1": 5.0}, bounds={"R1": (None, 20.0)})
+    Circuit("R0-p(R1,C1)", fixed={"R1": 50.0}, bounds={"R1": (10.0, None)})
+    with pytest.raises(InputError) as low:
+        Circuit("R0-p(R1,C1)", fixed={"R1": 5.0}, bounds={"R1": (10.0, None)})
+    assert str(low.value) == "R1 is fixed at 5, outside its bounds [10, inf]; drop one of the two."
+    with pytest.raises(InputError) as high:
+        Circuit("R0-p(R1,C1)", fixed={"R1": 25.0}, bounds={"R1": (None, 20.0)})
+    assert (
+        str(high.value) == "R1 is fixed at 25, outside its bounds [-inf, 20]; drop one of the two."
+    )
+    with pytest.raises(InputError) as every:
+        Circuit("R0", fixed={"R0": 5.0})
+    assert str(every.value) == "every parameter of 'R0' is fixed; leave at least one free to fit."
+    with pytest.raises(InputError, match=r"^fixed value of R1 must be a finite number\. Got nan"):
+        Circuit("R0-p(R1,C1)", fixed={"R1": float("nan")})
+    with pytest.raises(InputError, match=r"^fixed value of R1 must be positive"):
+        Circuit("R0-p(R1,C1)", fixed={"R1": 0.0})
+    with pytest.raises(InputError, match=r"^fixed value of CPE1_alpha \(an exponent\) must lie"):
+        Circuit("R0-p(R1,CPE1)", fixed={"CPE1_alpha": 0.0})
+    assert Circuit("R0-p(R1,CPE1)", fixed={"CPE1_alpha": 1.0}).fixed == {"CPE1_alpha": 1.0}
+
+
+def test_bound_note_lists_every_free_parameter_on_a_user_bound():
+    s = _one_arc(seed=9)
+    fit = Circuit(
+        "R0-p(R1,CPE1)", fixed={"R0": 12.0}, bounds={"R0": (1.0, 20.0), "R1": (1.0, 50.0)}
+    ).fit(s.f, s.z)
+    assert "ended on a bound given by the user: R1 = 50" in fit.notes_
+
+
+def test_command_line_messages_are_exact():
+    with pytest.raises(InputError) as e:
+        parse_fixed(["=5"])
+    assert str(e.value) == "--fix: expected NAME=VALUE such as 'R0=10'. Got '=5'."
+    with pytest.raises(InputError) as e:
+        parse_fixed(["R0=ten"])
+    assert str(e.value) == (
+        "--fix: cannot read 'ten' in 'R0=ten' as a number (SI units: ohm, F, H, s)."
+    )
+    with pytest.raises(InputError) as e:
+        parse_bounds(["R1="])
+    assert str(e.value) == "--bounds: expected NAME=VALUE such as 'R1=1:100'. Got 'R1='."
+    with pytest.raises(InputError) as e:
+        parse_bounds(["R1=5"])
+    assert str(e.value) == "--bounds: expected NAME=LOW:HIGH such as 'R1=1:100'. Got 'R1=5'."
+    with pytest.raises(InputError) as e:
+        parse_bounds(["R1=:"])
+    assert str(e.value) == "--bounds: 'R1=:' gives neither a lower nor an upper bound."
+    assert parse_bounds(["R1=1:100,R0=:5"]) == {"R1": (1.0, 100.0), "R0": (None, 5.0)}
