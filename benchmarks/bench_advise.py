@@ -158,7 +158,9 @@ def main() -> None:
         [(c.strategy.id, c.score) for c in a.cards] == h for a, h in zip(batch, hand, strict=True)
     )
     print(f"{len(todo)} systems by hand (assess + kb.query per strategy, serial): {t_hand:.1f} s")
-    print(f"ratio by hand / advise_many: {t_hand / t_batch:.1f}x; same rankings and scores: {same}")
+    print(
+        f"ratio by hand / advise_many(workers={args.workers}): {t_hand / t_batch:.1f}x; same rankings and scores: {same}"
+    )
     if not same:
         raise SystemExit("cross-check failed: the hand-made ranking differs")
 

@@ -57,8 +57,13 @@ def deposit(
 
     if ctx.invoked_subcommand is not None:
         return
+    no_angle = theta is None and adhesion is None and not predict
     choice = contact_angle_for(
-        substrate, theta_deg=theta, work_of_adhesion_J_m2=adhesion, atomistic=predict
+        substrate,
+        theta_deg=theta,
+        work_of_adhesion_J_m2=adhesion,
+        atomistic=predict,
+        verdict=_wetting_verdict(substrate) if no_angle else "",
     )
     if grid < 8:
         raise InputError(f"--grid must be at least 8 cells. Got {grid}.")
@@ -122,6 +127,24 @@ def deposit(
     for note in result.notes:
         echo(f"  note: {note}")
     echo(f"figures: {', '.join(str(f) for f in files)}")
+
+
+def _wetting_verdict(substrate: str) -> str:
+    """The chemistry verdict (lithiophile.thermo, Wang et al. 2019 rule: wets or not) as one
+    sentence for the no-angle error; empty when thermo cannot judge the substrate."""
+    try:
+        from lithiophile.thermo import assess
+
+        a = assess(substrate)
+    except Exception:  # the verdict is a courtesy; the no-angle error stands without it
+        return ""
+    if a.wets_molten_li is None:
+        return ""
+    return (
+        f"lithiophile predicts that {a.material} "
+        f"{'wets' if a.wets_molten_li else 'does not wet'} molten Li "
+        f"({a.wetting_basis.rstrip('.')}), but that rule gives no angle."
+    )
 
 
 def _bad_i0(i0: float) -> Any:

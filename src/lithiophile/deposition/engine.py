@@ -31,6 +31,10 @@ One step (dt):
    (at most half of it per step) so the deposit always equals the charge passed.
 
 A step that produces a non-finite value or xi outside [-0.5, 1.5] is recorded by its number.
+
+Precision: this module does not switch JAX's 64-bit mode on; :func:`simulate` runs a float64
+setup inside ``jax.enable_x64(True)`` and a float32 one with it off, so no float64 (or complex128)
+constant leaks into a float32 run and the rest of the process keeps JAX's default.
 """
 
 from __future__ import annotations
@@ -42,8 +46,6 @@ import jax
 import jax.numpy as jnp
 
 from lithiophile.deposition import operators as op
-
-jax.config.update("jax_enable_x64", True)
 
 Array = Any
 

@@ -2,8 +2,9 @@
 
 Order: an angle given; a work of adhesion given (Young-Dupre with molten-Li gamma at the
 temperature); an atomistic work of adhesion (lithiophile.atomistic, CHGNet; minutes, only when
-asked); otherwise the chemistry verdict of lithiophile.thermo.assess (Wang et al. 2019 rule:
-wets or not), which names no angle, so the caller is told what to give.
+asked); otherwise an error that says what to give, carrying a chemistry verdict the caller
+may pass in (``verdict``: e.g. from lithiophile.thermo, which stands above this package and is
+therefore consulted by the command line, not here).
 """
 
 from __future__ import annotations
@@ -29,14 +30,16 @@ def contact_angle_for(
     work_of_adhesion_J_m2: float | None = None,
     atomistic: bool = False,
     temperature_K: float = 453.69,
+    verdict: str = "",
 ) -> ContactAngleChoice:
     """The contact angle of Li on ``substrate`` and how it was obtained.
 
     Raises
     ------
     InputError
-        When nothing gives an angle; the message carries the chemistry verdict and says to
-        give ``--theta``, ``--adhesion`` or ``--predict``.
+        When nothing gives an angle; the message carries ``verdict`` (a sentence on whether
+        the substrate wets Li, if the caller has one) and says to give ``--theta``,
+        ``--adhesion`` or ``--predict``.
     """
     if theta_deg is not None:
         return ContactAngleChoice(check_angle(theta_deg, "--theta"), "given (--theta)")
@@ -66,26 +69,13 @@ def contact_angle_for(
             f"{res.work_of_adhesion_J_m2:.3f} J m-2 of Li on {substrate}({res.facet}) "
             f"at {temperature_K:g} K",
         )
-    raise InputError(_no_angle(substrate))
+    raise InputError(_no_angle(substrate, verdict))
 
 
-def _no_angle(substrate: str) -> str:
-    verdict = ""
-    try:
-        from lithiophile.thermo import assess
-
-        a = assess(substrate)
-        if a.wets_molten_li is not None:
-            verdict = (
-                f" lithiophile predicts that {a.material} "
-                f"{'wets' if a.wets_molten_li else 'does not wet'} molten Li "
-                f"({a.wetting_basis.rstrip('.')}),"
-                " but that rule gives no angle."
-            )
-    except Exception:  # the verdict is a courtesy; the error below stands without it
-        verdict = ""
+def _no_angle(substrate: str, verdict: str) -> str:
+    note = f" {verdict.strip()}" if verdict.strip() else ""
     return (
-        f"no contact angle for substrate '{substrate}'.{verdict} Give --theta (degrees), "
+        f"no contact angle for substrate '{substrate}'.{note} Give --theta (degrees), "
         "--adhesion (a work of adhesion in J m-2, converted by Young-Dupre) or --predict "
         "(atomistic work of adhesion with CHGNet, minutes)."
     )

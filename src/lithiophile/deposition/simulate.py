@@ -189,12 +189,24 @@ def simulate(
     """
     try:
         import jax
-        import jax.numpy as jnp
     except ImportError:  # pragma: no cover - depends on the install
         raise DependencyMissing(
             "the deposition engine needs JAX: pip install 'lithiophile[deposition]' "
             "(or jax[cuda12] on a GPU machine)"
         ) from None
+    # 64-bit mode only for a float64 run and only while it runs (no process-wide switch)
+    with jax.enable_x64(not s.float32):
+        return _simulate(s, progress, checkpoint, checkpoint_every_s)
+
+
+def _simulate(
+    s: Setup,
+    progress: Callable[[float, float], None] | None,
+    checkpoint: Path | str | None,
+    checkpoint_every_s: float,
+) -> RawRun:
+    import jax
+    import jax.numpy as jnp
 
     from lithiophile.deposition.engine import State, Static, run_chunk
 

@@ -44,6 +44,22 @@ def _local_start(start: datetime | None) -> datetime:
     return start.replace(tzinfo=None)
 
 
+#: An interval longer than this many times the 95th percentile of a file's intervals is an
+#: interruption (the instrument stopped), over which its charge counter adds nothing.
+INTERRUPTION_FACTOR = 3.0
+
+
+def interruption_threshold_s(dt: np.ndarray) -> float:
+    """Interval [s] above which ``dt`` (the intervals between records) is an interruption:
+    :data:`INTERRUPTION_FACTOR` x the 95th percentile of the positive intervals (inf when
+    there are none)."""
+    d = dt[dt > 0]
+    if d.size == 0:
+        return float("inf")
+    sample = d[:: max(1, d.size // 200_000)]  # a strided sample keeps this cheap
+    return INTERRUPTION_FACTOR * float(np.percentile(sample, 95))
+
+
 class _Cell:
     """Cycling data as numpy columns, with the step structure every layout needs.
 
@@ -240,10 +256,27 @@ class _Cell:
         return d
 
     @cached_property
+    def interruption_s(self) -> float:
+        """Intervals longer than this [s] are interruptions, not sampling: an instrument's
+        charge counter integrates the current it measures, and during an interruption it
+        measures none (:data:`INTERRUPTION_FACTOR` times the 95th percentile of the
+        intervals, which record-on-change sampling and a few interruptions do not move)."""
+        return interruption_threshold_s(self.dt[1:])
+
+    @cached_property
+    def counted_dt(self) -> np.ndarray:
+        """The interval before each row over which the instrument's counter integrates [s]:
+        :attr:`dt`, but 0 over an interruption (:attr:`interruption_s`)."""
+        d = self.dt.copy()
+        d[d > self.interruption_s] = 0.0
+        return d
+
+    @cached_property
     def dq_C(self) -> np.ndarray:
-        """Charge passed since the previous row [C]: the row's current over the interval
-        before it (the synthetic current is constant over each interval), 0 on row 0."""
-        return self.i * self.dt
+        """Charge passed since the previous row [C], as an instrument's counter sees it: the
+        row's current over the interval before it (the synthetic current is constant over
+        each interval), 0 on row 0 and over an interruption (:attr:`counted_dt`)."""
+        return self.i * self.counted_dt
 
     @cached_property
     def de_J(self) -> np.ndarray:

@@ -144,7 +144,7 @@ def _gcpl_blocks(cell: _Cell, block: int = _BLOCK) -> Iterator[dict[int, np.ndar
     reducing, 1 otherwise: rests keep 1 as in ``yadg__gcpl.issue_149.mpt``), error 0, control
     changes (1 on the first row of each step), Ns changes (1 where the sequence changes, not on
     row 0, as in the reference), counter inc. 0; Ns; time/s; dq/mA.h (the row's current over
-    the interval before it); (Q-Qo)/mA.h (its running sum); control/V/mA (the set current, 0
+    the interval before it, 0 over an interruption); (Q-Qo)/mA.h (its running sum); control/V/mA (the set current, 0
     at rest); Ewe/V; I/mA; I Range; Q charge/discharge/mA.h (signed charge since the half
     cycle began); half cycle; P/W (Ewe I).
     """
@@ -156,6 +156,7 @@ def _gcpl_blocks(cell: _Cell, block: int = _BLOCK) -> Iterator[dict[int, np.ndar
     base = np.zeros(s_first.size)  # (Q-Qo) before the first row of each step [mA.h]
     carry_q = 0.0
     prev_t = float(cell.t[0])
+    gap = cell.interruption_s
     for a in range(0, cell.n, block):
         b = min(cell.n, a + block)
         j0 = int(np.searchsorted(s_first, a, "right")) - 1
@@ -167,6 +168,7 @@ def _gcpl_blocks(cell: _Cell, block: int = _BLOCK) -> Iterator[dict[int, np.ndar
         dt[0] = t[0] - prev_t
         np.subtract(t[1:], t[:-1], out=dt[1:])
         np.maximum(dt, 0.0, out=dt)
+        dt[dt > gap] = 0.0  # the counter adds nothing over an interruption
         dq = i * dt
         dq /= 3.6  # C -> mA.h
         q = np.cumsum(dq)

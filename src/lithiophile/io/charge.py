@@ -93,9 +93,18 @@ def net_from_capacities(
     """The running signed charge [C] from a cycler's two unsigned counters (charge and
     discharge capacity, as Arbin writes them), which restart at 0 at each new cycle: each
     row adds its increase of the charge counter and subtracts that of the discharge counter;
-    where a counter restarts, its value there is the increase since the restart. Starts at
-    0 on the first row (the charge passed in this file)."""
+    where a counter restarts, its value there is the increase since the restart. The first
+    row keeps its counters' own value (charge minus discharge): the counters count from the
+    file's zero, and what they hold at the first record was counted before it (the interval
+    that record ends, in a continuation file)."""
     out = np.zeros(charge_capacity_C.size, dtype=np.float64)
+    if out.size == 0:
+        return out
+    first = np.nan_to_num(
+        np.asarray(charge_capacity_C[:1], dtype=np.float64)
+        - np.asarray(discharge_capacity_C[:1], dtype=np.float64)
+    )
+    out[0] = first[0]
     if out.size < 2:
         return out
     steps = []
@@ -106,6 +115,7 @@ def net_from_capacities(
         d[restart] = c[1:][restart]
         steps.append(d)
     np.cumsum(steps[0] - steps[1], out=out[1:])
+    out[1:] += out[0]
     return out
 
 

@@ -8,7 +8,16 @@ too large; each file's clock then starts again at 0 and its cycles and steps cou
   start times (so the real pause between them is kept and reported); otherwise it starts one
   typical sampling interval after the end of the part before (the gap is unknown, and said);
 * cycles continue: the later part's first cycle follows the last cycle of the part before;
-* steps continue (``step`` counts on), ``charge_C`` continues from the last value;
+* steps continue (``step`` counts on);
+* ``charge_C`` continues across the cut by :func:`_boundary_charge`: an instrument's charge
+  counter in the later file counts from that file's own zero, so its value at the first record
+  is what the instrument counted before that record, and it is added on as written (never
+  re-based to 0). Where that value is 0 (the file's zero is its first record, or the charge
+  is integrated from current), the interval between the last record of the part before and
+  the first of this one is counted as the first record's current over it, as a counter counts
+  the interval a record ends, when the start times show it to be one sampling interval of a
+  recording that went on; where the pause is unknown or longer (an interruption, during which
+  no instrument counts), nothing is added, and the provenance says which;
 * spectra (impedance data) are numbered on.
 
 Every choice is recorded in the joined data's provenance (``kind="repair"``).
@@ -24,6 +33,7 @@ import polars as pl
 from lithiophile.errors import InputError
 from lithiophile.io.celldata import (
     CHARGE,
+    CURRENT,
     CYCLE,
     SPECTRUM,
     STEP,
@@ -35,6 +45,9 @@ from lithiophile.io.celldata import (
 )
 
 __all__ = ["join"]
+
+#: A cut longer than this many typical sampling intervals is an interruption (nothing counted).
+INTERRUPTION_FACTOR = 3.0
 
 
 def _interval(t: np.ndarray) -> float:
@@ -74,6 +87,29 @@ def _offset(
         "them is unknown",
         f"file {k}",
         "join-time",
+    )
+
+
+def _boundary_charge(
+    before: pl.DataFrame, part: pl.DataFrame, said: Provenance | None, k: int
+) -> tuple[float, str]:
+    """Charge [C] to add across the cut before file ``k`` (besides its counter's own first
+    value) and how it was decided (see the module docstring)."""
+    q = part.get_column(CHARGE).to_numpy()
+    if q.size and np.isfinite(q[0]) and q[0] != 0.0:
+        return 0.0, f"its charge counter's first value ({q[0]:.6g} C) carries the cut"
+    if said is None or "pause between them is unknown" in said.what or TIME not in part.columns:
+        return 0.0, "nothing added across the cut (the pause between the files is unknown)"
+    t_a = before.get_column(TIME).to_numpy()
+    gap = float(part.get_column(TIME)[0]) - float(t_a[-1])
+    i_b = float(part.get_column(CURRENT)[0]) if CURRENT in part.columns else float("nan")
+    if not np.isfinite(i_b) or gap > INTERRUPTION_FACTOR * _interval(t_a[-1000:]):
+        return 0.0, (
+            f"nothing added across the {gap:.6g} s cut (an interruption, or no current)"
+        )
+    return i_b * gap, (
+        f"the {gap:.6g} s between the files counted as file {k}'s first current "
+        f"({i_b:.6g} A) over it"
     )
 
 
@@ -121,7 +157,11 @@ def join(parts: Sequence[CellData | ImpedanceData]) -> CellData | ImpedanceData:
         base = offset
         last = frames[-1]
         after = {c: int(last.get_column(c).to_numpy().max()) for c in counters if c in last.columns}
-        charge = float(last.get_column(CHARGE)[-1]) if CHARGE in last.columns else 0.0
+        shifted = _shifted(part.table, offset if timed else None, {}, 0.0)
+        charge, how = 0.0, ""
+        if CHARGE in last.columns and CHARGE in shifted.columns:
+            across, how = _boundary_charge(last, shifted, said, k)
+            charge = float(last.get_column(CHARGE)[-1]) + across
         frames.append(_shifted(part.table, offset if timed else None, after, charge))
         if said is not None:
             found.append(said)
@@ -130,7 +170,7 @@ def join(parts: Sequence[CellData | ImpedanceData]) -> CellData | ImpedanceData:
                 "repair",
                 f"file {k}'s {' and '.join(after)} numbers continued after file {k - 1}'s "
                 f"last ({', '.join(f'{c} {v}' for c, v in after.items())})"
-                + (f"; its charge_C starts from {charge:.6g} C" if kind is CellData else ""),
+                + (f"; its charge_C continues from {charge:.6g} C: {how}" if how else ""),
                 f"file {k}",
                 "join-counters",
             )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from lithiophile.io.robust import robust_relative_noise, running_median5
+
 __all__ = [
     "STEP_KINDS",
     "cycles_from_steps",
@@ -49,6 +51,68 @@ def rest_tolerance_A(current: FloatArray) -> float:
 
 
 BLOCK = 1 << 20  # rows per block: keeps temporaries small on 10-million-row files
+HALO = 6  # rows each side a block borrows from its neighbours (the 5-point medians' reach)
+#: A set-point change must exceed this many robust noise widths (1.4826 MAD of |I| about its
+#: running median, relative): the medians of 5 noisy points on either side of a row then
+#: differ by it less than once in 10^6 rows for Gaussian or uniform noise.
+NOISE_WIDTHS = 5.0
+
+
+def _sign_class(cur: FloatArray, tol: float) -> npt.NDArray[np.int8]:
+    """-1 / 0 / +1: reduction, rest (|I| <= tol or no current), oxidation."""
+    cls = np.zeros(cur.size, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        cls[cur > tol] = 1
+        cls[cur < -tol] = -1
+    return cls
+
+
+def _first_of_runs(flag: npt.NDArray[np.bool_], score: FloatArray) -> npt.NDArray[np.bool_]:
+    """Of each run of consecutive flagged rows, only the (first) one with the largest
+    score."""
+    out = np.zeros(flag.size, dtype=bool)
+    idx = np.flatnonzero(flag)
+    if idx.size == 0:
+        return out
+    first = np.flatnonzero(np.concatenate(([True], np.diff(idx) > 1)))
+    best = np.maximum.reduceat(score[idx], first)
+    run = np.repeat(np.arange(first.size), np.diff(np.append(first, idx.size)))
+    hit = idx[score[idx] == best[run]]
+    keep = np.concatenate(([True], np.diff(np.searchsorted(idx[first], hit, "right")) > 0))
+    out[hit[keep]] = True
+    return out
+
+
+def _set_point_changes(
+    cur: FloatArray, volt: FloatArray, cls: npt.NDArray[np.int8], tol: float, rel: float
+) -> npt.NDArray[np.bool_]:
+    """Rows (of a block with its halo) where the median |I| of the 5 rows from it differs
+    from that of the 5 rows before it by more than ``rel`` of the larger, within one sign
+    class, and the voltage is not held while the current decays (a potentiostatic hold)."""
+    n = cur.size
+    out = np.zeros(n, dtype=bool)
+    if n < 2 * (HALO - 1):
+        return out
+    mag = np.abs(cur)
+    med = running_median5(mag)
+    before = np.full(n, np.nan)
+    after = np.full(n, np.nan)
+    before[3:] = med[:-3]  # rows k-5 .. k-1
+    after[:-2] = med[2:]  # rows k .. k+4
+    # the sign class is constant over rows k-5 .. k+4
+    changes = np.concatenate(([0], np.cumsum(cls[1:] != cls[:-1])))
+    steady = np.zeros(n, dtype=bool)
+    steady[5:-4] = changes[9:] == changes[:-9]
+    diff = np.abs(after - before)
+    with np.errstate(invalid="ignore"):
+        jump = diff > rel * np.fmax(after, before) + tol
+    held = np.zeros(n, dtype=bool)
+    held[1:] = np.abs(np.diff(volt)) < 1e-3
+    jump &= steady & (cls != 0) & ~(held & (after < before))
+    # the change itself: within a run, the row where |I| moves most from the row before
+    step = np.zeros(n)
+    step[1:] = np.abs(np.diff(mag))
+    return _first_of_runs(jump, np.nan_to_num(step))
 
 
 def derive_steps(
@@ -60,12 +124,16 @@ def derive_steps(
 ) -> IntArray:
     """Step number (1-based) of every point, from the data alone.
 
-    A new step starts where the current changes sign class (negative / rest / positive), or
-    where its magnitude jumps by more than ``relative_jump`` of the larger of the two values
-    while the voltage is not being held (a potentiostatic hold decays the current smoothly and
-    stays one step). ``time_s`` is not used for the boundaries today; it is part of the
-    signature so that criteria such as gaps in time can be added without changing callers.
-    Works block by block so that temporaries stay small.
+    A new step starts where the current changes sign class (negative / rest / positive; a
+    missing current counts as rest), or where its set point changes within one class: the
+    median |I| of the 5 points from a row differs from that of the 5 points before it by more
+    than ``relative_jump`` of the larger, or by more than :data:`NOISE_WIDTHS` times the
+    current's robust relative noise (:func:`~lithiophile.io.robust.robust_relative_noise`,
+    so that the +-10 % noise at the bottom of a current range does not split a step),
+    whichever is larger; a potentiostatic hold (voltage held, current decaying) stays one
+    step. ``time_s`` is not used for the boundaries today; it is part of the signature so
+    that criteria such as gaps in time can be added without changing callers. Works block by
+    block so that temporaries stay small.
     """
     n = current_A.size
     if n == 0:
@@ -75,19 +143,15 @@ def derive_steps(
     new[0] = True
     for a in range(1, n, BLOCK):
         b = min(n, a + BLOCK)
-        cur = current_A[a - 1 : b]
+        lo, hi = max(0, a - HALO), min(n, b + HALO)
+        cur = current_A[lo:hi]
+        cls = _sign_class(cur, tol)
         mag = np.abs(cur)
-        sign = np.sign(cur).astype(np.int8)
-        sign[mag <= tol] = 0
-        out = sign[1:] != sign[:-1]
-        larger = np.maximum(mag[1:], mag[:-1])
-        larger *= relative_jump
-        larger += tol
-        jump = np.abs(np.diff(cur)) > larger
-        held = np.abs(np.diff(voltage_V[a - 1 : b])) < 1e-3
-        decaying = mag[1:] < mag[:-1]
-        out |= jump & ~(held & decaying) & (sign[1:] != 0)
-        new[a:b] = out
+        noise = robust_relative_noise(np.where(cls != 0, mag, np.nan), running_median5(mag))
+        rel = max(relative_jump, NOISE_WIDTHS * noise)
+        out = _set_point_changes(cur, voltage_V[lo:hi], cls, tol, rel)
+        out[1:] |= cls[1:] != cls[:-1]
+        new[a:b] = out[a - lo : b - lo]
     return np.cumsum(new, dtype=np.int32)
 
 

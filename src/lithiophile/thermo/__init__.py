@@ -1,10 +1,16 @@
 """Reactions of materials with Li metal, interface types and the elemental lithiophilicity map.
 
 Units: eV, eV/atom, eV per formula unit, V vs Li/Li+ (as pymatgen). Energies come from one
-source per call: ``"bundled"`` (experimental formation enthalpies shipped with pymatgen plus a
-curated, cited table of Li intermetallics; offline), ``"mp"`` (Materials Project via mp-api,
-needs a key and a network), a JSON file of pymatgen entries, or a list of entries (e.g. computed
-by lithiophile.atomistic). pymatgen is imported only when a function runs.
+source per call: ``"bundled"`` (experimental formation enthalpies shipped with pymatgen, a
+curated, cited table of Li intermetallics, and formation energies computed offline with CHGNet
+and SevenNet for the phases no experiment covers; offline), ``"computed-chgnet"`` /
+``"computed-sevennet"`` (one model alone), ``"crc-gibbs"``, ``"mp"`` (Materials Project via
+mp-api, cached in the store by chemical system), a JSON file of pymatgen entries, or a list of
+entries. pymatgen is imported only when a function runs.
+
+The entry point is :func:`assess` (one formula -> :class:`Assessment`, a list ->
+:class:`Assessments`): reaction, interface type, alloying, contact angle, verdict, Metric
+records and citations.
 
 Examples
 --------
