@@ -159,7 +159,8 @@ def main() -> None:
     )
     print(f"{len(todo)} systems by hand (assess + kb.query per strategy, serial): {t_hand:.1f} s")
     print(
-        f"ratio by hand / advise_many(workers={args.workers}): {t_hand / t_batch:.1f}x; same rankings and scores: {same}"
+        f"ratio by hand / advise_many(workers={args.workers}): {t_hand / t_batch:.1f}x; "
+        f"same rankings and scores: {same}"
     )
     if not same:
         raise SystemExit("cross-check failed: the hand-made ranking differs")

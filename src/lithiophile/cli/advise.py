@@ -23,9 +23,9 @@ app = typer.Typer(help=HELP, invoke_without_command=True, no_args_is_help=True)
 
 def _si(text: str | None, unit: str, option: str) -> float | None:
     """A quantity the user typed, in SI, through the one unit layer."""
-    from lithiophile.kb.schema import quantity_si
+    from lithiophile.units import to_si
 
-    return None if text is None else quantity_si(text, unit, name=f"the '{option}' option")
+    return None if text is None else to_si(text, unit, name=f"the '{option}' option")
 
 
 def _systems(batch: Path) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import typer
 
-from lithiophile.cli import atoms, cell, chem, eis, kb
+from lithiophile.cli import advise, atoms, cell, chem, deposit, eis, kb, report
 
 HELP = (
     "Run every capability on example data that lithiophile makes itself, and show the "
@@ -36,7 +36,16 @@ DEFAULT_OUT = Path("lithiophile-demo")
 #: lithiophile.cli with ``demo_part(folder, echo, results) -> dict``; ``echo`` prints a line
 #: (silent under --json), ``results`` holds the parts run so far by name. ``chem`` covers
 #: wetting too; ``kb`` comes last, to compare the parts' results with the literature.
-PARTS = {"cell": cell, "eis": eis, "chem": chem, "atoms": atoms, "kb": kb}
+PARTS = {
+    "cell": cell,
+    "eis": eis,
+    "chem": chem,
+    "atoms": atoms,
+    "deposit": deposit,
+    "kb": kb,
+    "advise": advise,
+    "report": report,
+}
 
 
 def demo(

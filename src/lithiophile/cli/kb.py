@@ -157,12 +157,11 @@ def query(
 
 
 def _conditions(**kw: Any) -> Any:
-    from lithiophile.kb.schema import quantity_si
     from lithiophile.metrics import Conditions
-    from lithiophile.units import temperature_to_K
+    from lithiophile.units import temperature_to_K, to_si
 
     def si(text: str | None, unit: str, name: str) -> float | None:
-        return None if text is None else quantity_si(text, unit, name=f"the '--{name}' option")
+        return None if text is None else to_si(text, unit, name=f"the '--{name}' option")
 
     temp = kw["temperature"]
     return Conditions(
@@ -244,8 +243,9 @@ def _value_si(text: str, metric: str, command: str) -> float:
     import re
 
     from lithiophile.errors import InputError, UnitsError
-    from lithiophile.kb.schema import quantity_si, unit_factor
+    from lithiophile.kb.schema import unit_factor
     from lithiophile.metrics import METRICS
+    from lithiophile.units import to_si
 
     kind = METRICS[metric]
     m = re.match(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", text)
@@ -263,7 +263,7 @@ def _value_si(text: str, metric: str, command: str) -> float:
     try:
         if kind.unit in ("1", "deg"):  # %, cycles and degrees: pint takes them for numbers
             return number * unit_factor(unit, metric)
-        return quantity_si(text.strip(), kind.unit, name="--value")
+        return to_si(text.strip(), kind.unit, name="--value")
     except UnitsError:
         raise InputError(
             f"The '--value' option of kb {command}: {unit!r} is not a unit of {metric} "

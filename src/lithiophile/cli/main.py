@@ -19,11 +19,13 @@ from typing import Any
 import typer
 from typer import Abort, Exit
 
-from lithiophile.cli import atoms, cell, chem, eis, kb, wet
+from lithiophile.cli import advise, atoms, cell, chem, deposit, eis, kb, wet
 from lithiophile.cli import cite as _cite
 from lithiophile.cli import convert as _convert
+from lithiophile.cli import dashboard as _dashboard
 from lithiophile.cli import demo as _demo
 from lithiophile.cli import read as _read
+from lithiophile.cli import report as _report
 
 # typer re-exports click's usage errors (recent versions vendor click): find their base class
 ClickException: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -70,10 +72,21 @@ app.command("read", help=_read.HELP)(_read.read)
 app.command("convert", help=_convert.HELP)(_convert.convert)
 app.command("demo", help=_demo.HELP)(_demo.demo)
 app.command("cite", help=_cite.HELP)(_cite.cite)
+app.command("report", help=_report.HELP)(_report.report)
+app.command("dashboard", help=_dashboard.HELP)(_dashboard.dashboard)
 
 #: Command groups, one module each under lithiophile.cli, exposing ``app`` (a typer.Typer)
 #: and ``HELP``; their heavy imports happen inside the commands.
-GROUPS = {"cell": cell, "eis": eis, "chem": chem, "wet": wet, "kb": kb, "atoms": atoms}
+GROUPS = {
+    "cell": cell,
+    "eis": eis,
+    "chem": chem,
+    "wet": wet,
+    "kb": kb,
+    "atoms": atoms,
+    "deposit": deposit,
+    "advise": advise,
+}
 for _name, _module in GROUPS.items():
     app.add_typer(_module.app, name=_name, help=_module.HELP)
 

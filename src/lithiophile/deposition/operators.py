@@ -5,8 +5,8 @@ periodic along the surface. Walls at the bottom and top are zero-flux; fluxes th
 wetting condition, the applied current, the double layer) enter as sources in the edge cells.
 The 5-point Laplacian with those walls is diagonalised exactly by a DCT-II along z and an
 FFT along x, so implicit steps and the preconditioner cost one transform pair. The DCT along z
-is done with one FFT of the same length (Makhoul, IEEE Trans. ASSP 1980, 28, 27), faster than
-XLA's DCT on CPU.
+is folded into one 2-D real FFT of the same size (Makhoul, IEEE Trans. ASSP 1980, 28, 27),
+faster than XLA's DCT or a strided FFT along z on CPU.
 """
 
 from __future__ import annotations
@@ -28,30 +28,41 @@ def eigenvalues(nz: int, nx: int, dtype: Any) -> Array:
     return (lz[:, None] + lx[None, :]).astype(dtype)
 
 
-def _dct_z(x: Array) -> Array:
-    """Unnormalised DCT-II along axis 0 with one FFT of the same length (Makhoul 1980)."""
-    n = x.shape[0]
-    v = jnp.concatenate([x[0::2], x[1::2][::-1]], axis=0)
-    w = jnp.exp(-0.5j * jnp.pi * jnp.arange(n) / n)[:, None]
-    return jnp.real(jnp.fft.fft(v, axis=0) * w).astype(x.dtype)
+def _interleave(x: Array) -> Array:
+    """Rows in the order 0, 2, 4, ..., then the odd rows reversed (Makhoul's permutation)."""
+    return jnp.concatenate([x[0::2], x[1::2][::-1]], axis=0)
 
 
-def _idct_z(y: Array) -> Array:
-    """Inverse of :func:`_dct_z`."""
-    n = y.shape[0]
-    yr = jnp.concatenate([jnp.zeros_like(y[:1]), y[1:][::-1]], axis=0)
-    w = jnp.exp(0.5j * jnp.pi * jnp.arange(n) / n)[:, None]
-    v = jnp.real(jnp.fft.ifft(w * (y - 1j * yr), axis=0)).astype(y.dtype)
-    half = (n + 1) // 2
+def _deinterleave(v: Array) -> Array:
+    """Inverse of :func:`_interleave`."""
+    half = (v.shape[0] + 1) // 2
     out = jnp.zeros_like(v)
     return out.at[0::2].set(v[:half]).at[1::2].set(v[half:][::-1])
 
 
+def _flip_k(y: Array) -> Array:
+    """Rows at -k (mod n): row 0 stays, the others reversed."""
+    return jnp.concatenate([y[:1], y[1:][::-1]], axis=0)
+
+
 def spectral_solve(rhs: Array, denom: Array) -> Array:
-    """Solve ``D(-lap) x = rhs`` where ``denom`` holds the symbol of D on :func:`eigenvalues`."""
-    nx = rhs.shape[1]
-    spec = jnp.fft.rfft(_dct_z(rhs), axis=1) / denom
-    return _idct_z(jnp.fft.irfft(spec, n=nx, axis=1).astype(rhs.dtype))
+    """Solve ``D(-lap) x = rhs`` where ``denom`` holds the symbol of D on :func:`eigenvalues`.
+
+    One ``rfft2`` and one ``irfft2`` of the grid: Makhoul's DCT-II along z (1980) is
+    Re(w_k V_k) for V the FFT of the permuted rows, and Re(w_k V_k) = (w_k V_k + w_k* V_-k) / 2
+    for real data, which carries over to the x-spectrum unchanged, as does his (real-linear)
+    inverse. A 2-D transform is several times faster on CPU than a strided 1-D FFT along z
+    followed by one along x.
+    """
+    nz, nx = rhs.shape
+    cdt = jnp.result_type(rhs.dtype, jnp.complex64)
+    k = jnp.arange(nz).astype(rhs.dtype)
+    w = jnp.exp((-0.5j * jnp.pi / nz) * k).astype(cdt)[:, None]
+    v = jnp.fft.rfft2(_interleave(rhs))
+    y = 0.5 * (w * v + jnp.conj(w) * _flip_k(v)) / denom  # DCT-z x rfft-x, divided
+    yr = jnp.concatenate([jnp.zeros_like(y[:1]), y[1:][::-1]], axis=0)
+    u = jnp.fft.irfft2(jnp.conj(w) * (y - 1j * yr), s=(nz, nx))
+    return _deinterleave(u).astype(rhs.dtype)
 
 
 def _up(f: Array) -> Array:

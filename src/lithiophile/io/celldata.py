@@ -402,8 +402,12 @@ class CellData(_Table):
             raise InputError(f"time_s is not finite at row {bad}; every point needs a time.")
         derived = []
         if CHARGE not in cols:
-            cols[CHARGE] = cumulative_charge_C(t, i)
-            derived.append(_CHARGE_INTEGRATED)
+            if i.size and not np.isfinite(i).any():  # no current: the charge is unknown
+                cols[CHARGE] = np.full(i.size, np.nan)
+                derived.append(_NO_CURRENT)
+            else:
+                cols[CHARGE] = cumulative_charge_C(t, i)
+                derived.append(_CHARGE_INTEGRATED)
         step = _step_column(cols, t, v, i, derived)
         kind_codes = _kind_column(cols, step, v, i)
         if CYCLE not in cols:
@@ -530,6 +534,15 @@ def _float64(cols: dict[str, Any], name: str) -> np.ndarray:
     cols[name] = arr
     return arr
 
+
+_NO_CURRENT = Provenance(
+    "warning",
+    "no current recorded (current_A is missing in every row): charge_C is unknown (NaN) and "
+    "the steps are found from nothing but the voltage's single run; figures that need the "
+    "current need it supplied",
+    "",
+    "no-current",
+)
 
 _CHARGE_INTEGRATED = Provenance(
     "assumption",

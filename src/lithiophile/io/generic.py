@@ -133,7 +133,9 @@ def sniff(head: bytes, path: Path) -> int:
     sep = guess_separator(lines[k : k + 2])
     labels = [f.strip().strip('"') for f in lines[k].split(sep)]
     roles = column_by_role(labels, CANDIDATES)
-    return 10 if {"time", "voltage", "current"} <= roles.keys() else 0
+    if {"time", "voltage", "current"} <= roles.keys():
+        return 10
+    return 5 if {"time", "voltage"} <= roles.keys() else 0  # a voltage-only export
 
 
 def columns_from_csv(path: Path, head: bytes, fmt: str = FMT) -> dict[str, Any]:

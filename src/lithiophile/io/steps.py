@@ -67,19 +67,18 @@ def _sign_class(cur: FloatArray, tol: float) -> npt.NDArray[np.int8]:
     return cls
 
 
-def _first_of_runs(flag: npt.NDArray[np.bool_], score: FloatArray) -> npt.NDArray[np.bool_]:
-    """Of each run of consecutive flagged rows, only the (first) one with the largest
-    score."""
-    out = np.zeros(flag.size, dtype=bool)
-    idx = np.flatnonzero(flag)
-    if idx.size == 0:
-        return out
-    first = np.flatnonzero(np.concatenate(([True], np.diff(idx) > 1)))
-    best = np.maximum.reduceat(score[idx], first)
-    run = np.repeat(np.arange(first.size), np.diff(np.append(first, idx.size)))
-    hit = idx[score[idx] == best[run]]
-    keep = np.concatenate(([True], np.diff(np.searchsorted(idx[first], hit, "right")) > 0))
-    out[hit[keep]] = True
+def _local_peaks(flag: npt.NDArray[np.bool_], score: FloatArray) -> npt.NDArray[np.bool_]:
+    """Flagged rows whose score is the largest within 4 rows either side (the reach of the
+    5-point medians: one set-point change flags up to 9 neighbouring rows)."""
+    if not flag.any():
+        return flag
+    padded = np.pad(np.where(flag, score, -np.inf), 4, constant_values=-np.inf)
+    peak = np.lib.stride_tricks.sliding_window_view(padded, 9).max(axis=1)
+    out = flag & (score >= peak)
+    # equal scores within one reach (a flat run): keep the first
+    idx = np.flatnonzero(out)
+    keep = np.concatenate(([True], np.diff(idx) > 4)) if idx.size else idx.astype(bool)
+    out[idx[~keep]] = False
     return out
 
 
@@ -112,7 +111,7 @@ def _set_point_changes(
     # the change itself: within a run, the row where |I| moves most from the row before
     step = np.zeros(n)
     step[1:] = np.abs(np.diff(mag))
-    return _first_of_runs(jump, np.nan_to_num(step))
+    return _local_peaks(jump, step)
 
 
 def derive_steps(
@@ -185,7 +184,8 @@ def kinds_from_steps(
 ) -> npt.NDArray[np.uint8]:
     """Code (index into :data:`STEP_KINDS`) of each point's step, from the data of the step.
 
-    rest if the median |I| of the step is below the rest tolerance; cv if the voltage stays
+    unknown if the step has no current recorded; rest if the median |I| of the step is below
+    the rest tolerance; cv if the voltage stays
     within 5 mV while the current changes by more than 20 %; else charge or discharge by sign.
     """
     n = step.size
@@ -199,7 +199,9 @@ def kinds_from_steps(
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         seg = finite_i[a:b]
         med = float(np.median(seg))
-        if abs(med) <= tol:
+        if not np.isfinite(current_A[a:b]).any():
+            code = KIND_CODE["unknown"]  # no current recorded: the kind is not decidable
+        elif abs(med) <= tol:
             code = KIND_CODE["rest"]
         else:
             v = voltage_V[a:b]

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError
-from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.celldata import CURRENT, TIME, CellData, Metadata, Provenance
 from lithiophile.io.text import parse_label
 from lithiophile.units import factor_to_si
 
@@ -168,7 +168,8 @@ def table_to_celldata(
         A polars DataFrame, or a dict of label -> numpy array / polars Series (what
         :func:`lithiophile.io.generic.columns_from_csv` returns; lets big files avoid copies).
     mapping
-        Role (see :data:`ROLES`) -> column label in ``frame``; time, voltage and current needed.
+        Role (see :data:`ROLES`) -> column label in ``frame``; time and voltage needed; without
+        a current, ``current_A`` is NaN (missing) in every row, and the provenance says so.
     units
         Role -> unit, overriding the unit parsed from the label (``None`` = SI).
     current_sign
@@ -187,7 +188,7 @@ def table_to_celldata(
     )
     labels = list(table)
     units = dict(units or {})
-    for role in ("time", "voltage", "current"):
+    for role in ("time", "voltage"):
         if role not in mapping:
             raise FileFormatError(
                 path,
@@ -207,6 +208,18 @@ def table_to_celldata(
         }
     except UnitsError as exc:
         raise FileFormatError(path, fmt, f"header unit not understood: {exc}") from None
+    if "current" not in mapping:  # a voltage-only export: the current is missing, not 0
+        cols[CURRENT] = np.full(len(cols[TIME]), np.nan)
+        meta = meta.with_provenance(
+            Provenance(
+                "assumption",
+                f"no current column found among {labels[:12]}: current_A is missing (NaN) "
+                "in every row (a voltage-only export); supply the applied current to "
+                "analyse it",
+                "",
+                "no-current-column",
+            )
+        )
     if extra:
         cols.update(extra)
     if keep_other:

@@ -120,7 +120,7 @@ def parse_condition(text: str, metric: str | None = None) -> tuple[str, str, flo
     """``"current_density >= 1 mA cm-2"`` -> ``("current_density_A_m2", ">=", 10.0)``.
 
     ``value`` names the record's own value (needs ``metric`` for its unit)."""
-    from lithiophile.kb.schema import quantity_si
+    from lithiophile.units import to_si
 
     m = re.match(r"^\s*([a-z_]+)\s*(>=|<=|==|!=|>|<|=)\s*(.+?)\s*$", text)
     names = ", ".join([*CONDITION_COLUMNS, "value"])
@@ -145,7 +145,7 @@ def parse_condition(text: str, metric: str | None = None) -> tuple[str, str, flo
             f"the condition {text!r} must give a unit, such as '{name}{op}1 "
             f"{_EXAMPLE_UNIT.get(name, unit)}'"
         )
-    value = quantity_si(quantity, unit or "dimensionless", name=f"the condition {text!r}")
+    value = to_si(quantity, unit or "dimensionless", name=f"the condition {text!r}")
     return column, ("=" if op == "==" else op), value
 
 

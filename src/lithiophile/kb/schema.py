@@ -38,7 +38,6 @@ __all__ = [
     "Provenance",
     "Record",
     "canonical_strategy",
-    "quantity_si",
     "record_from_metric",
     "validate_record",
 ]
@@ -147,21 +146,6 @@ _DIMENSIONLESS = {
 
 #: The package's one unit normaliser (papers' spellings -> pint's), under kb's old name.
 pint_unit = normalise
-
-
-def quantity_si(text: str, si_unit: str, *, name: str) -> float:
-    """A quantity as typed (``"0.5 mA cm-2"``, ``"30mV"``, ``"20 ohm cm2"``) in ``si_unit``,
-    read by the one unit layer (:func:`lithiophile.units.to_si`); spellings it does not read
-    yet are respelled by :func:`pint_unit` first (a UnitsError naming ``name`` otherwise)."""
-    from lithiophile.units import to_si
-
-    try:
-        return to_si(text, si_unit, name=name)
-    except UnitsError:
-        m = re.match(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$", text)
-        if m is None or not m.group(2):
-            raise
-        return to_si(f"{m.group(1)} {pint_unit(m.group(2))}", si_unit, name=name)
 
 
 @functools.cache
