@@ -13,15 +13,16 @@ $(BIN)/python:
 	$(PIP) install --upgrade pip
 
 # torch first, the CPU build (a local wheel): the atomistic extra (CHGNet, SevenNet) needs it,
-# and any other torch would pull several GB of GPU packages.
+# and any other torch would pull several GB of GPU packages. The demo runs every capability,
+# so it needs the atomistic and deposition (JAX) extras.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e ".[atomistic]"
+	$(PIP) install -e ".[atomistic,deposition]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e ".[test,atomistic]"
+	$(PIP) install -e ".[test,atomistic,deposition]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

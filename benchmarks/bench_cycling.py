@@ -110,36 +110,48 @@ def measure(path: str) -> None:
     )
 
 
+#: cellpy, run as its docs intend: get, step table, summary; prints its timings and per-cycle
+#: capacities [Ah] as JSON. It runs in the cross-check environment (cellpy pins pandas < 3, so it
+#: lives apart from the runtime: `make bench` builds it and sets LITHIOPHILE_CROSSCHECK_PYTHON).
+_CELLPY_SCRIPT = """
+import json, logging, sys, time
+logging.disable(logging.CRITICAL)
+import cellpy
+t = time.perf_counter()
+c = cellpy.get(sys.argv[1], instrument="neware_txt", mass=1.0, logging_mode="CRITICAL",
+               refuse_copying=True, auto_summary=False)
+t_load = time.perf_counter() - t
+t = time.perf_counter()
+c.make_step_table()
+c.make_summary()
+t_summary = time.perf_counter() - t
+s = c.data.summary
+print(json.dumps({"load_s": t_load, "summary_s": t_summary, "cycles": int(s.shape[0]),
+                  "columns": int(s.shape[1]),
+                  "discharge_Ah": s["discharge_capacity"].tolist(),
+                  "charge_Ah": s["charge_capacity"].tolist()}))
+"""
+
+
 def _cellpy_summary(path: Path) -> dict:
-    """cellpy as its docs intend: get, step table, summary; its per-cycle capacities [Ah]."""
-    import logging
+    """cellpy's per-cycle summary of ``path``, run in the cross-check environment."""
+    import numpy as np
 
-    logging.disable(logging.CRITICAL)
-    import cellpy
-
-    t = time.perf_counter()
-    c = cellpy.get(
-        str(path),
-        instrument="neware_txt",
-        mass=1.0,
-        logging_mode="CRITICAL",
-        refuse_copying=True,
-        auto_summary=False,
+    python = os.environ.get("LITHIOPHILE_CROSSCHECK_PYTHON")
+    if not python:
+        raise RuntimeError(
+            "cellpy runs in the cross-check environment: run `make bench`, or set "
+            "LITHIOPHILE_CROSSCHECK_PYTHON to a Python that has cellpy installed"
+        )
+    done = subprocess.run(
+        [python, "-c", _CELLPY_SCRIPT, str(path)], capture_output=True, text=True, check=False
     )
-    t_load = time.perf_counter() - t
-    t = time.perf_counter()
-    c.make_step_table()
-    c.make_summary()
-    t_summary = time.perf_counter() - t
-    summary = c.data.summary
-    return {
-        "load_s": t_load,
-        "summary_s": t_summary,
-        "cycles": int(summary.shape[0]),
-        "columns": int(summary.shape[1]),
-        "discharge_Ah": summary["discharge_capacity"].to_numpy(),
-        "charge_Ah": summary["charge_capacity"].to_numpy(),
-    }
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out["discharge_Ah"] = np.asarray(out["discharge_Ah"], dtype=float)
+    out["charge_Ah"] = np.asarray(out["charge_Ah"], dtype=float)
+    return out
 
 
 def _ours_on(path: Path) -> dict:

@@ -1,11 +1,13 @@
 """Reading speed of lithiophile next to the libraries a user would otherwise use, in one run.
 
-    python benchmarks/bench_read.py [--repeat 7] [--rows 10000000] [--json out.json]
+    python benchmarks/bench_read.py [--repeat 7] [--rows 10000000] [--mpr-rows 2000000]
+                                    [--json out.json]
 
 For every real file in ../shared/data/cycler (skipped when absent): our parse and our full read
 (format detection + SHA-256 + canonical CellData with steps, cycles and charge) next to
 galvani (.mpr), fastnda and NewareNDA (Neware), pandas (CSV/text) and galvani's res2sqlite
-(Arbin .res). Then a synthetic 10-million-row file: time and peak memory (in a fresh process)
+(Arbin .res). A synthetic 2-million-row GCPL .mpr: our full read next to galvani. Then a
+synthetic 10-million-row file: time and peak memory (in a fresh process)
 to read it into canonical data, and to convert it to Parquet. Ratios are ours / theirs
 (< 1 = we are faster). Times are medians of --repeat runs after one warm-up.
 
@@ -137,6 +139,42 @@ def bench_biologic(repeat: int) -> None:
             p.name,
             {"parse": lambda p=p: biologic_mpr.parse(p), "read": lambda p=p: lio.read(p)},
             {"galvani": lambda p=p: BioLogic.MPRfile(str(p))},
+            repeat,
+            target=1.2,
+        )
+
+
+def bench_big_mpr(rows: int, repeat: int) -> None:
+    """The full canonical read (SHA-256, steps, checks, CellData) of a synthetic GCPL .mpr of
+    ``rows`` rows next to galvani's MPRfile, after checking that both decode the same time,
+    voltage and current."""
+    import numpy as np
+
+    from lithiophile.instrument_files import write_biologic_mpr
+
+    print(f"\nSynthetic {rows:,}-row GCPL .mpr: ours full read vs galvani (target <= 1.2x)")
+    try:
+        from galvani import BioLogic
+    except ImportError:
+        print("  skipped: galvani not installed")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_biologic_mpr(_synthetic_columns(rows), Path(tmp) / "big.mpr")
+        ref = BioLogic.MPRfile(str(path)).data
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = lio.read(path)
+        for col, theirs in (("time_s", ref["time/s"]), ("voltage_V", ref["Ewe/V"])):
+            if not np.array_equal(ours[col], np.asarray(theirs, dtype=np.float64)):
+                raise SystemExit(f"synthetic .mpr: {col} differs from galvani's")
+        amps = np.asarray(ref["I/mA"], dtype=np.float64) * 1e-3
+        if not np.array_equal(ours["current_A"], amps):
+            raise SystemExit("synthetic .mpr: current differs from galvani's")
+        compare(
+            "mpr",
+            path.name,
+            {"read": lambda: lio.read(path)},
+            {"galvani": lambda: BioLogic.MPRfile(str(path))},
             repeat,
             target=1.2,
         )
@@ -360,13 +398,14 @@ def main() -> None:
     )
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--mpr-rows", type=int, default=2_000_000)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--only", choices=["mpr", "neware", "text", "res", "big"], default=None)
     args = ap.parse_args()
     version = sys.version.split()[0]
     print(f"lithiophile {lithiophile.__version__}, Python {version}, {os.cpu_count()} cores")
     steps = {
-        "mpr": lambda: bench_biologic(args.repeat),
+        "mpr": lambda: (bench_biologic(args.repeat), bench_big_mpr(args.mpr_rows, args.repeat)),
         "neware": lambda: bench_neware(args.repeat),
         "text": lambda: bench_text(args.repeat),
         "res": lambda: bench_arbin_res(args.repeat),

@@ -97,6 +97,12 @@ METRICS: dict[str, MetricKind] = {
         MetricKind("work_of_adhesion", "J/m^2", "J m-2", 1.0, "work of adhesion"),
         MetricKind("ionic_conductivity", "S/m", "mS cm-1", 10.0, "ionic conductivity"),
         MetricKind("reaction_energy", "eV/atom", "eV/atom", 1.0, "reaction energy with Li"),
+        # phase-field deposition (lithiophile.deposition)
+        MetricKind("deposit_roughness", "m", "um", 1e6, "RMS roughness of the deposit surface"),
+        MetricKind("substrate_coverage", "1", "%", 100.0, "fraction of the substrate under Li"),
+        MetricKind("nucleus_density", "1/m", "1/um", 1e-6, "nuclei per substrate length (2-D)"),
+        MetricKind("protrusion_length", "m", "um", 1e6, "longest protrusion above the mean height"),
+        MetricKind("deposit_thickness", "m", "um", 1e6, "deposited Li volume per substrate area"),
     ]
 }
 

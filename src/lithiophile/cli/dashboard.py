@@ -29,6 +29,9 @@ def dashboard(
     ),
     port: int = typer.Option(8050, "--port", help="Port on 127.0.0.1."),
     workers: int = typer.Option(2, "--workers", help="Processes that index the folder."),
+    json_: bool = typer.Option(
+        False, "--json", help="Announce the address as one JSON line on stdout when serving."
+    ),
 ) -> None:
     from lithiophile.errors import InputError
     from lithiophile.store import Store
@@ -49,10 +52,10 @@ def dashboard(
             "lithiophile dashboard needs Dash and dash-ag-grid: "
             "pip install 'lithiophile[dashboard]'"
         ) from None
-    serve(folder, Store(store_path), port=port, workers=workers)
+    serve(folder, Store(store_path), port=port, workers=workers, json_=json_)
 
 
-def serve(folder: Path | None, store: Any, *, port: int, workers: int) -> None:
+def serve(folder: Path | None, store: Any, *, port: int, workers: int, json_: bool = False) -> None:
     """Index (in the background) and serve until interrupted."""
     import logging
 
@@ -64,5 +67,12 @@ def serve(folder: Path | None, store: Any, *, port: int, workers: int) -> None:
     web = create_app(indexer, report_dir)
     indexer.start()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    typer.echo(f"lithiophile dashboard on http://{HOST}:{port}/ (Ctrl-C stops it)", err=True)
+    url = f"http://{HOST}:{port}/"
+    if json_:
+        import json
+
+        info = {"url": url, "folder": str(folder) if folder else None, "store": str(store.path)}
+        typer.echo(json.dumps(info))
+    else:
+        typer.echo(f"lithiophile dashboard on {url} (Ctrl-C stops it)", err=True)
     web.run(host=HOST, port=port, debug=False)

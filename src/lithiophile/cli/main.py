@@ -118,8 +118,11 @@ def one_line_warnings() -> Iterator[None]:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; returns (and, as a script, exits with) the exit code."""
+    from lithiophile import cite
+
     args = list(sys.argv[1:] if argv is None else argv)
     _state["traceback"] = False
+    cite.reset()  # a run records the works it used, not those of earlier runs in this process
     command = typer.main.get_command(app)
     try:
         # make_context + invoke, not command.main: main would turn Ctrl-C into a bare 130 and

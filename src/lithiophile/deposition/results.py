@@ -12,21 +12,9 @@ from lithiophile.deposition.analysis import Morphology, morphology, nucleation_o
 from lithiophile.deposition.params import FARADAY
 from lithiophile.deposition.setup import Setup
 from lithiophile.deposition.simulate import RawRun, simulate
-from lithiophile.metrics import METRICS, Conditions, Metric, MetricKind
+from lithiophile.metrics import Conditions, Metric
 
 __all__ = ["DepositionResult", "deposit"]
-
-# metric kinds this capability reports beside the shared ones (registered on import, like
-# lithiophile.cite.define; the lead may move them into lithiophile.metrics)
-for _k in (
-    MetricKind("deposit_roughness", "m", "um", 1e6, "RMS roughness of the deposit surface"),
-    MetricKind("substrate_coverage", "1", "%", 100.0, "fraction of the substrate under Li"),
-    MetricKind("nucleus_density", "1/m", "per um", 1e-6, "nuclei per substrate length (2-D)"),
-    MetricKind("protrusion_length", "m", "um", 1e6, "longest protrusion above the mean height"),
-    MetricKind("deposit_thickness", "m", "um", 1e6, "deposited Li volume per substrate area"),
-):
-    METRICS.setdefault(_k.name, _k)
-
 
 @dataclass
 class DepositionResult:

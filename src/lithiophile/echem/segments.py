@@ -41,6 +41,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.io.celldata import CellData
+from lithiophile.io.robust import running_median5
 from lithiophile.io.steps import KIND_CODE, rest_tolerance_A
 
 __all__ = ["Segmentation", "interval_charge", "segment"]
@@ -152,25 +153,13 @@ def _bridge(cls: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int]:
     return out, int(pick.size)
 
 
-def _running_median5(x: np.ndarray) -> np.ndarray:
-    """Centred running median over 5 points (edges padded with the end values): a sorting
-    network of 7 compare-exchanges (Paeth), vectorised; NaN anywhere in a window gives NaN."""
-    p = np.pad(x, 2, mode="edge")
-    n = x.size
-    v = [p[k : k + n].copy() for k in range(5)]
-    for a, b in ((0, 1), (3, 4), (0, 3), (1, 4), (1, 2), (2, 3), (1, 2)):
-        lo, hi = np.minimum(v[a], v[b]), np.maximum(v[a], v[b])
-        v[a], v[b] = lo, hi
-    return v[2]
-
-
 def _set_point_jumps(mag: np.ndarray, cls: np.ndarray, flowing: np.ndarray) -> np.ndarray:
     """Rows where the running median of |I| changes by more than JUMP within one direction."""
     n = mag.size
     out = np.zeros(n, dtype=bool)
     if n < 2:
         return out
-    med = _running_median5(np.where(flowing, mag, np.nan))
+    med = running_median5(np.where(flowing, mag, np.nan))
     with np.errstate(invalid="ignore"):
         jump = np.abs(np.diff(med)) > JUMP * np.fmax(med[1:], med[:-1])
     half = MEDIAN_ROWS // 2

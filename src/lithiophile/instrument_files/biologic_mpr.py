@@ -144,9 +144,9 @@ def _gcpl_blocks(cell: _Cell, block: int = _BLOCK) -> Iterator[dict[int, np.ndar
     reducing, 1 otherwise: rests keep 1 as in ``yadg__gcpl.issue_149.mpt``), error 0, control
     changes (1 on the first row of each step), Ns changes (1 where the sequence changes, not on
     row 0, as in the reference), counter inc. 0; Ns; time/s; dq/mA.h (the row's current over
-    the interval before it, 0 over an interruption); (Q-Qo)/mA.h (its running sum); control/V/mA (the set current, 0
-    at rest); Ewe/V; I/mA; I Range; Q charge/discharge/mA.h (signed charge since the half
-    cycle began); half cycle; P/W (Ewe I).
+    the interval before it, 0 over an interruption); (Q-Qo)/mA.h (its running sum);
+    control/V/mA (the set current, 0 at rest); Ewe/V; I/mA; I Range; Q charge/discharge/mA.h
+    (signed charge since the half cycle began); half cycle; P/W (Ewe I).
     """
     s_first = cell.s_first
     s_end = s_first + cell.s_len

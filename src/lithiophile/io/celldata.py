@@ -538,8 +538,7 @@ def _float64(cols: dict[str, Any], name: str) -> np.ndarray:
 _NO_CURRENT = Provenance(
     "warning",
     "no current recorded (current_A is missing in every row): charge_C is unknown (NaN) and "
-    "the steps are found from nothing but the voltage's single run; figures that need the "
-    "current need it supplied",
+    "the kind of every step is unknown; the figures that need the current need it supplied",
     "",
     "no-current",
 )

@@ -58,8 +58,9 @@ def _interval(t: np.ndarray) -> float:
 
 def _offset(
     before: CellData | ImpedanceData, part: CellData | ImpedanceData, k: int, base: float
-) -> tuple[float, Provenance]:
-    """Time to add to ``part`` (the k-th file, 1-based) and what was decided."""
+) -> tuple[float, Provenance, bool]:
+    """Time to add to ``part`` (the k-th file, 1-based), what was decided, and whether the
+    start times fixed it (False: the pause between the files is unknown)."""
     t0, t1 = before[TIME], part[TIME]
     end = float(t0[-1]) if t0.size else 0.0
     start0, start1 = before.meta.start_time, part.meta.start_time
@@ -71,42 +72,49 @@ def _offset(
         offset = base + (start1 - start0).total_seconds()
         gap = offset + float(t1[0]) - (base + end)
         if gap >= 0:
-            return offset, Provenance(
-                "repair",
-                f"file {k} starts {gap:.6g} s after file {k - 1} ends (from their start "
-                f"times); its time_s shifted by {offset:.6g} s",
-                f"file {k}",
-                "join-time",
+            return (
+                offset,
+                Provenance(
+                    "repair",
+                    f"file {k} starts {gap:.6g} s after file {k - 1} ends (from their start "
+                    f"times); its time_s shifted by {offset:.6g} s",
+                    f"file {k}",
+                    "join-time",
+                ),
+                True,
             )
     step = _interval(t0)
     offset = base + end + step - float(t1[0])
-    return offset, Provenance(
-        "repair",
-        f"file {k} laid after file {k - 1} one sampling interval ({step:.6g} s) after its "
-        f"end: the files do not state start times that order them, so the pause between "
-        "them is unknown",
-        f"file {k}",
-        "join-time",
+    return (
+        offset,
+        Provenance(
+            "repair",
+            f"file {k} laid after file {k - 1} one sampling interval ({step:.6g} s) after its "
+            f"end: the files do not state start times that order them, so the pause between "
+            "them is unknown",
+            f"file {k}",
+            "join-time",
+        ),
+        False,
     )
 
 
 def _boundary_charge(
-    before: pl.DataFrame, part: pl.DataFrame, said: Provenance | None, k: int
+    before: pl.DataFrame, part: pl.DataFrame, offset: float | None, k: int
 ) -> tuple[float, str]:
     """Charge [C] to add across the cut before file ``k`` (besides its counter's own first
-    value) and how it was decided (see the module docstring)."""
+    value) and how it was decided (see the module docstring). ``offset``: the time shift of
+    ``part`` when the start times fix it, else None (the pause is unknown)."""
     q = part.get_column(CHARGE).to_numpy()
     if q.size and np.isfinite(q[0]) and q[0] != 0.0:
         return 0.0, f"its charge counter's first value ({q[0]:.6g} C) carries the cut"
-    if said is None or "pause between them is unknown" in said.what or TIME not in part.columns:
+    if offset is None or not q.size:
         return 0.0, "nothing added across the cut (the pause between the files is unknown)"
     t_a = before.get_column(TIME).to_numpy()
-    gap = float(part.get_column(TIME)[0]) - float(t_a[-1])
+    gap = float(part.get_column(TIME)[0]) + offset - float(t_a[-1])
     i_b = float(part.get_column(CURRENT)[0]) if CURRENT in part.columns else float("nan")
     if not np.isfinite(i_b) or gap > INTERRUPTION_FACTOR * _interval(t_a[-1000:]):
-        return 0.0, (
-            f"nothing added across the {gap:.6g} s cut (an interruption, or no current)"
-        )
+        return 0.0, (f"nothing added across the {gap:.6g} s cut (an interruption, or no current)")
     return i_b * gap, (
         f"the {gap:.6g} s between the files counted as file {k}'s first current "
         f"({i_b:.6g} A) over it"
@@ -153,14 +161,13 @@ def join(parts: Sequence[CellData | ImpedanceData]) -> CellData | ImpedanceData:
         timed = TIME in part.columns and TIME in joined.columns
         if not timed and kind is CellData:
             raise InputError(f"file {k} or the one before has no time_s: cannot join them.")
-        offset, said = _offset(parts[k - 2], part, k, base) if timed else (0.0, None)
+        offset, said, known = _offset(parts[k - 2], part, k, base) if timed else (0.0, None, False)
         base = offset
         last = frames[-1]
         after = {c: int(last.get_column(c).to_numpy().max()) for c in counters if c in last.columns}
-        shifted = _shifted(part.table, offset if timed else None, {}, 0.0)
         charge, how = 0.0, ""
-        if CHARGE in last.columns and CHARGE in shifted.columns:
-            across, how = _boundary_charge(last, shifted, said, k)
+        if CHARGE in last.columns and CHARGE in part.columns:
+            across, how = _boundary_charge(last, part.table, offset if known else None, k)
             charge = float(last.get_column(CHARGE)[-1]) + across
         frames.append(_shifted(part.table, offset if timed else None, after, charge))
         if said is not None:

@@ -24,6 +24,19 @@ __all__ = ["Indexer", "create_app"]
 HOST = "127.0.0.1"
 
 
+def _import_shared_modules() -> None:
+    """Import, before the indexing thread starts, what it and the web server's threads both
+    import lazily: a module's first import running in two threads at once can fail half-way
+    ("partially initialized module 'pandas'", seen when plotly's JSON encoder looked for pandas
+    while the indexer was importing it)."""
+    import importlib
+    import importlib.util
+
+    for name in ("pandas", "plotly.io", "polars"):
+        if importlib.util.find_spec(name.split(".")[0]) is not None:
+            importlib.import_module(name)
+
+
 class Indexer:
     """Rows of the table, filled by a background thread that indexes a folder."""
 
@@ -42,6 +55,7 @@ class Indexer:
     def start(self) -> None:
         if self.folder is None or self._thread is not None:
             return
+        _import_shared_modules()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
