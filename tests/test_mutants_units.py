@@ -172,3 +172,63 @@ def test_degree_sign_and_superscript_plus():
     # cm⁺² is cm^2 = 1e-4 m^2 (an explicit superscript plus on the power)
     assert to_si("30 °", "rad") == pytest.approx(math.pi / 6, rel=1e-12)
     assert to_si("1 cm⁺²", "m^2") == pytest.approx(1e-4, rel=1e-12)
+
+
+def _message(exc_info: pytest.ExceptionInfo) -> str:
+    return str(exc_info.value)
+
+
+def test_error_messages_in_full():
+    # the exact user-facing sentences of units.py (a decorated or truncated message is a bug
+    # that a substring match would not see)
+    with pytest.raises(UnitsError) as e:
+        factor_to_si("degC", "K")
+    assert _message(e) == "unit 'degC' is an offset unit; convert values with to_si(), not a factor"
+    with pytest.raises(UnitsError) as e:
+        factor_to_si("blargh", "A")
+    assert _message(e).startswith("cannot convert unit 'blargh' to 'A': ")
+    with pytest.raises(UnitsError) as e:
+        to_si(False, "m")
+    assert _message(e) == 'value must be a quantity in m, such as "1 m". Got False.'
+    with pytest.raises(UnitsError) as e:
+        to_si("3 V", "m")
+    assert _message(e).startswith(
+        "value must be a quantity convertible to m, such as \"1 m\". Got '3 V' ("
+    )
+    assert _message(e).endswith(").")
+    with pytest.raises(UnitsError) as e:
+        to_si("mA", "A")
+    assert _message(e).endswith("Got 'mA' (no number).")
+    with pytest.raises(UnitsError) as e:
+        to_si("1e999 m", "m")
+    assert _message(e) == "value must be a finite number. Got '1e999 m'."
+
+
+def test_temperature_messages_in_full():
+    with pytest.raises(UnitsError) as e:
+        temperature_to_K("hot")
+    assert _message(e) == (
+        "the temperature must be a number with C or K, such as '250C', '25 degC' or '523K'. "
+        "Got 'hot'."
+    )
+    with pytest.raises(UnitsError) as e:
+        temperature_to_K("1e999C")
+    assert _message(e) == "the temperature must be a finite number. Got '1e999C'."
+    with pytest.raises(UnitsError) as e:
+        temperature_to_K("-1")
+    assert _message(e) == "the temperature '-1' is below absolute zero (0 K = -273.15 C)."
+
+
+def test_bare_number_text_for_a_dimensionless_target():
+    # "0.5" has no unit: it is read as dimensionless, so to "1" it stays 0.5 (by construction)
+    assert to_si("0.5", "dimensionless") == 0.5
+    assert to_si("50 %", "dimensionless") == pytest.approx(0.5, rel=1e-12)
+
+
+def test_area_option_messages_in_full():
+    with pytest.raises(InputError) as e:
+        electrode_area_m2("1 cm2", diameter="12 mm")
+    assert _message(e) == "give either --area or --diameter, not both"
+    with pytest.raises(UnitsError) as e:
+        area_from_diameter_m2("-1 mm")
+    assert _message(e) == "the electrode diameter must be positive, such as \"12 mm\". Got '-1 mm'."

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.io.test_biologic import GCPL, _patch_ids
 
 from lithiophile.errors import UnknownColumnWarning
 from lithiophile.io import biologic_mpr
 from lithiophile.io.biologic_mpr_rows import _Col, _layout
-from tests.io.test_biologic import GCPL, _patch_ids
 
 
 def test_unknown_two_byte_column_is_read_as_uint16(shared, tmp_path):
