@@ -133,7 +133,7 @@ def test_ce_range_threshold_and_limit_options(folder, capsys):
     assert variants["mean of cycles 2-3"] == pytest.approx(0.98)
     assert variants["CE < 95%"] == 1
     assert run(["cell", "analyze", str(folder / "licu_bdf.csv"), "--ce-range", "5-x"]) == 1
-    assert "'ce-range' option of cell analyze must be two cycle numbers" in (
+    assert "'--ce-range' option of cell analyze must be two cycle numbers" in (
         capsys.readouterr().err
     )
     assert run(["cell", "analyze", str(folder / "sym.parquet"), "--json", "--limit", "40 mV"]) == 0

@@ -55,6 +55,7 @@ def test_wet_adhesion_and_target(capsys):
         (["--theta", "100", "--target", "30"], "no Wenzel roughness"),
         # issue 12 item 9: the option as typed; 453.64 K is below the CRC melting point
         (["--theta", "90", "--temperature", "453.64K"], "'--temperature' = 453.64 K is below"),
+        (["--theta", "200"], "'--theta' must be a contact angle between 0 and 180 degrees"),
     ],
 )
 def test_wet_errors(args, message, capsys):

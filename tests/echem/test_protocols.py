@@ -74,7 +74,7 @@ def test_bad_options():
         AnalysisOptions(protocol="li-li")
     with pytest.raises(InputError, match=r"'area' option must be a positive area"):
         AnalysisOptions(area_m2=-1.0)
-    with pytest.raises(InputError, match=r"'ce_threshold' option must be a fraction"):
+    with pytest.raises(InputError, match=r"'ce_threshold' option \(--ce-threshold\) must be a "):
         AnalysisOptions(ce_threshold=80)
     with pytest.raises(InputError, match=r"'plateau_window' option must be two fractions"):
         AnalysisOptions(plateau_window=(0.8, 0.2))

@@ -44,7 +44,7 @@ def _cycle_range(text: str) -> tuple[int, int]:
         first, last = (int(x) for x in text.split("-"))
     except ValueError:
         raise InputError(
-            f"The 'ce-range' option of cell analyze must be two cycle numbers such as \"10-50\". "
+            f"The '--ce-range' option of cell analyze must be two cycle numbers such as \"10-50\". "
             f"Got {text!r}."
         ) from None
     return first, last

@@ -77,8 +77,8 @@ class AnalysisOptions:
             )
         if not 0 < self.ce_threshold <= 1:
             raise InputError(
-                f"The 'ce_threshold' option must be a fraction in (0, 1] such as 0.8. "
-                f"Got {self.ce_threshold!r}."
+                "The 'ce_threshold' option (--ce-threshold) must be a fraction in (0, 1] "
+                f"such as 0.8. Got {self.ce_threshold!r}."
             )
         for name in ("polarization_limit_V", "short_V", "cutoff_min_V"):
             if not getattr(self, name) > 0:
@@ -88,7 +88,7 @@ class AnalysisOptions:
         for pair in self.ce_ranges:
             if len(pair) != 2 or not 1 <= pair[0] <= pair[1]:
                 raise InputError(
-                    "The 'ce_ranges' option must hold cycle ranges (first, last) with "
+                    "The 'ce_ranges' option (--ce-range) must hold cycle ranges (first, last) with "
                     f"1 <= first <= last, such as (10, 50). Got {pair!r}."
                 )
         for name, flag, example in (

@@ -92,7 +92,10 @@ def summarize(
     yd = None
     if work_of_adhesion_J_m2 is not None:
         yd = m.contact_angle_from_adhesion(work_of_adhesion_J_m2, gamma)
-    theta = theta_deg if theta_deg is not None else (yd.angle_deg if yd else 0.0)
+    if theta_deg is not None:  # checked here, so the message names what the caller typed
+        theta = m._angle(names.get("theta_deg", "theta_deg"), theta_deg)
+    else:
+        theta = yd.angle_deg if yd else 0.0
     return WettingSummary(
         temperature_K=temperature_K,
         surface_tension_J_m2=gamma,
