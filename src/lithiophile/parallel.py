@@ -241,11 +241,17 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    # a worker the pool was still starting when the interrupt came is in the second look
+    later = (getattr(pool, "_processes", None) or {}).values()
+    processes += [p for p in later if p not in processes]
     for p in processes:
         if p.is_alive():
             p.terminate()
     for p in processes:
         p.join(5)
+        if p.is_alive():  # still starting up under load: SIGKILL cannot be delayed
+            p.kill()
+            p.join(5)
 
 
 def _run_dask(
