@@ -132,7 +132,9 @@ def test_convert_json(cell_file, tmp_path, capsys):
     out = tmp_path / "out.parquet"
     assert run(["convert", str(cell_file), "-o", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["converted"] == [{"source": str(cell_file), "output": str(out)}]
+    (converted,) = result["converted"]
+    assert (converted["source"], converted["output"]) == (str(cell_file), str(out))
+    assert isinstance(converted["provenance"], list)  # what the reader assumed (issue 11.7)
     assert isinstance(result["citations"], list)
 
 
@@ -271,3 +273,21 @@ def test_every_command_takes_json():
         if not any("--json" in p.opts for p in cmd.params)
     ]
     assert missing == []
+
+
+def test_read_and_convert_print_what_the_reader_assumed(tmp_path, capsys):
+    # issue 11 item 7: an EC-Lab export states its electrode area and carries its own charge
+    # counter; the reader uses both and says so, and read and convert print it
+    from lithiophile.instrument_files import write_biologic_mpt
+
+    path = write_biologic_mpt(li_li_symmetric(cycles=1, sample_s=60.0), tmp_path / "c.mpt")
+    assert run(["read", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "provenance (what was read, assumed or repaired):" in out
+    assert "taken from the file's header" in out
+    assert run(["convert", str(path), "-o", str(tmp_path / "c.parquet")]) == 0
+    out = capsys.readouterr().out
+    assert "instrument's own charge counter" in out
+    assert run(["convert", str(path), "-o", str(tmp_path / "d.parquet"), "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["converted"]
+    assert any("header" in p["what"] for p in entry["provenance"])

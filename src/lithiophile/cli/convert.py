@@ -33,16 +33,23 @@ def convert(
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
-    from lithiophile.cli.display import echo_json
+    from lithiophile.cli.display import echo_json, print_provenance
     from lithiophile.errors import InputError
-    from lithiophile.io.convert import convert_file, convert_tree
+    from lithiophile.io import read
+    from lithiophile.io.convert import check_output, convert_tree, write_converted
 
     if not source.is_dir():
-        dest = convert_file(source, output, format=fmt)
+        check_output(source, output)
+        data = read(source, format=fmt)
+        dest = write_converted(data, output)
+        provenance = [p.as_dict() for p in data.meta.all_provenance()]
         if json_:
-            echo_json({"converted": [{"source": source, "output": dest}]})
+            echo_json(
+                {"converted": [{"source": source, "output": dest, "provenance": provenance}]}
+            )
         else:
             typer.echo(f"converted {source} -> {dest}")
+            print_provenance(provenance, indent="  ")
         return
     if not recursive:
         raise InputError(f"'{source}' is a folder; add --recursive to convert every file in it.")

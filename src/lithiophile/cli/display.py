@@ -191,9 +191,21 @@ def print_summary(summary: dict[str, Any]) -> None:
     table.add_row("electrode area", _quantity(area, "m^2") if area else "not stated")
     mass = summary.get("mass_kg")
     table.add_row("active mass", _quantity(mass, "kg") if mass else "not stated")
-    for note in summary.get("notes") or []:
-        table.add_row("note", note)
     Console().print(table)
+    print_provenance(summary.get("provenance") or [])
+
+
+def print_provenance(entries: list[dict[str, Any]], indent: str = "") -> None:
+    """What the reader read, assumed or repaired (``CellData.summary()["provenance"]``), one
+    line each, so that no manipulation of the data goes unsaid."""
+    import typer
+
+    if not entries:
+        return
+    typer.echo(f"{indent}provenance (what was read, assumed or repaired):")
+    for p in entries:
+        where = f" [{p['where']}]" if p.get("where") else ""
+        typer.echo(f"{indent}  - {p['kind']}: {p['what']}{where}")
 
 
 def print_files(summaries: list[dict[str, Any]]) -> None:

@@ -39,11 +39,16 @@ def atomic_output(output: Path, write: Callable[[Path], Any]) -> Path:
 
 def convert_file(source: str | Path, output: str | Path, *, format: str | None = None) -> Path:
     """Read ``source`` and write it to ``output`` (``.parquet``, or ``.csv`` for BDF CSV)."""
-    from lithiophile.io import bdf, read
+    from lithiophile.io import read
 
+    check_output(source, output)
+    return write_converted(read(source, format=format), output)
+
+
+def check_output(source: str | Path, output: str | Path) -> None:
+    """Refuse an output that is not .parquet/.csv, or that is the input file itself."""
     output = Path(output)
-    suffix = output.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
+    if output.suffix.lower() not in (".parquet", ".csv"):
         raise InputError(
             "the output of convert must end in .parquet or .csv (Battery Data Format). "
             f"Got '{output}'."
@@ -52,8 +57,14 @@ def convert_file(source: str | Path, output: str | Path, *, format: str | None =
         raise InputError(
             f"the output '{output}' is the input file; input files are never overwritten."
         )
-    data = read(source, format=format)
-    if suffix == ".parquet":
+
+
+def write_converted(data: Any, output: str | Path) -> Path:
+    """Write data already read to ``output`` (Parquet, or BDF CSV for ``.csv``), atomically."""
+    from lithiophile.io import bdf
+
+    output = Path(output)
+    if output.suffix.lower() == ".parquet":
         return atomic_output(output, data.write_parquet)
     return atomic_output(output, partial(bdf.write, data))
 
