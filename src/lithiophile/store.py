@@ -264,7 +264,7 @@ class Store:
         return int(n[0]) if n else 0
 
 
-def to_payload(obj: Any) -> Any:
+def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
     """``obj`` as JSON-able data: the one serializer of results.
 
     Dataclasses and pydantic models become dicts of their fields (recursively), tuples and
@@ -272,21 +272,40 @@ def to_payload(obj: Any) -> Any:
     paths strings; NaN and infinities become None (JSON has no NaN). Raises TypeError for
     anything else.
 
+    A dataclass says what else it shows and what it keeps to itself, so that no result needs
+    a hand-written ``as_dict``: a field with ``metadata={"payload": False}`` is left out, and
+    the properties named in a class attribute ``PAYLOAD_EXTRA`` (derived values such as a
+    ratio) are added after the fields. ``drop_none`` leaves out dataclass fields (and extras)
+    whose value is None, for outputs that show only what was computed.
+
     >>> to_payload({"x": float("nan"), "t": (1, 2.5)})
     {'x': None, 't': [1, 2.5]}
+    >>> @dataclasses.dataclass
+    ... class Fit:
+    ...     r_ohm: float
+    ...     c_F: float | None = None
+    ...     raw: tuple[float, ...] = dataclasses.field(default=(), metadata={"payload": False})
+    ...     PAYLOAD_EXTRA = ("tau_s",)
+    ...     @property
+    ...     def tau_s(self) -> float | None:
+    ...         return None if self.c_F is None else self.r_ohm * self.c_F
+    >>> to_payload(Fit(10.0, 0.25, (1.0,)))
+    {'r_ohm': 10.0, 'c_F': 0.25, 'tau_s': 2.5}
+    >>> to_payload(Fit(10.0), drop_none=True)
+    {'r_ohm': 10.0}
     """
     if obj is None or isinstance(obj, str | bool | int):
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, Mapping):
-        return {str(k): to_payload(v) for k, v in obj.items()}
+        return {str(k): to_payload(v, drop_none=drop_none) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):
-        return [to_payload(v) for v in obj]
+        return [to_payload(v, drop_none=drop_none) for v in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_payload(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return _dataclass_payload(obj, drop_none)
     if hasattr(obj, "model_dump"):  # pydantic
-        return to_payload(obj.model_dump(mode="json"))
+        return to_payload(obj.model_dump(mode="json"), drop_none=drop_none)
     if isinstance(obj, Path):
         return str(obj)
     if hasattr(obj, "to_dict") and hasattr(obj, "schema") and hasattr(obj, "height"):
@@ -294,6 +313,19 @@ def to_payload(obj: Any) -> Any:
     if hasattr(obj, "tolist"):  # numpy scalars and arrays
         return to_payload(obj.tolist())
     raise TypeError(f"{type(obj).__name__} cannot be stored: it is not JSON serialisable")
+
+
+def _dataclass_payload(obj: Any, drop_none: bool) -> dict[str, Any]:
+    """A dataclass's fields (less those marked ``payload: False``) and ``PAYLOAD_EXTRA``."""
+    names = [f.name for f in dataclasses.fields(obj) if f.metadata.get("payload", True)]
+    names += list(getattr(type(obj), "PAYLOAD_EXTRA", ()))
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None and drop_none:
+            continue
+        out[name] = to_payload(value, drop_none=drop_none)
+    return out
 
 
 def _numeric(data: Any) -> bool:
