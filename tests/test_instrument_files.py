@@ -273,6 +273,38 @@ def test_galvani_reads_the_peis_mpr(folder):
     assert (d["-Im(Z)/Ohm"][:40] > 0).all()
 
 
+@pytest.mark.parametrize(("source", "stem"), [(CELL, "cell"), (SPECTRUM, "spectrum")])
+def test_data_module_v2_reads_as_v3(tmp_path, source, stem):
+    """The data module before v3, as public .mpr readers describe it (no 0x01 byte, the rows
+    from content byte 405): our reader and galvani (the independent reader, which takes rows
+    from 405 in a v2 module and 406 in v3) give the v3 file's arrays."""
+    from galvani import BioLogic
+
+    v3 = write_biologic_mpr(source, tmp_path / f"{stem}_v3.mpr")
+    v2 = write_biologic_mpr(source, tmp_path / f"{stem}_v2.mpr", data_module_version=2)
+    raw3, raw2 = v3.read_bytes(), v2.read_bytes()
+    # one byte shorter, module version 2 in its header, and no 0x01 before the rows
+    assert len(raw2) == len(raw3) - 1
+    at = raw2.index(b"MODULEVMP data")
+    assert raw2[at + 6 + 35 + 4 : at + 6 + 35 + 8] == (2).to_bytes(4, "little")
+    content = at + 6 + 35 + 16
+    assert raw3[content + 0x195] == 0x01
+    assert raw2[content + 0x195 :][:64] == raw3[content + 0x196 :][:64]
+    ours2, ours3 = lio.read(v2), lio.read(v3)
+    assert ours2.meta.format_version == "EC-Lab 11.43, data module v2"
+    assert ours2.columns == ours3.columns
+    assert ours2.table.equals(ours3.table)
+    g2, g3 = BioLogic.MPRfile(str(v2)), BioLogic.MPRfile(str(v3))
+    assert (g2.version, g3.version) == (2, 3)
+    for name in g3.data.dtype.names:
+        np.testing.assert_array_equal(g2.data[name], g3.data[name], err_msg=name)
+
+
+def test_data_module_version_refused():
+    with pytest.raises(InputError, match=r"data_module_version must be 2 or 3 .* Got 4\."):
+        write_biologic_mpr(CELL, "x.mpr", data_module_version=4)
+
+
 @pytest.mark.parametrize(
     ("name", "columns"),
     [

@@ -25,6 +25,7 @@ import pandas as pd
 import polars as pl
 import pytest
 from tests.conftest import file_digest, needs_mdbtools
+from tests.io.pandas_reference import read_csv_exact
 
 import lithiophile.io as lio
 from lithiophile.errors import DependencyMissing, FileFormatError, InputError
@@ -367,8 +368,8 @@ def test_csv_matches_pandas(shared, name):
     before = file_digest(path)
     data = lio.read(path)
     assert file_digest(path) == before
-    # pandas' default float parser can miss the last digit; round_trip is exact
-    ref = pd.read_csv(path, float_precision="round_trip")
+    # pandas as the independent reader, floats parsed exactly (see pandas_reference)
+    ref = read_csv_exact(path)
     assert len(data) == MANIFEST_ROWS[name] == len(ref)
     assert data.meta.format == "arbin-csv"
     assert data.meta.instrument == "Arbin"
@@ -388,7 +389,7 @@ def test_csv_matches_pandas(shared, name):
 
 def test_bdtk_csv_counters(shared):
     data = lio.read(shared(CSV_BDTK))
-    ref = pd.read_csv(shared(CSV_BDTK), float_precision="round_trip")
+    ref = read_csv_exact(shared(CSV_BDTK))
     np.testing.assert_array_equal(data["cycle"], ref["Cycle_Index"].to_numpy())
     np.testing.assert_array_equal(data["step_index"], ref["Step_Index"].to_numpy())
     # by construction: runs of equal (Step_Index, Cycle_Index), or a restart of Step_Time
@@ -464,7 +465,7 @@ def test_new_header_reads_like_old_header(shared, tmp_path):
 
 def test_new_header_units_converted(shared, tmp_path):
     # pandas writes the file in mA / mA*h; the reader must come back to A and C
-    ref = pd.read_csv(shared(CSV_BDTK), float_precision="round_trip")
+    ref = read_csv_exact(shared(CSV_BDTK))
     scaled = ref.rename(columns=NEW_LABELS).rename(
         columns={"Current(A)": "Current(mA)", "Charge_Capacity(Ah)": "Charge_Capacity(mAh)"}
     )

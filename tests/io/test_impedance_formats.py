@@ -12,11 +12,11 @@ import contextlib
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import file_digest
+from tests.io.pandas_reference import read_csv_exact
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, LithiophileError
@@ -89,15 +89,14 @@ def test_gamry_ocv_table(shared):
     path = shared(DTA)
     ocv = lio.read(path, table="OCVCURVE")
     # "OCVCURVE TABLE 387" on line 20 (labels 21, units 22): pandas on the same 387 rows
-    # pandas' default float parser can miss the last digit; round_trip is exact
-    ref = pd.read_csv(
+    # pandas as the independent reader, floats parsed exactly (see pandas_reference)
+    ref = read_csv_exact(
         path,
         sep="\t",
         skiprows=22,
         nrows=387,
         header=None,
         encoding="latin-1",
-        float_precision="round_trip",
     )
     assert len(ocv) == 387
     np.testing.assert_array_equal(ocv["time_s"], ref[2].to_numpy())
@@ -110,7 +109,7 @@ def test_gamry_ocv_table(shared):
 def test_pydrttools_synthetic_spectra(shared, name):
     path = shared(name)
     data = lio.read(path)
-    ref = pd.read_csv(path, index_col=0, float_precision="round_trip")
+    ref = read_csv_exact(path, index_col=0)
     assert len(data) == len(ref) == 81  # MANIFEST: 81 rows
     assert lio.detect(path).name == "impedance-csv"
     np.testing.assert_array_equal(data["frequency_Hz"], ref["Freq"].to_numpy())

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import file_digest
+from tests.io.pandas_reference import read_csv_exact
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, LithiophileError
@@ -35,8 +36,8 @@ MANIFEST_ROWS = {MACCOR_001: 8, MACCOR_052: 333, MACCOR_041: 74}
 
 def _pandas(path: Path) -> pd.DataFrame:
     """The independent read the MANIFEST describes."""
-    # pandas' default float parser can miss the last digit; round_trip is exact
-    return pd.read_csv(path, sep="\t", skiprows=1, float_precision="round_trip")
+    # pandas as the independent reader, floats parsed exactly (see pandas_reference)
+    return read_csv_exact(path, sep="\t", skiprows=1)
 
 
 def _pandas_seconds(df: pd.DataFrame) -> np.ndarray:
@@ -247,7 +248,7 @@ def test_eda_matches_pandas(shared):
     data = lio.read(path)
     assert file_digest(path) == before
     # independent read: MANIFEST "pandas(tsv after Freq header): OK 60 rows, 24 cols"
-    ref = pd.read_csv(path, sep="\t", skiprows=10, float_precision="round_trip")
+    ref = read_csv_exact(path, sep="\t", skiprows=10)
     assert len(data) == len(ref) == 60
     assert data.meta.format == "maccor-eis"
     np.testing.assert_array_equal(data["frequency_Hz"], ref["Freq(Hz)"].to_numpy())

@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import SHARED_CYCLER, file_digest
+from tests.io.pandas_reference import read_csv_exact
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError, UnknownColumnWarning
@@ -413,8 +414,8 @@ def _clock_s(text: pd.Series) -> np.ndarray:
 def test_csv_equals_pandas(shared):
     path = shared(UIO_CSV)
     ours = neware_csv.read(path).table
-    # pandas' default float parser can miss the last digit; round_trip is exact
-    ref = pd.read_csv(path, float_precision="round_trip")
+    # pandas as the independent reader, floats parsed exactly (see pandas_reference)
+    ref = read_csv_exact(path)
     # units in the labels: Current(A), Voltage(V), Capacity(Ah) [x 3600 -> C], Energy(Wh)
     # [x 3600 -> J], Power(W), Contact resistance(mO) [x 1e-3 -> ohm], dQ/dV(mAh/V) [x 3.6]
     np.testing.assert_array_equal(ours["voltage_V"], ref["Voltage(V)"])
@@ -440,7 +441,7 @@ def test_csv_equals_pandas(shared):
 def test_csv_steps_kinds_sign_and_mass(shared):
     data = neware_csv.read(shared(UIO_CSV))
     t = data.table
-    ref = pd.read_csv(shared(UIO_CSV), float_precision="round_trip")
+    ref = read_csv_exact(shared(UIO_CSV))
     kinds = dict(zip(ref["Step Type"], t["step_kind"].cast(pl.String), strict=True))
     assert kinds == {"Rest": "rest", "CC DChg": "discharge", "CC Chg": "charge"}
     # sign as written: the 4667 CC DChg rows carry negative (or zero at the step start) current

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -122,14 +122,7 @@ class _Cell:
         if t.size == 0:
             raise InputError(f"{writer}: the data have no rows; there is nothing to write.")
         for name, arr in (("time_s", t), ("voltage_V", v), ("current_A", i)):
-            bad = ~np.isfinite(arr)
-            if bad.any():
-                k = int(np.flatnonzero(bad)[0])
-                raise InputError(
-                    f"{writer} cannot write {name} = {float(arr[k])!r} (row {k}): instrument "
-                    "files hold a finite number in every row. Drop or fill the missing values "
-                    "first."
-                )
+            _refuse_not_finite(writer, name, arr)
         self.t, self.v, self.i = t, v, i
         self.step = np.asarray(step)
         self.cycle = np.asarray(cycle)
@@ -292,6 +285,23 @@ class _Cell:
         total = np.cumsum(x)
         return total - total[first] + x[first]
 
+    @cached_property
+    def step_charge_C(self) -> np.ndarray:
+        """Charge passed since the row's step began, unsigned [C] (vendors' step capacity)."""
+        return np.abs(self.since(self.dq_C, self.step_first))
+
+    @cached_property
+    def step_energy_J(self) -> np.ndarray:
+        """Energy exchanged since the row's step began, unsigned [J]."""
+        return self.since(np.abs(self.de_J), self.step_first)
+
+    def cycle_sums(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``x`` summed since the row's cycle began over the charging rows (dq > 0) and over
+        the discharging rows (dq < 0): vendors' charge/discharge capacity and energy."""
+        charging = np.where(self.dq_C > 0, x, 0.0)
+        discharging = np.where(self.dq_C < 0, x, 0.0)
+        return self.since(charging, self.cycle_first), self.since(discharging, self.cycle_first)
+
     def clock(self, seconds: np.ndarray | float) -> Any:
         """Local date-time of a test time (a datetime, or an array of numpy datetimes)."""
         if np.ndim(seconds) == 0:
@@ -312,21 +322,21 @@ class _Spectrum:
         f = data["frequency_Hz"]
         if f.size == 0:
             raise InputError(f"{writer}: the spectrum has no points; there is nothing to write.")
-        bad = ~(np.isfinite(f) & (f > 0))
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise InputError(
+        _refuse_first(
+            ~(np.isfinite(f) & (f > 0)),
+            lambda k: (
                 f"{writer} needs positive finite frequencies; frequency_Hz is {float(f[k])!r} "
                 f"at row {k}."
-            )
+            ),
+        )
         z = data.z
-        bad = ~np.isfinite(z)
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise InputError(
+        _refuse_first(
+            ~np.isfinite(z),
+            lambda k: (
                 f"{writer} cannot write Z = {complex(z[k])!r} ohm (row {k}): every point needs "
                 "a finite impedance."
-            )
+            ),
+        )
         self.f = f
         self.z = z
         cols = data.columns
@@ -373,6 +383,22 @@ class _Spectrum:
         decades = abs(math.log10(float(self.f.max()) / float(self.f.min())))
         per_spectrum = self.n / max(1, int(np.unique(self.spectrum).size))
         return round((per_spectrum - 1) / decades, 1) if decades > 0 else 1.0
+
+
+def _refuse_first(bad: np.ndarray, message: Callable[[int], str]) -> None:
+    """InputError with ``message(k)`` for the first row ``k`` where ``bad`` holds, if any."""
+    if bad.any():
+        raise InputError(message(int(np.flatnonzero(bad)[0])))
+
+
+def _refuse_not_finite(writer: str, name: str, arr: np.ndarray) -> None:
+    _refuse_first(
+        ~np.isfinite(arr),
+        lambda k: (
+            f"{writer} cannot write {name} = {float(arr[k])!r} (row {k}): instrument files "
+            "hold a finite number in every row. Drop or fill the missing values first."
+        ),
+    )
 
 
 def _sweep_times(f: np.ndarray) -> np.ndarray:

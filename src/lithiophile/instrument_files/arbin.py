@@ -57,12 +57,9 @@ def write_arbin_csv(data: CellData | Mapping[str, Any], path: str | Path) -> Pat
     """
     path = Path(path)
     cell = _Cell(data, "write_arbin_csv")
-    charge_ah = cell.since(np.where(cell.dq_C > 0, cell.dq_C, 0.0), cell.cycle_first) / 3600.0
-    discharge_ah = cell.since(np.where(cell.dq_C < 0, -cell.dq_C, 0.0), cell.cycle_first)
-    discharge_ah = discharge_ah / 3600.0
-    e = np.abs(cell.de_J) / 3600.0
-    charge_wh = cell.since(np.where(cell.dq_C > 0, e, 0.0), cell.cycle_first)
-    discharge_wh = cell.since(np.where(cell.dq_C < 0, e, 0.0), cell.cycle_first)
+    charge_C, discharge_C = cell.cycle_sums(np.abs(cell.dq_C))
+    charge_ah, discharge_ah = charge_C / 3600.0, discharge_C / 3600.0
+    charge_wh, discharge_wh = cell.cycle_sums(np.abs(cell.de_J) / 3600.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         dvdt = np.where(cell.dt > 0, np.diff(cell.v, prepend=cell.v[0]) / cell.dt, 0.0)
     stamps = cell.clock(cell.t).astype("datetime64[ms]").astype(datetime)

@@ -1,9 +1,31 @@
-"""BioLogic EC-Lab's binary raw-data file (``.mpr``, data module v3): GCPL and PEIS."""
+"""BioLogic EC-Lab's binary raw-data file (``.mpr``, data module v3): GCPL and PEIS.
+
+Layout (EC-Lab <= 11.43, the form of navani's ``jdb11-1_c3_gcpl_...C09.mpr``, EC-Lab 11.32,
+and ``yadg__mb.issue_95.mpr``, 11.43; the byte offsets are those documented in
+:mod:`lithiophile.io.biologic_mpr`):
+
+* ``BIO-LOGIC MODULAR FILE\\x1a`` padded with spaces to 48 bytes, then 4 zero bytes;
+* ``VMP Set`` module (version 0, 7019 bytes): technique id (GCPL 0x04, PEIS 0x1D), electrode
+  material (a note that the data are synthetic), surface area and mass with their unit codes;
+* ``VMP data`` module (version 3): number of rows (u32), of columns (u8), the column ids (u16),
+  zeros, a 0x01 byte at 0x195, and from 0x196 the rows, packed in column-id order (version 2,
+  on request: no 0x01 byte, the rows from 0x195);
+* ``VMP LOG`` module (version 0, 14664 bytes): technique id, acquisition start (OLE date), file
+  name, EC-Lab version 11.43.
+
+Module dates are ``MM/DD/YY``: the start date, and the date of the last point for the log.
+GCPL columns (ids 1, 2, 3, 21, 31, 65 flags; 131 Ns; 4 time/s; 7 dq/mA.h; 13 (Q-Qo)/mA.h;
+5 control/V/mA; 6 Ewe/V; 8 I/mA; 39 I Range; 467 Q charge/discharge/mA.h; 468 half cycle;
+70 P/W) are EC-Lab's GCPL set plus I/mA, which EC-Lab records in MB files; a GCPL file alone
+carries only dq, from which readers average the current. PEIS columns are those of
+``yadg__peis.issue_149.mpr`` without the quality indicators.
+"""
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +49,10 @@ _PEIS_IDS = (32, 37, 38, 36, 35, 4, 77, 76, 169, 172, 24, 39, 33, 34, 131, 13, 7
 _SET_LENGTH = 7019
 _LOG_LENGTH = 14664
 _ROWS_AT = 0x196  # v3 data module: the rows start here, after a 0x01 byte at 0x195
+#: Where the rows of a data module start, by module version: v3 has a 0x01 byte at 0x195 and
+#: the rows from 0x196; v2 (the layout before it, as the public .mpr readers describe it: u16
+#: column ids, 405 bytes before the rows) has no such byte and the rows from 0x195.
+_ROWS_AT_BY_VERSION = {2: 0x195, 3: _ROWS_AT}
 _TECHNIQUE_ID = {name: tid for tid, name in sorted(TECHNIQUE_IDS.items(), reverse=True)}
 _OLE_EPOCH = datetime(1899, 12, 30)
 _MAX_MODULE = 2**32 - 1
@@ -89,13 +115,14 @@ def _log(technique: str, start: datetime, file_name: str) -> bytes:
     return bytes(buf)
 
 
-def _data_module_length(n: int, rowsize: int) -> int:
-    """Bytes of a v3 data module of ``n`` rows; InputError past the u32 length field."""
-    length = _ROWS_AT + n * rowsize
+def _data_module_length(n: int, rowsize: int, rows_at: int = _ROWS_AT) -> int:
+    """Bytes of a data module of ``n`` rows starting at ``rows_at`` (v3: 0x196); InputError
+    past the u32 length field."""
+    length = rows_at + n * rowsize
     if n > _MAX_MODULE or length > _MAX_MODULE:
         raise InputError(
             f"write_biologic_mpr: {n:,} rows of {rowsize} bytes do not fit one .mpr data module "
-            f"(at most {(_MAX_MODULE - _ROWS_AT) // rowsize:,} rows; the module's length is a "
+            f"(at most {(_MAX_MODULE - rows_at) // rowsize:,} rows; the module's length is a "
             "32-bit field). Split the data over several files."
         )
     return length
@@ -231,29 +258,14 @@ def _peis_columns(spec: _Spectrum) -> dict[int, np.ndarray]:
 def write_biologic_mpr(
     data: CellData | ImpedanceData | Mapping[str, Any],
     path: str | Path,
+    *,
+    data_module_version: int = 3,
 ) -> Path:
     """Write an EC-Lab binary raw-data file (``.mpr``): GCPL for cycling data, PEIS for a
     spectrum.
 
-    Layout (EC-Lab <= 11.43, the form of navani's ``jdb11-1_c3_gcpl_...C09.mpr``, EC-Lab
-    11.32, and ``yadg__mb.issue_95.mpr``, 11.43; the byte offsets are those documented in
-    :mod:`lithiophile.io.biologic_mpr`):
-
-    * ``BIO-LOGIC MODULAR FILE\\x1a`` padded with spaces to 48 bytes, then 4 zero bytes;
-    * ``VMP Set`` module (version 0, 7019 bytes): technique id (GCPL 0x04, PEIS 0x1D),
-      electrode material (a note that the data are synthetic), surface area and mass with
-      their unit codes;
-    * ``VMP data`` module (version 3): number of rows (u32), of columns (u8), the column ids
-      (u16), zeros, a 0x01 byte at 0x195, and from 0x196 the rows, packed in column-id order;
-    * ``VMP LOG`` module (version 0, 14664 bytes): technique id, acquisition start (OLE date),
-      file name, EC-Lab version 11.43.
-
-    Module dates are ``MM/DD/YY``: the start date, and the date of the last point for the log.
-    GCPL columns (ids 1, 2, 3, 21, 31, 65 flags; 131 Ns; 4 time/s; 7 dq/mA.h; 13 (Q-Qo)/mA.h;
-    5 control/V/mA; 6 Ewe/V; 8 I/mA; 39 I Range; 467 Q charge/discharge/mA.h; 468 half cycle;
-    70 P/W) are EC-Lab's GCPL set plus I/mA, which EC-Lab records in MB files; a GCPL file
-    alone carries only dq, from which readers average the current. PEIS columns are those of
-    ``yadg__peis.issue_149.mpr`` without the quality indicators.
+    The layout is described in the module's documentation
+    (:mod:`lithiophile.instrument_files.biologic_mpr`).
 
     The rows are one numpy structured array written as is, so 10 million rows take seconds
     (about 0.6 GB for the 57-byte GCPL row).
@@ -265,6 +277,11 @@ def write_biologic_mpr(
         and cycle) for GCPL, ImpedanceData for PEIS.
     path
         The file to write (overwritten).
+    data_module_version
+        3 (default): the layout above. 2: the data module of the version before, as the
+        public .mpr readers describe it: the same header fields, but no 0x01 byte, the rows
+        from content byte 0x195 (405). Which EC-Lab releases wrote v2 is not stated in
+        public sources; no v2 file was at hand to compare with.
 
     Returns
     -------
@@ -275,7 +292,8 @@ def write_biologic_mpr(
     ------
     InputError
         Data of the wrong kind, empty, not finite, or too many rows for one data module
-        (its length is a 32-bit field: about 75 million GCPL rows).
+        (its length is a 32-bit field: about 75 million GCPL rows); a
+        ``data_module_version`` other than 2 or 3.
 
     Notes
     -----
@@ -289,37 +307,70 @@ def write_biologic_mpr(
     50000) and raises otherwise; lithiophile's reader takes any date.
     """
     path = Path(path)
-    if isinstance(data, ImpedanceData):
-        spec = _Spectrum(data, "write_biologic_mpr")
-        technique, ids, n = "PEIS", _PEIS_IDS, spec.n
-        start, end = spec.start, spec.start + timedelta(seconds=float(spec.t[-1]))
-        area, mass = spec.area_m2, spec.mass_kg
-        blocks: Iterator[Mapping[int, np.ndarray]] = iter([_peis_columns(spec)])
-    else:
-        cell = _Cell(data, "write_biologic_mpr")
-        technique, ids, n = "GCPL", _GCPL_IDS, cell.n
-        start, end = cell.start, cell.clock(float(cell.t[-1]))
-        area, mass = cell.area_m2, cell.mass_kg
-        blocks = _gcpl_blocks(cell)
-    dtype = _row_dtype(ids)
-    length = _data_module_length(n, dtype.itemsize)
-    head = bytearray(_ROWS_AT)
-    struct.pack_into("<IB", head, 0, n, len(ids))
-    struct.pack_into(f"<{len(ids)}H", head, 5, *ids)
-    head[_ROWS_AT - 1] = 0x01  # every v3 data module here has 0x01 just before the rows
-    settings = _settings(technique, area, mass)
-    log = _log(technique, start, path.name)
-    buffer = np.empty(min(n, _BLOCK) if technique == "GCPL" else n, dtype=dtype)
+    if data_module_version not in _ROWS_AT_BY_VERSION:
+        raise InputError(
+            "write_biologic_mpr: data_module_version must be 2 or 3 (the layouts written "
+            f"here). Got {data_module_version!r}."
+        )
+    rows_at = _ROWS_AT_BY_VERSION[data_module_version]
+    src = _mpr_source(data)
+    dtype = _row_dtype(src.ids)
+    length = _data_module_length(src.n, dtype.itemsize, rows_at)
+    settings = _settings(src.technique, src.area_m2, src.mass_kg)
+    log = _log(src.technique, src.start, path.name)
+    buffer = np.empty(min(src.n, _BLOCK) if src.technique == "GCPL" else src.n, dtype=dtype)
     with open(path, "wb") as fh:
         fh.write(_MPR_MAGIC)
-        fh.write(_module("VMP Set", "VMP settings", len(settings), 0, start))
+        fh.write(_module("VMP Set", "VMP settings", len(settings), 0, src.start))
         fh.write(settings)
-        fh.write(_module("VMP data", "VMP data", length, 3, start))
-        fh.write(head)
-        for values in blocks:
+        fh.write(_module("VMP data", "VMP data", length, data_module_version, src.start))
+        fh.write(_data_head(src.n, src.ids, rows_at))
+        for values in src.blocks:
             rows = buffer[: len(values[4])]
-            _fill(rows, ids, values)
+            _fill(rows, src.ids, values)
             fh.write(rows.data)
-        fh.write(_module("VMP LOG", "VMP LOG", len(log), 0, end))
+        fh.write(_module("VMP LOG", "VMP LOG", len(log), 0, src.end))
         fh.write(log)
     return path
+
+
+@dataclass
+class _MprSource:
+    """What the .mpr writer needs of the data: the technique and its column ids, the rows (in
+    blocks of values by column id), the start and end of the test, area and mass."""
+
+    technique: str
+    ids: tuple[int, ...]
+    n: int
+    start: datetime
+    end: datetime
+    area_m2: float | None
+    mass_kg: float | None
+    blocks: Iterator[Mapping[int, np.ndarray]]
+
+
+def _mpr_source(data: CellData | ImpedanceData | Mapping[str, Any]) -> _MprSource:
+    """PEIS columns for a spectrum, GCPL columns (in blocks) for cycling data."""
+    if isinstance(data, ImpedanceData):
+        spec = _Spectrum(data, "write_biologic_mpr")
+        end = spec.start + timedelta(seconds=float(spec.t[-1]))
+        blocks: Iterator[Mapping[int, np.ndarray]] = iter([_peis_columns(spec)])
+        return _MprSource(
+            "PEIS", _PEIS_IDS, spec.n, spec.start, end, spec.area_m2, spec.mass_kg, blocks
+        )
+    cell = _Cell(data, "write_biologic_mpr")
+    end = cell.clock(float(cell.t[-1]))
+    return _MprSource(
+        "GCPL", _GCPL_IDS, cell.n, cell.start, end, cell.area_m2, cell.mass_kg, _gcpl_blocks(cell)
+    )
+
+
+def _data_head(n: int, ids: tuple[int, ...], rows_at: int = _ROWS_AT) -> bytes:
+    """The start of a data module, up to its rows at ``rows_at``: number of rows (u32), of
+    columns (u8), the column ids (u16), zeros, and in v3 0x01 just before the rows."""
+    head = bytearray(rows_at)
+    struct.pack_into("<IB", head, 0, n, len(ids))
+    struct.pack_into(f"<{len(ids)}H", head, 5, *ids)
+    if rows_at == _ROWS_AT:
+        head[_ROWS_AT - 1] = 0x01  # every v3 data module here has 0x01 just before the rows
+    return bytes(head)

@@ -313,39 +313,48 @@ def write_biologic_mpt(
     """
     path = Path(path)
     comma = bool(decimal_comma)
-    if isinstance(data, ImpedanceData):
-        spec = _Spectrum(data, "write_biologic_mpt")
-        header = _mpt_header(
-            title="Potentio Electrochemical Impedance Spectroscopy",
-            software="11.18",
-            start=spec.start,
-            file_name=path.with_suffix(".mpr").name,
-            area_m2=spec.area_m2,
-            mass_kg=spec.mass_kg,
-            params=_peis_params(spec, comma),
-            comma=comma,
-            labels=_MPT_PEIS_LABELS,
-        )
-        columns = _peis_text_columns(spec)
-    else:
-        cell = _Cell(data, "write_biologic_mpt")
-        header = _mpt_header(
-            title="Galvanostatic Cycling with Potential Limitation",
-            software="11.50",
-            start=cell.start,
-            file_name=path.with_suffix(".mpr").name,
-            area_m2=cell.area_m2,
-            mass_kg=cell.mass_kg,
-            params=_gcpl_params(cell, comma),
-            comma=comma,
-            labels=_MPT_GCPL_LABELS,
-        )
-        columns = _gcpl_text_columns(cell)
+    header, columns = _mpt_header_and_columns(data, path.with_suffix(".mpr").name, comma)
     body = "\n".join(_rows(columns, "\t"))
     body = _three_digit_exponents(body)
     if comma:
         body = body.replace(".", ",")
     return _write_text(path, [*header, *body.split("\n")], "cp1252", final_newline=False)
+
+
+#: Technique -> (title line, EC-Lab version of the reference export, column labels).
+_MPT_TECHNIQUES = {
+    "PEIS": ("Potentio Electrochemical Impedance Spectroscopy", "11.18", _MPT_PEIS_LABELS),
+    "GCPL": ("Galvanostatic Cycling with Potential Limitation", "11.50", _MPT_GCPL_LABELS),
+}
+
+
+def _mpt_header_and_columns(
+    data: CellData | ImpedanceData | Mapping[str, Any], file_name: str, comma: bool
+) -> tuple[list[str], list[tuple[str, Any]]]:
+    """The header lines and the (format, values) columns of a PEIS export for a spectrum, of a
+    GCPL export for cycling data."""
+    source: _Spectrum | _Cell
+    if isinstance(data, ImpedanceData):
+        source = _Spectrum(data, "write_biologic_mpt")
+        technique, params = "PEIS", _peis_params(source, comma)
+        columns = _peis_text_columns(source)
+    else:
+        source = _Cell(data, "write_biologic_mpt")
+        technique, params = "GCPL", _gcpl_params(source, comma)
+        columns = _gcpl_text_columns(source)
+    title, software, labels = _MPT_TECHNIQUES[technique]
+    header = _mpt_header(
+        title=title,
+        software=software,
+        start=source.start,
+        file_name=file_name,
+        area_m2=source.area_m2,
+        mass_kg=source.mass_kg,
+        params=params,
+        comma=comma,
+        labels=labels,
+    )
+    return header, columns
 
 
 def _gcpl_text_columns(cell: _Cell) -> list[tuple[str, Any]]:
@@ -356,8 +365,7 @@ def _gcpl_text_columns(cell: _Cell) -> list[tuple[str, Any]]:
     q_half = g[467]
     discharging = q_half < 0
     e_Wh = np.abs(cell.de_J) / 3600.0
-    energy_charge = cell.since(np.where(cell.dq_C > 0, e_Wh, 0.0), cell.cycle_first)
-    energy_discharge = cell.since(np.where(cell.dq_C < 0, e_Wh, 0.0), cell.cycle_first)
+    energy_charge, energy_discharge = cell.cycle_sums(e_Wh)
     # capacitance: the charge since the half cycle began over the potential change since then
     half_first_row = cell.per_row(cell.s_first[cell.s_half_first])
     dv = np.abs(cell.v - cell.v[half_first_row])

@@ -44,8 +44,8 @@ def write_land(data: CellData | Mapping[str, Any], path: str | Path) -> Path:
         "rest": "Rest", "charge": "CCC", "discharge": "CCD",
         "cv_charge": "CVC", "cv_discharge": "CVD",
     }  # fmt: skip
-    cap_mah = np.abs(cell.since(cell.dq_C, cell.step_first)) / 3.6
-    energy_mwh = cell.since(np.abs(cell.de_J), cell.step_first) / 3.6
+    cap_mah = cell.step_charge_C / 3.6
+    energy_mwh = cell.step_energy_J / 3.6
     stamps = cell.clock(np.round(cell.t)).astype("datetime64[s]").astype(datetime)
     columns: list[tuple[str, Any]] = [
         ("%d", np.arange(1, cell.n + 1)),

@@ -44,8 +44,8 @@ def write_maccor_text(data: CellData | Mapping[str, Any], path: str | Path) -> P
     labels = "Rec#\tCyc#\tStep\tTest (Min)\tStep (Min)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES"
     labels += "\tDPt Time"
     state = np.where(cell.sign > 0, "C", np.where(cell.sign < 0, "D", "R"))
-    step_ah = np.abs(cell.since(cell.dq_C, cell.step_first)) / 3600.0
-    step_wh = cell.since(np.abs(cell.de_J), cell.step_first) / 3600.0
+    step_ah = cell.step_charge_C / 3600.0
+    step_wh = cell.step_energy_J / 3600.0
     stamps = cell.clock(np.round(cell.t)).astype("datetime64[s]").astype(datetime)
     columns: list[tuple[str, Any]] = [
         ("%d", np.arange(1, cell.n + 1)),

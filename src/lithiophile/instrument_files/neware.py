@@ -57,8 +57,8 @@ def write_neware_csv(data: CellData | Mapping[str, Any], path: str | Path) -> Pa
         "cv_charge": "CV Chg", "cv_discharge": "CV DChg",
     }  # fmt: skip
     step_type = _step_names(cell, names)
-    cap_ah = np.abs(cell.since(cell.dq_C, cell.step_first)) / 3600.0
-    energy_wh = cell.since(np.abs(cell.de_J), cell.step_first) / 3600.0
+    cap_ah = cell.step_charge_C / 3600.0
+    energy_wh = cell.step_energy_J / 3600.0
     charging = cell.sign > 0
     discharging = cell.sign < 0
     mass_g = cell.mass_kg * 1e3 if cell.mass_kg else None

@@ -465,3 +465,22 @@ def build_celldata(
 
 def _naive(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def arbin_metadata(
+    fmt: str,
+    version: str | None,
+    start: datetime | None,
+    mass_kg: float | None,
+    header: dict[str, Any],
+) -> Metadata:
+    """The Metadata every Arbin reader states (``fmt``: ``arbin-csv`` or ``arbin-res``)."""
+    return Metadata(
+        instrument="Arbin",
+        format=fmt,
+        format_version=version,
+        start_time=start,
+        mass_kg=mass_kg,
+        techniques=("cycling",),
+        header=header,
+    )

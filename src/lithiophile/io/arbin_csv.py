@@ -55,8 +55,8 @@ from typing import Any
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.io.arbin_columns import _spec, build_celldata, header_score
-from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.arbin_columns import _spec, arbin_metadata, build_celldata, header_score
+from lithiophile.io.celldata import CellData
 from lithiophile.io.table import (
     read_xlsx,
     rows_to_frame,
@@ -400,15 +400,7 @@ def read(path: Path, *, channel: int | None = None, **_: Any) -> CellData:
         if isinstance(mass, int | float) and mass > 0 and math.isfinite(mass)
         else None
     )
-    meta = Metadata(
-        instrument="Arbin",
-        format="arbin-csv",
-        format_version=version,
-        start_time=start,
-        mass_kg=mass_kg,
-        techniques=("cycling",),
-        header=header,
-    )
+    meta = arbin_metadata("arbin-csv", version, start, mass_kg, header)
     notes.append(
         "current sign as written by Arbin (discharge negative = reduction at the working electrode)"
     )

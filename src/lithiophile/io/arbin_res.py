@@ -63,7 +63,7 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import DependencyMissing, FileFormatError, InputError
-from lithiophile.io.arbin_columns import build_celldata
+from lithiophile.io.arbin_columns import arbin_metadata, build_celldata
 from lithiophile.io.celldata import CellData, Metadata
 
 __all__ = ["INSTALL_HINT", "read", "sniff"]
@@ -627,15 +627,7 @@ def _metadata(p: Parsed, path: Path) -> Metadata:
         ver = _csv(path, "Version_Table", v_raw, text=True)
         if ver.height and "Version_Schema_Field" in ver.columns:
             version = ver.get_column("Version_Schema_Field")[0]
-    return Metadata(
-        instrument="Arbin",
-        format="arbin-res",
-        format_version=version,
-        start_time=start,
-        mass_kg=mass_kg,
-        techniques=("cycling",),
-        header=header,
-    )
+    return arbin_metadata("arbin-res", version, start, mass_kg, header)
 
 
 def build(p: Parsed, path: Path) -> CellData:

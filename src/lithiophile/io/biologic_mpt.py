@@ -39,6 +39,7 @@ from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenanc
 from lithiophile.io.label_check import missing_label_position, name_missing
 from lithiophile.io.table import unique_labels
 from lithiophile.io.text import decode, looks_binary
+from lithiophile.io.textblock import read_csv_or_fail
 from lithiophile.units import to_si
 
 __all__ = ["FMT", "parse", "read", "sniff"]
@@ -337,22 +338,19 @@ def _table(
                 f"line {line_no} has {len(last)} fields, the first data line "
                 f"{len(fields)} (file truncated?)",
             )
-    try:
-        frame = pl.read_csv(
-            body,
-            has_header=False,
-            new_columns=names,
-            separator="\t",
-            decimal_comma=decimal_comma,
-            schema_overrides={n: pl.Float64 for n in labels},
-            infer_schema_length=0,
-            truncate_ragged_lines=False,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(
-            name, FMT, f"data table from line {first_line} unreadable: {msg}"
-        ) from None
+    frame = read_csv_or_fail(
+        name,
+        FMT,
+        first_line,
+        body,
+        has_header=False,
+        new_columns=names,
+        separator="\t",
+        decimal_comma=decimal_comma,
+        schema_overrides={n: pl.Float64 for n in labels},
+        infer_schema_length=0,
+        truncate_ragged_lines=False,
+    )
     frame, labels, repairs = _match_labels(name, frame, labels, decimal_comma, first_line)
     frame = frame.select(labels)
     if frame.null_count().sum_horizontal().item():

@@ -33,6 +33,7 @@ import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io import steps as _steps
+from lithiophile.store import to_payload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -77,6 +78,26 @@ STEP_KIND_DTYPE = pl.Enum(list(_steps.STEP_KINDS))
 _PARQUET_KEY = b"lithiophile"
 
 
+def _isoformat(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _json_safe(value.item())
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
 #: The kinds of :class:`Provenance` entry: what the reader did to get from the file to the data.
 PROVENANCE_KINDS = ("assumption", "repair", "warning", "cross-check")
 
@@ -117,9 +138,6 @@ class Provenance:
         where = f" ({self.where})" if self.where else ""
         return f"{self.kind}: {self.what}{where}"
 
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "what": self.what, "where": self.where, "code": self.code}
-
 
 @dataclass(frozen=True)
 class Metadata:
@@ -153,11 +171,13 @@ class Metadata:
     instrument: str | None = None
     format: str | None = None
     format_version: str | None = None
-    start_time: datetime | None = None
+    start_time: datetime | None = field(default=None, metadata={"payload_as": _isoformat})
     area_m2: float | None = None
     mass_kg: float | None = None
     techniques: tuple[str, ...] = ()
-    header: Mapping[str, Any] = field(default_factory=dict)
+    header: Mapping[str, Any] = field(
+        default_factory=dict, metadata={"payload_as": lambda h: _json_safe(dict(h))}
+    )
     notes: tuple[str, ...] = ()
     provenance: tuple[Provenance, ...] = ()
 
@@ -184,44 +204,19 @@ class Metadata:
         extra = tuple(Provenance("warning", n, code="note") for n in self.notes if n not in said)
         return (*self.provenance, *extra)
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
-        out = dataclasses.asdict(self)
-        out["start_time"] = self.start_time.isoformat() if self.start_time else None
-        out["techniques"] = list(self.techniques)
-        out["notes"] = list(self.notes)
-        out["provenance"] = [p.as_dict() for p in self.provenance]
-        out["header"] = _json_safe(dict(self.header))
-        return out
-
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Metadata:
-        """Inverse of :meth:`as_dict`; unknown keys are ignored."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        kw = {k: v for k, v in d.items() if k in names}
-        if kw.get("start_time"):
-            kw["start_time"] = datetime.fromisoformat(kw["start_time"])
-        kw["techniques"] = tuple(kw.get("techniques") or ())
-        kw["notes"] = tuple(kw.get("notes") or ())
-        kw["provenance"] = tuple(Provenance(**p) for p in kw.get("provenance") or ())
-        kw["header"] = dict(kw.get("header") or {})
-        return cls(**kw)
+        """Inverse of :func:`lithiophile.store.to_payload` of a Metadata (unknown keys are
+        ignored): :func:`~lithiophile.store.from_payload` for every field, then the two it
+        cannot rebuild, the start time (an ISO string) and the header (a JSON object)."""
+        from lithiophile.store import from_payload
 
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return _json_safe(value.item())
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+        start = d.get("start_time")
+        meta: Metadata = from_payload(cls, d)
+        return meta.replace(
+            start_time=datetime.fromisoformat(start) if start else None,
+            header=dict(d.get("header") or {}),
+        )
 
 
 class _Table:
@@ -301,7 +296,7 @@ class _Table:
 
         path = Path(path)
         arrow = self._table.to_arrow()
-        info = {"kind": self.KIND, "meta": self.meta.as_dict()}
+        info = {"kind": self.KIND, "meta": to_payload(self.meta)}
         schema_meta = dict(arrow.schema.metadata or {})
         schema_meta[_PARQUET_KEY] = json.dumps(info).encode()
         pq.write_table(arrow.replace_schema_metadata(schema_meta), path, compression="zstd")
@@ -445,7 +440,7 @@ class CellData(_Table):
             "area_m2": m.area_m2,
             "mass_kg": m.mass_kg,
             "notes": list(m.notes),
-            "provenance": [p.as_dict() for p in m.all_provenance()],
+            "provenance": to_payload(m.all_provenance()),
         }
 
 
@@ -512,7 +507,7 @@ class ImpedanceData(_Table):
             "area_m2": m.area_m2,
             "mass_kg": m.mass_kg,
             "notes": list(m.notes),
-            "provenance": [p.as_dict() for p in m.all_provenance()],
+            "provenance": to_payload(m.all_provenance()),
         }
 
 

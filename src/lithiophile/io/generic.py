@@ -16,8 +16,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.io.celldata import CellData, Metadata
 from lithiophile.io.table import (
@@ -29,6 +27,7 @@ from lithiophile.io.table import (
     unique_labels,
 )
 from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
+from lithiophile.io.textblock import read_csv_or_fail
 
 FMT = "a generic CSV/XLSX table"
 
@@ -168,22 +167,19 @@ def columns_from_csv(path: Path, head: bytes, fmt: str = FMT) -> dict[str, Any]:
     if not utf8:  # UTF-16 or a Windows code page: re-encode (such files are small)
         source = io.BytesIO(decode(path.read_bytes()).encode("utf-8"))
     skip = k + 1  # the header line is replaced by our own decoded labels
-    try:
-        frame = pl.read_csv(
-            source,
-            skip_rows=skip,
-            has_header=False,
-            new_columns=header,
-            separator=sep,
-            decimal_comma=decimal_comma,
-            infer_schema_length=10_000,
-            truncate_ragged_lines=True,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(
-            path, fmt, f"data table from line {k + 2} unreadable: {msg}"
-        ) from None
+    frame = read_csv_or_fail(
+        path,
+        fmt,
+        k + 2,
+        source,
+        skip_rows=skip,
+        has_header=False,
+        new_columns=header,
+        separator=sep,
+        decimal_comma=decimal_comma,
+        infer_schema_length=10_000,
+        truncate_ragged_lines=True,
+    )
     columns: dict[str, Any] = {}
     for name in list(frame.columns):
         series = frame.get_column(name)

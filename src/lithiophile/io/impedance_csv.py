@@ -37,6 +37,7 @@ from lithiophile.errors import FileFormatError, InputError, UnitsError
 from lithiophile.io.celldata import ImpedanceData, Metadata, Provenance, spectrum_index
 from lithiophile.io.text import decode, guess_separator, looks_binary
 from lithiophile.io.textblock import (
+    check_frequencies,
     check_last_line,
     head_lines,
     is_number,
@@ -371,14 +372,7 @@ def _values(
         for r in ("freq", "real", "imag")
     }
     freq = values["freq"]
-    ok = np.isfinite(freq) & (freq > 0)
-    if not ok.all():
-        bad_row = int(np.flatnonzero(~ok)[0])
-        raise FileFormatError(
-            path,
-            FMT,
-            f"data row {bad_row + 1}: frequency {freq[bad_row]!r} is not a positive number",
-        )
+    check_frequencies(path, FMT, freq)
     return values
 
 

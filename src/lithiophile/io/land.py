@@ -60,7 +60,7 @@ from lithiophile.io.table import (
     xlsx_strings,
 )
 from lithiophile.io.text import decode, guess_separator, looks_binary
-from lithiophile.io.textblock import check_last_line, head_lines, numeric_style
+from lithiophile.io.textblock import check_last_line, head_lines, numeric_style, read_csv_or_fail
 from lithiophile.units import factor_to_si
 
 __all__ = ["NAMES", "read", "sniff"]
@@ -370,18 +370,15 @@ def _from_text(path: Path, notes: list[str], header: dict[str, Any]) -> pl.DataF
     decimal_comma, _thousands = numeric_style(lines[k + 1 : k + 30], sep)
     check_last_line(path, FMT, text, sep)
     quoted = sep.join('"' + c.replace('"', '""') + '"' for c in labels)
-    try:
-        frame = pl.read_csv(
-            io.BytesIO((quoted + "\n" + text[start:]).encode("utf-8")),
-            separator=sep,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(
-            path, FMT, f"data table from line {k + 2} unreadable: {first}"
-        ) from None
+    frame = read_csv_or_fail(
+        path,
+        FMT,
+        k + 2,
+        io.BytesIO((quoted + "\n" + text[start:]).encode("utf-8")),
+        separator=sep,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    )
     frame = frame.with_columns(
         pl.int_range(k + 2, k + 2 + frame.height, dtype=pl.Int64).alias("_row"),
         pl.lit("").alias("_sheet"),
@@ -475,7 +472,7 @@ def _timestamps(frame: pl.DataFrame, label: str) -> pl.Series | None:
 def _state_codes(states: pl.Series) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
     """Per row: sign from the state (+1, -1, 0 = keep) and kind code (255 = from data)."""
     text = states.cast(pl.String).str.strip_chars().fill_null("")
-    uniques = text.unique().to_list()
+    uniques = text.unique(maintain_order=True).to_list()  # the message lists them in file order
     sign_of: dict[str, int] = {}
     kind_of: dict[str, int] = {}
     described: dict[str, str] = {}

@@ -35,20 +35,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError
 from lithiophile.io.celldata import ImpedanceData, Metadata, spectrum_index
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
-    check_last_line,
+    check_frequencies,
     head_lines,
-    line_offset,
     load_text,
-    numeric_style,
-    parse_block,
 )
+from lithiophile.io.zplot import IMPEDANCE_LABELS, impedance_table
 
 __all__ = ["COLUMNS", "read", "sniff"]
 
@@ -56,11 +53,9 @@ FMT = "a Maccor FRA/EIS export (.EDA)"
 
 #: Maccor FRA labels -> canonical columns (meaning checked on the BEEP file, see module doc).
 COLUMNS = {
-    "Freq(Hz)": "frequency_Hz",
+    **IMPEDANCE_LABELS,
     "Polar(V)": "angular_frequency_rad_s",
     "time(sec)": "time_s",
-    "Z'(a)": "z_real_ohm",
-    "Z''(b)": "z_imag_ohm",
     "Phase_Angle": "phase_deg",
     "Z-Mag": "z_mod_ohm",
     "C(F)": "capacitance_F",
@@ -135,36 +130,15 @@ def read(path: Path, **_: Any) -> ImpedanceData:
     label_idx = next((k for k, ln in enumerate(lines) if ln.startswith("Freq(Hz)")), None)
     if label_idx is None:
         raise FileFormatError(path, FMT, "no 'Freq(Hz)' column label line in the first 200 lines")
-    labels = [lab.strip() for lab in lines[label_idx].split("\t")]
-    labels = [lab or f"column_{i + 1}" for i, lab in enumerate(labels)]
-    for need in ("Freq(Hz)", "Z'(a)", "Z''(b)"):
-        if need not in labels:
-            raise FileFormatError(
-                path, FMT, f"line {label_idx + 1}: no {need!r} column in {labels}"
-            )
     data_idx = next((k for k in range(label_idx + 1, len(lines)) if lines[k].strip()), None)
     if data_idx is None:
         raise FileFormatError(path, FMT, f"no data rows after the labels on line {label_idx + 1}")
-    decimal_comma, _thousands = numeric_style(lines[data_idx : data_idx + 20], "\t")
-    check_last_line(path, FMT, text, "\t")
-    numeric = ["Freq(Hz)", "Z'(a)", "Z''(b)"]
-    frame = parse_block(
-        path,
-        FMT,
-        text,
-        start=line_offset(text, data_idx),
-        first_line=data_idx + 1,
-        separator="\t",
-        columns=labels,
-        numeric=numeric,
-        required=numeric,
-        decimal_comma=decimal_comma,
-    )
+    frame = impedance_table(
+        path, FMT, text, lines, label_line=lines[label_idx], label_idx=label_idx,
+        data_idx=data_idx, separator="\t",
+    )  # fmt: skip
     freq = frame.get_column("Freq(Hz)").to_numpy()
-    ok = np.isfinite(freq) & (freq > 0)
-    if not ok.all():
-        r = int(np.flatnonzero(~ok)[0])
-        raise FileFormatError(path, FMT, f"data row {r + 1}: frequency {freq[r]!r} is not positive")
+    check_frequencies(path, FMT, freq)
     cols: dict[str, Any] = {"spectrum": spectrum_index(freq)}
     for lab in frame.columns:
         col = frame.get_column(lab)

@@ -55,6 +55,7 @@ step type, and the notes say so.
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ from lithiophile.io.table import (
     zip_member_from_head,
 )
 from lithiophile.io.text import decode, guess_separator, looks_binary, parse_label
+from lithiophile.io.textblock import polars_error, read_csv_or_fail
 
 __all__ = ["read", "sniff"]
 
@@ -243,24 +245,22 @@ def _read_text(path: Path, data: bytes) -> CellData:
     def source() -> Any:
         return data if text is None else io.StringIO(text)
 
-    try:
-        labels = pl.read_csv(
-            source(), separator=sep, skip_rows=header_at, n_rows=0, encoding="utf8-lossy"
-        ).columns
-        frame = pl.read_csv(
-            source(),
-            separator=sep,
-            skip_rows=header_at,
-            schema_overrides=_schema(labels),
-            truncate_ragged_lines=True,
-            encoding="utf8-lossy",
-            try_parse_dates=False,
-        )
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FileFormatError(
-            path, FMT_CSV, f"data table from line {header_at + 2} unreadable: {msg}"
-        ) from None
+    read = functools.partial(
+        read_csv_or_fail,
+        path,
+        FMT_CSV,
+        header_at + 2,
+        separator=sep,
+        skip_rows=header_at,
+        encoding="utf8-lossy",
+    )
+    labels = read(source(), n_rows=0).columns
+    frame = read(
+        source(),
+        schema_overrides=_schema(labels),
+        truncate_ragged_lines=True,
+        try_parse_dates=False,
+    )
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
     info = {"layout": "record layer (CSV)"}
     return to_celldata(path, FMT_CSV, frame, info)
@@ -313,7 +313,7 @@ def _three_level_text(
             encoding="utf8-lossy",
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = polars_error(exc)
         raise FileFormatError(path, FMT_CSV, f"data rows from line 4 unreadable: {msg}") from None
     return _nest(path, FMT_CSV, raw, headers)
 

@@ -462,11 +462,18 @@ def _nda_metadata(info: dict[str, Any], version: int) -> Metadata:
     mass_mg = info.get("active_mass_mg")
     mass_kg = float(mass_mg) * 1e-6 if isinstance(mass_mg, int | float) and mass_mg > 0 else None
     header = {k: v for k, v in info.items() if v not in ("", None)}
+    return binary_metadata(parts, _parse_start(info.get("start_time")), header, mass_kg)
+
+
+def binary_metadata(
+    parts: list[str], start: datetime | None, header: dict[str, Any], mass_kg: float | None = None
+) -> Metadata:
+    """The Metadata of a binary Neware file (.nda/.ndc/.ndax): ``parts`` name the version."""
     return Metadata(
         instrument="Neware",
         format="neware-nda",
         format_version=" / ".join(parts),
-        start_time=_parse_start(info.get("start_time")),
+        start_time=start,
         mass_kg=mass_kg,
         header=header,
     )

@@ -38,6 +38,7 @@ from lithiophile.io.neware_nda import (
     _parse_start,
     _warnings_to,
     _wrap,
+    binary_metadata,
 )
 
 __all__ = ["read_ndax"]
@@ -428,13 +429,7 @@ def _ndax_metadata(info: dict[str, Any], ndc_version: int) -> Metadata:
             header[key] = info[key]
     if info.get("aux"):
         header["aux_channels"] = info["aux"]
-    return Metadata(
-        instrument="Neware",
-        format="neware-nda",
-        format_version=" / ".join(parts),
-        start_time=_parse_start(test.get("StartTime")),
-        header=header,
-    )
+    return binary_metadata(parts, _parse_start(test.get("StartTime")), header)
 
 
 def _int(value: Any) -> int | None:

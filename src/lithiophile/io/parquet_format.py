@@ -24,7 +24,8 @@ def read(path: Path, **_: Any) -> CellData | ImpedanceData:
 
     try:
         schema = pq.read_schema(path)
-    except (OSError, pa.ArrowException) as exc:
+    except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
+        # a damaged schema can hold column names that are not UTF-8
         raise FileFormatError(path, FMT, str(exc)) from None
     return _kind(schema).read_parquet(path)
 

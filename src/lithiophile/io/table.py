@@ -187,22 +187,11 @@ def table_to_celldata(
         else dict(frame)
     )
     labels = list(table)
-    units = dict(units or {})
-    for role in ("time", "voltage"):
-        if role not in mapping:
-            raise FileFormatError(
-                path,
-                fmt,
-                f"no {role} column found among {labels[:12]}"
-                + (" ..." if len(labels) > 12 else ""),
-            )
-    missing = [lab for lab in mapping.values() if lab not in table]
-    if missing:
-        raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {labels})")
+    _check_mapping(mapping, labels, path=path, fmt=fmt)
     try:
         cols = {
             ROLES[role][0]: _role_column(
-                role, label, table[label], units, current_sign, path=path, fmt=fmt
+                role, label, table[label], units or {}, current_sign, path=path, fmt=fmt
             )
             for role, label in mapping.items()
         }
@@ -210,16 +199,7 @@ def table_to_celldata(
         raise FileFormatError(path, fmt, f"header unit not understood: {exc}") from None
     if "current" not in mapping:  # a voltage-only export: the current is missing, not 0
         cols[CURRENT] = np.full(len(cols[TIME]), np.nan)
-        meta = meta.with_provenance(
-            Provenance(
-                "assumption",
-                f"no current column found among {labels[:12]}: current_A is missing (NaN) "
-                "in every row (a voltage-only export); supply the applied current to "
-                "analyse it",
-                "",
-                "no-current-column",
-            )
-        )
+        meta = meta.with_provenance(_no_current(labels))
     if extra:
         cols.update(extra)
     if keep_other:
@@ -232,6 +212,33 @@ def table_to_celldata(
         return CellData.from_columns(cols, meta)
     except InputError as exc:  # the file's content, not the caller, is at fault
         raise FileFormatError(path, fmt, str(exc)) from None
+
+
+def _check_mapping(mapping: Mapping[str, str], labels: list[str], *, path: Path, fmt: str) -> None:
+    """FileFormatError unless time and voltage are mapped and every mapped label exists."""
+    for role in ("time", "voltage"):
+        if role not in mapping:
+            raise FileFormatError(
+                path,
+                fmt,
+                f"no {role} column found among {labels[:12]}"
+                + (" ..." if len(labels) > 12 else ""),
+            )
+    missing = [lab for lab in mapping.values() if lab not in labels]
+    if missing:
+        raise FileFormatError(path, fmt, f"columns {missing} not in the file (has {labels})")
+
+
+def _no_current(labels: list[str]) -> Provenance:
+    """The provenance entry of a voltage-only export (current_A NaN in every row)."""
+    return Provenance(
+        "assumption",
+        f"no current column found among {labels[:12]}: current_A is missing (NaN) "
+        "in every row (a voltage-only export); supply the applied current to "
+        "analyse it",
+        "",
+        "no-current-column",
+    )
 
 
 def read_xlsx(

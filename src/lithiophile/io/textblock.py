@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError
@@ -152,6 +153,24 @@ def check_last_line(
         )
 
 
+def polars_error(exc: Exception) -> str:
+    """The first line of a parser's error (its type where it says nothing)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def read_csv_or_fail(
+    path: str | Path, fmt: str, first_line: int, source: Any, **options: Any
+) -> Any:
+    """``pl.read_csv(source, **options)``; a parse error becomes a FileFormatError naming the
+    table's ``first_line`` (1-based, in the file)."""
+    try:
+        return pl.read_csv(source, **options)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise FileFormatError(
+            path, fmt, f"data table from line {first_line} unreadable: {polars_error(exc)}"
+        ) from None
+
+
 @functools.cache
 def _auto_base() -> int:
     """First number of polars' automatic column names (column_1 in polars 1, column_0 in 2)."""
@@ -231,8 +250,9 @@ def _locate_bad_value(
             infer=False,
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return FileFormatError(path, fmt, f"data table from line {first_line} unreadable: {first}")
+        return FileFormatError(
+            path, fmt, f"data table from line {first_line} unreadable: {polars_error(exc)}"
+        )
     for name in numeric:
         col = raw.get_column(name).str.strip_chars()
         if decimal_comma:
@@ -261,7 +281,7 @@ def _parse_or_locate(
     try:
         return _read_table(source, numeric=numeric, infer=True, **kw)
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = polars_error(exc)
         if "could not parse" not in msg and "invalid" not in msg.lower():
             raise FileFormatError(
                 path, fmt, f"data table from line {first_line} unreadable: {msg}"
@@ -379,6 +399,62 @@ def parse_block(
     # text columns that are numbers padded with blanks (", " separators): make them numeric
     result = _numeric_text_columns(frame, decimal_comma=decimal_comma)
     return frame if result is None else result
+
+
+def check_frequencies(path: Path, fmt: str, freq: np.ndarray) -> None:
+    """FileFormatError naming the first data row whose frequency is not a finite positive
+    number (a spectrum's frequencies all are)."""
+    ok = np.isfinite(freq) & (freq > 0)
+    if not ok.all():
+        r = int(np.flatnonzero(~ok)[0])
+        raise FileFormatError(
+            path, fmt, f"data row {r + 1}: frequency {freq[r]!r} is not a positive number"
+        )
+
+
+def split_labels(line: str, separator: str) -> list[str]:
+    """The labels of a label line, each stripped; an empty one is named ``column_<n>``."""
+    labels = [lab.strip() for lab in line.split(separator)]
+    return [lab or f"column_{i + 1}" for i, lab in enumerate(labels)]
+
+
+def require_labels(
+    path: Path, fmt: str, labels: Sequence[str], needed: Sequence[str], line_no: int
+) -> None:
+    """FileFormatError naming the first of ``needed`` missing from the labels on ``line_no``."""
+    for need in needed:
+        if need not in labels:
+            raise FileFormatError(path, fmt, f"line {line_no}: no {need!r} column in {labels}")
+
+
+def parse_numeric_table(
+    path: Path,
+    fmt: str,
+    text: str,
+    lines: Sequence[str],
+    *,
+    data_idx: int,
+    separator: str,
+    labels: Sequence[str],
+    numeric: Sequence[str],
+) -> pl.DataFrame:
+    """The rows of a labelled table from line index ``data_idx`` on, every ``numeric`` column
+    required on each row: the decimal mark seen in its first 20 lines, a cut last line
+    refused (see :func:`check_last_line` and :func:`parse_block`)."""
+    decimal_comma, _thousands = numeric_style(lines[data_idx : data_idx + 20], separator)
+    check_last_line(path, fmt, text, separator)
+    return parse_block(
+        path,
+        fmt,
+        text,
+        start=line_offset(text, data_idx),
+        first_line=data_idx + 1,
+        separator=separator,
+        columns=labels,
+        numeric=numeric,
+        required=numeric,
+        decimal_comma=decimal_comma,
+    )
 
 
 def _numeric_text_columns(

@@ -26,32 +26,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError
 from lithiophile.io.celldata import ImpedanceData, Metadata, spectrum_index
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
-    check_last_line,
+    check_frequencies,
     head_lines,
-    line_offset,
     load_text,
-    numeric_style,
-    parse_block,
+    parse_numeric_table,
+    require_labels,
+    split_labels,
 )
 
 __all__ = ["read", "sniff"]
 
 FMT = "a ZPlot/ZView .z file"
 
+#: The columns every ZPlot-style impedance table has (ZPlot's, and Maccor's FRA export), as
+#: labelled there -> canonical names.
+IMPEDANCE_LABELS = {"Freq(Hz)": "frequency_Hz", "Z'(a)": "z_real_ohm", "Z''(b)": "z_imag_ohm"}
+_NUMERIC = tuple(IMPEDANCE_LABELS)
+
 #: ZPlot column labels -> canonical names (labels as written by ZPlot 3.2c, see module doc).
-COLUMNS = {
-    "Freq(Hz)": "frequency_Hz",
-    "Z'(a)": "z_real_ohm",
-    "Z''(b)": "z_imag_ohm",
-    "Time(Sec)": "time_s",
-}
+COLUMNS = {**IMPEDANCE_LABELS, "Time(Sec)": "time_s"}
 
 #: Software default of "Surface Area" in the Cell Information block (value in cm^2):
 #: a file stating exactly this is taken to state no area (seen in Circuit1_EIS_1.z).
@@ -100,6 +99,28 @@ def _float(value: Any) -> float | None:
         return None
 
 
+def impedance_table(
+    path: Path,
+    fmt: str,
+    text: str,
+    lines: list[str],
+    *,
+    label_line: str,
+    label_idx: int,
+    data_idx: int,
+    separator: str,
+) -> pl.DataFrame:
+    """The rows of a ZPlot-style table (ZPlot's, Maccor's FRA export): the labels of
+    ``label_line`` (line index ``label_idx``), which must include :data:`IMPEDANCE_LABELS`,
+    and the rows from line index ``data_idx``, those columns numbers on every row."""
+    labels = split_labels(label_line, separator)
+    require_labels(path, fmt, labels, _NUMERIC, label_idx + 1)
+    return parse_numeric_table(
+        path, fmt, text, lines, data_idx=data_idx, separator=separator, labels=labels,
+        numeric=_NUMERIC,
+    )  # fmt: skip
+
+
 def parse(path: Path) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Stage 1: the rows (labels as written) and the header's ``key: value`` fields."""
     text = load_text(path, FMT)
@@ -113,29 +134,10 @@ def parse(path: Path) -> tuple[pl.DataFrame, dict[str, Any]]:
     data_start = (end_idx if end_idx is not None and end_idx > label_idx else label_idx) + 1
     label_line = lines[label_idx]
     sep = "\t" if "\t" in label_line else ","
-    labels = [lab.strip() for lab in label_line.strip().split(sep)]
-    labels = [lab or f"column_{i + 1}" for i, lab in enumerate(labels)]
-    for needed in ("Freq(Hz)", "Z'(a)", "Z''(b)"):
-        if needed not in labels:
-            raise FileFormatError(
-                path, FMT, f"line {label_idx + 1}: column {needed!r} not among {labels}"
-            )
-    sample = [ln for ln in lines[data_start : data_start + 20] if ln.strip()]
-    decimal_comma, _thousands = numeric_style(sample, sep)
-    check_last_line(path, FMT, text, sep)
-    numeric = ["Freq(Hz)", "Z'(a)", "Z''(b)"]
-    frame = parse_block(
-        path,
-        FMT,
-        text,
-        start=line_offset(text, data_start),
-        first_line=data_start + 1,
-        separator=sep,
-        columns=labels,
-        numeric=numeric,
-        required=numeric,
-        decimal_comma=decimal_comma,
-    )
+    frame = impedance_table(
+        path, FMT, text, lines, label_line=label_line.strip(), label_idx=label_idx,
+        data_idx=data_start, separator=sep,
+    )  # fmt: skip
     header = _header(lines[1:label_idx])
     declared = _float(header.get("Data Points"))
     if declared is not None and declared > frame.height:
@@ -176,9 +178,7 @@ def _area_m2(header: dict[str, Any], notes: list[str]) -> float | None:
 def build(frame: pl.DataFrame, header: dict[str, Any], path: Path) -> ImpedanceData:
     """Stage 2: ImpedanceData from the parsed rows and header."""
     freq = frame.get_column("Freq(Hz)").to_numpy()
-    if not (np.isfinite(freq) & (freq > 0)).all():
-        r = int(np.flatnonzero(~(np.isfinite(freq) & (freq > 0)))[0])
-        raise FileFormatError(path, FMT, f"data row {r + 1}: frequency {freq[r]!r} is not positive")
+    check_frequencies(path, FMT, freq)
     cols: dict[str, Any] = {COLUMNS.get(lab, lab): frame.get_column(lab) for lab in frame.columns}
     cols["spectrum"] = spectrum_index(freq)
     notes = ["Z''(b) is Im(Z) as ZView writes it (negative for a capacitive arc): kept as is"]

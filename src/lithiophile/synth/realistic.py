@@ -28,14 +28,14 @@ Units: SI (s, V, A, C).
 from __future__ import annotations
 
 import itertools
-import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from lithiophile.errors import InputError
 from lithiophile.io.celldata import CellData, Metadata
-from lithiophile.synth.cells import COIN_AREA_M2, SyntheticCell
+from lithiophile.synth.common import COIN_AREA_M2, SyntheticCell, _check_positive
 
 __all__ = ["CYCLE_COUNTING", "realistic_symmetric"]
 
@@ -94,6 +94,100 @@ def _parts(cols: dict[str, np.ndarray], meta: Metadata, parts: int) -> list[Cell
     return out
 
 
+@dataclass
+class _Recorder:
+    """The records a cycler writes, step by step, with the cycle number of each."""
+
+    record_dt_s: float
+    cycle: int
+    t: list[np.ndarray] = field(default_factory=list)
+    v: list[np.ndarray] = field(default_factory=list)
+    i: list[np.ndarray] = field(default_factory=list)
+    cycles: list[np.ndarray] = field(default_factory=list)
+
+    def emit(self, t: np.ndarray, v: np.ndarray, i: np.ndarray, dv: float | None) -> None:
+        """Record one step's fine points as :func:`_records` selects them."""
+        keep = _records(t, v, dv, self.record_dt_s)
+        self.t.append(t[keep])
+        self.v.append(v[keep])
+        self.i.append(i[keep])
+        self.cycles.append(np.full(keep.size, self.cycle, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class _Protocol:
+    """What the cell does: half-cycles at +-``current_A`` (plating first), each followed by a
+    rest that relaxes the voltage, after an open-circuit period; a pause inside one."""
+
+    cycles: int
+    current_A: float
+    half_cycle_s: float
+    plateau_V: float
+    growth_per_cycle: float
+    spike_V: float
+    tau_spike_s: float
+    rest_s: float
+    ocv_s: float
+    tau_rest_s: float
+    fine_dt_s: float
+    pause_s: float
+
+    @property
+    def pause_at(self) -> tuple[int, float] | None:
+        """(half-cycle index, time into it) of the interruption: half-cycle 2, at 40 %."""
+        return (1, 0.4 * self.half_cycle_s) if self.pause_s > 0 else None
+
+    def run(self, rec: _Recorder, increments_on: str, record_dV: float | None) -> list[float]:
+        """Record the whole test; returns the plateau |V| of each half-cycle."""
+        dt = self.fine_dt_s
+        now = 0.0
+        if self.ocv_s > 0:
+            _, t = _step(self.ocv_s, dt, now)
+            rec.emit(t, np.zeros(t.size), np.zeros(t.size), None)
+            now = t[-1] + dt
+        plateaus = []
+        for h in range(2 * self.cycles):
+            sign = -1.0 if h % 2 == 0 else 1.0
+            if h > 0 and (sign < 0) == (increments_on == "plate"):
+                rec.cycle += 1
+            plateaus.append(self.plateau_V * (1 + self.growth_per_cycle) ** (h // 2))
+            now = self._half_cycle(rec, h, sign, plateaus[-1], now, record_dV)
+            now += dt
+        return plateaus
+
+    def _half_cycle(
+        self, rec: _Recorder, h: int, sign: float, plateau: float, now: float, dv: float | None
+    ) -> float:
+        """Record half-cycle ``h`` from ``now`` and its rest; returns the time of the last
+        record."""
+        tau, t = _step(self.half_cycle_s, self.fine_dt_s, now)
+        v = sign * (plateau + self.spike_V * np.exp(-tau / self.tau_spike_s))
+        pause_at = self.pause_at
+        if pause_at is not None and h == pause_at[0]:
+            t = np.where(tau > pause_at[1], t + self.pause_s, t)
+        rec.emit(t, v, np.full(t.size, sign * self.current_A), dv)
+        now, v_end = float(t[-1]), float(v[-1])
+        if self.rest_s > 0:
+            tau, t = _step(self.rest_s, self.fine_dt_s, now + self.fine_dt_s)
+            rec.emit(t, v_end * np.exp(-tau / self.tau_rest_s), np.zeros(t.size), dv)
+            now = float(t[-1])
+        return now
+
+
+def _instrument_noise(
+    rec: _Recorder, rng: np.random.Generator, noise_A: float, noise_V: float, quantum_V: float
+) -> dict[str, np.ndarray]:
+    """The recorded columns: uniform current noise while current flows, Gaussian voltage noise
+    quantised to ``quantum_V``."""
+    t = np.concatenate(rec.t)
+    v_true = np.concatenate(rec.v)
+    i_set = np.concatenate(rec.i)
+    flowing = i_set != 0
+    i = np.where(flowing, i_set + rng.uniform(-noise_A, noise_A, t.size), 0.0)
+    v = np.round((v_true + rng.normal(0.0, noise_V, t.size)) / quantum_V) * quantum_V
+    return {"time_s": t, "voltage_V": v, "current_A": i, "cycle": np.concatenate(rec.cycles)}
+
+
 def realistic_symmetric(
     *,
     layout: str = "bdf",
@@ -130,51 +224,17 @@ def realistic_symmetric(
     """
     if layout not in CYCLE_COUNTING:
         raise InputError(f"layout must be one of {sorted(CYCLE_COUNTING)}. Got {layout!r}.")
-    for name, value in (("current_A", current_A), ("half_cycle_s", half_cycle_s)):
-        if not (math.isfinite(value) and value > 0):
-            raise InputError(f"'{name}' must be a positive number. Got {value!r}.")
+    _check_positive(current_A=current_A, half_cycle_s=half_cycle_s)
     rng = np.random.default_rng(seed)
     noise_A = noise_of_range * range_A
     start_cycle, increments_on = CYCLE_COUNTING[layout]
-    ts, vs, cs, cyc = [], [], [], []
-    now, cycle, v_end = 0.0, start_cycle, 0.0
-    plateaus = []
-    pause_at = (1, 0.4 * half_cycle_s) if pause_s > 0 else None  # in half-cycle 2, at 40 %
-
-    def emit(t: np.ndarray, v: np.ndarray, i: np.ndarray, dv: float | None) -> None:
-        keep = _records(t, v, dv, record_dt_s)
-        ts.append(t[keep])
-        vs.append(v[keep])
-        cs.append(i[keep])
-        cyc.append(np.full(keep.size, cycle, dtype=np.int64))
-
-    if ocv_s > 0:
-        tau, t = _step(ocv_s, fine_dt_s, now)
-        emit(t, np.zeros(t.size), np.zeros(t.size), None)
-        now = t[-1] + fine_dt_s
-    for h in range(2 * cycles):
-        sign = -1.0 if h % 2 == 0 else 1.0
-        if h > 0 and (sign < 0) == (increments_on == "plate"):
-            cycle += 1
-        plateau = plateau_V * (1 + growth_per_cycle) ** (h // 2)
-        plateaus.append(plateau)
-        tau, t = _step(half_cycle_s, fine_dt_s, now)
-        v = sign * (plateau + spike_V * np.exp(-tau / tau_spike_s))
-        if pause_at is not None and h == pause_at[0]:
-            t = np.where(tau > pause_at[1], t + pause_s, t)
-        emit(t, v, np.full(t.size, sign * current_A), record_dV)
-        now, v_end = float(t[-1]), float(v[-1])
-        if rest_s > 0:
-            tau, t = _step(rest_s, fine_dt_s, now + fine_dt_s)
-            emit(t, v_end * np.exp(-tau / tau_rest_s), np.zeros(t.size), record_dV)
-            now = float(t[-1])
-        now += fine_dt_s
-    t = np.concatenate(ts)
-    v_true = np.concatenate(vs)
-    i_set = np.concatenate(cs)
-    flowing = i_set != 0
-    i = np.where(flowing, i_set + rng.uniform(-noise_A, noise_A, t.size), 0.0)
-    v = np.round((v_true + rng.normal(0.0, noise_V, t.size)) / quantum_V) * quantum_V
+    protocol = _Protocol(
+        cycles, current_A, half_cycle_s, plateau_V, growth_per_cycle, spike_V, tau_spike_s,
+        rest_s, ocv_s, tau_rest_s, fine_dt_s, pause_s,
+    )  # fmt: skip
+    rec = _Recorder(record_dt_s, start_cycle)
+    plateaus = protocol.run(rec, increments_on, record_dV)
+    cols = _instrument_noise(rec, rng, noise_A, noise_V, quantum_V)
     meta = Metadata(
         instrument="lithiophile synthetic (realistic)",
         format="synthetic",
@@ -182,9 +242,7 @@ def realistic_symmetric(
         techniques=("OCV", "GCPL"),
         header={"cell": "Li||Li symmetric (synthetic, realistic recording)", "layout": layout},
     )
-    cols = {"time_s": t, "voltage_V": v, "current_A": i, "cycle": np.concatenate(cyc)}
-    data = CellData.from_columns(cols, meta)
-    pieces = _parts(cols, meta, parts)
+    pause_at = protocol.pause_at
     truth: dict[str, Any] = {
         "plateau_V": plateaus,
         "capacity_C": [current_A * half_cycle_s] * (2 * cycles),
@@ -192,8 +250,8 @@ def realistic_symmetric(
         "current_A": current_A,
         "noise_A": noise_A,
         "half_cycle_s": half_cycle_s,
-        "parts": pieces,
+        "parts": _parts(cols, meta, parts),
         "pause": None if pause_at is None else (pause_at[0] + 1, pause_s),
         "area_m2": area_m2,
     }
-    return SyntheticCell(data, truth)
+    return SyntheticCell(CellData.from_columns(cols, meta), truth)
