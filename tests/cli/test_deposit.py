@@ -45,6 +45,16 @@ def test_deposit_writes_figures_and_metrics(tmp_path):
     eta = next(m for m in d["metrics"] if m["metric"] == "nucleation_overpotential")
     assert eta["conditions"]["current_density_A_m2"] == pytest.approx(20.0)  # 2 mA cm-2
     assert eta["conditions"]["time_s"] == pytest.approx(20.0)
+    # the keys users read (kept when the hand-written as_dict gave way to to_payload)
+    keys = {"setup", "metrics", "table_row", "nuclei", "charge_error", "steps", "wall_s", "notes"}
+    assert keys <= set(d)
+    assert eta["unit"] == "V"
+    assert d["setup"]["substrate"] == "Cu" and d["setup"]["theta_deg"] == [120.0]
+    assert d["setup"]["dt_s"] is None and d["setup"]["dt_used_s"] > 0  # automatic step
+    assert d["setup"]["params"]["transfer_coefficient"] == 0.5
+    assert "raw" not in d and d["table_row"]["coverage_pct"] >= 0
+    saved = json.loads((out / "deposit.json").read_text())
+    assert saved["metrics"] == d["metrics"]
     for f in ("deposit_snapshots.png", "deposit_growth.gif", "deposit_roughness_coverage.png"):
         assert (out / f).stat().st_size > 1000
     assert (out / f).read_bytes()[:4] == b"\x89PNG"

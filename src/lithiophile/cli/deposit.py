@@ -49,11 +49,8 @@ def deposit(
     out: Path = typer.Option(Path("deposit-out"), "--out", help="Folder for figures and JSON."),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
-    from lithiophile.deposition import Setup, Substrate, contact_angle_for
+    from lithiophile.deposition import contact_angle_for
     from lithiophile.deposition import deposit as run
-    from lithiophile.deposition.figures import write_figures
-    from lithiophile.errors import InputError
-    from lithiophile.units import to_si
 
     if ctx.invoked_subcommand is not None:
         return
@@ -65,32 +62,62 @@ def deposit(
         atomistic=predict,
         verdict=_wetting_verdict(substrate) if no_angle else "",
     )
+    surf = _surface(substrate, choice.theta_deg, grid, seeds, seed_theta)
+    if sei_conductivity is not None:
+        from lithiophile.units import to_si
+
+        surf = surf.with_sei(sei_conductivity, to_si(sei_thickness, "m", name="--sei-thickness"))
+    setup = _setup(surf, grid, spacing, current_density, exchange_current, time_, dt, float32)
+    echo = (lambda line: None) if json_ else typer.echo
+    echo(f"contact angle {choice.theta_deg:.1f} deg ({choice.basis})")
+    echo(f"simulating {setup.conditions_text()} with dt = {setup.dt():.3g} s ...")
+    result = run(setup, progress=_progress(echo), checkpoint=out / "checkpoint.npz")
+    _report(result, out, choice.basis, json_, echo)
+
+
+def _surface(substrate: str, theta_deg: float, grid: int, seeds: int, seed_theta: float) -> Any:
+    """The substrate maps: uniform, or ``seeds`` lithiophilic seeds on it."""
+    from lithiophile.deposition import Substrate
+    from lithiophile.errors import InputError
+
     if grid < 8:
         raise InputError(f"--grid must be at least 8 cells. Got {grid}.")
+    if not seeds:
+        return Substrate.uniform(grid, theta_deg, name=substrate)
+    return Substrate.seeds(
+        grid,
+        theta_deg,
+        seed_theta,
+        n_seeds=seeds,
+        seed_width=max(2, grid // (4 * seeds)),
+        name=f"seeds on {substrate}",
+    )
+
+
+def _setup(
+    surf: Any,
+    grid: int,
+    spacing: str,
+    current_density: str,
+    exchange_current: str,
+    time_: str,
+    dt: float | None,
+    float32: bool,
+) -> Any:
+    """The Setup from the options as typed (units parsed; errors name the option)."""
+    from lithiophile.deposition import Parameters, Setup
+    from lithiophile.errors import InputError
+    from lithiophile.units import to_si
+
     dx = to_si(spacing, "m", name="--dx")
     i = to_si(current_density, "A/m^2", name="--current-density")
     i0 = to_si(exchange_current, "A/m^2", name="--exchange-current")
     t = to_si(time_, "s", name="--time")
     if t <= 0 or dx <= 0:
         raise InputError("--time and --dx must be positive (e.g. --time 600s --dx '50 nm').")
-    from lithiophile.deposition import Parameters
-
     params = Parameters(exchange_current_A_m2=i0) if i0 > 0 else _bad_i0(i0)
-    if seeds:
-        surf = Substrate.seeds(
-            grid,
-            choice.theta_deg,
-            seed_theta,
-            n_seeds=seeds,
-            seed_width=max(2, grid // (4 * seeds)),
-            name=f"seeds on {substrate}",
-        )
-    else:
-        surf = Substrate.uniform(grid, choice.theta_deg, name=substrate)
-    if sei_conductivity is not None:
-        surf = surf.with_sei(sei_conductivity, to_si(sei_thickness, "m", name="--sei-thickness"))
     try:
-        setup = Setup(
+        return Setup(
             nx=grid,
             nz=grid,
             dx_m=dx,
@@ -103,24 +130,19 @@ def deposit(
         )
     except InputError as exc:
         raise InputError(str(exc).replace("dt = ", "--dt = ")) from None
-    echo = (lambda line: None) if json_ else typer.echo
-    echo(f"contact angle {choice.theta_deg:.1f} deg ({choice.basis})")
-    echo(f"simulating {setup.conditions_text()} with dt = {setup.dt():.3g} s ...")
-    result = run(setup, progress=_progress(echo), checkpoint=out / "checkpoint.npz")
+
+
+def _report(result: Any, out: Path, basis: str, json_: bool, echo: Any) -> None:
+    """Write the figures and deposit.json; print the metrics (or the JSON)."""
+    from lithiophile.deposition.figures import write_figures
+    from lithiophile.store import to_payload
+
     files = write_figures(result, out)
-    (out / "deposit.json").write_text(json.dumps(result.as_dict(), indent=2, default=str))
+    payload = to_payload(result)
+    (out / "deposit.json").write_text(json.dumps(payload, indent=2))
     if json_:
-        typer.echo(
-            json.dumps(
-                {
-                    **result.as_dict(),
-                    "contact_angle_basis": choice.basis,
-                    "files": [str(f) for f in files],
-                },
-                indent=2,
-                default=str,
-            )
-        )
+        extra = {"contact_angle_basis": basis, "files": [str(f) for f in files]}
+        typer.echo(json.dumps({**payload, **extra}, indent=2))
         return
     for m in result.metrics:
         echo("  " + m.display())
@@ -168,9 +190,11 @@ def _progress(echo: Any) -> Any:
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
     """A small case (64x64): lithiophilic against lithiophobic substrate, and seeds."""
     from lithiophile.deposition.compare import substrate_table
+    from lithiophile.store import to_payload
 
     echo("== deposit: phase-field Li plating on a lithiophilic vs a lithiophobic substrate ==")
     table = substrate_table(nx=64, nz=64)
     for line in table.lines():
         echo("  " + line)
-    return table.as_dict()
+    out: dict[str, Any] = to_payload(table)
+    return out

@@ -28,6 +28,7 @@ __all__ = [
     "Substrate",
     "contact_angle_for",
     "deposit",
+    "sand_transition",
     "substrate_table",
     "sweep",
 ]
@@ -41,6 +42,7 @@ _LAZY = {
     "ContactAngleChoice": "lithiophile.deposition.predict",
     "contact_angle_for": "lithiophile.deposition.predict",
     "substrate_table": "lithiophile.deposition.compare",
+    "sand_transition": "lithiophile.deposition.sand",
     "sweep": "lithiophile.deposition.sweep",
 }
 

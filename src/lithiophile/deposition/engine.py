@@ -22,15 +22,22 @@ One step (dt):
    FFT Poisson solver as preconditioner, warm-started from the last step.
 4. xi and c advance with their Laplacians implicit (FFT) and the rest explicit (the double
    well's stiffness sets a step limit, see Setup.max_stable_dt), the mean mode exactly, so the
-   Li deposited equals the charge passed to round-off; the salt loses (1 - t+) c_s dxi per unit
-   deposited (binary electrolyte) and gains (1 - t+) i / F at the top (counter electrode).
+   Li deposited equals the charge passed to round-off. The salt diffuses and gains
+   (1 - t+) i / F at the top (counter electrode), then loses (1 - t+) c_s per unit of xi
+   deposited, in the cell where it is deposited (binary electrolyte). No cell's reaction
+   consumes more salt in a step than the cell holds (see _reaction_parts): once the surface is
+   depleted (Sand's time) the reaction is limited by the salt diffusing in, as in the
+   sharp-interface problem, instead of driving c negative. No Li is reduced where
+   xi < XI_MIN (the tanh tail far ahead of the interface holds no Li).
 5. Optional: Langevin noise on xi at the interface; classical nucleation events on the bare
    substrate away from existing Li (rate J0 exp(-f(theta) dG*_hom(eta) / kT), Turnbull 1950),
    each planting a small Li cap (Simmons et al., Scripta Mater. 2000, 43, 935: nucleation
    events written into a phase field); the Li planted is paid back from the applied current
    (at most half of it per step) so the deposit always equals the charge passed.
 
-A step that produces a non-finite value or xi outside [-0.5, 1.5] is recorded by its number.
+A step that produces a non-finite value, xi outside [-0.5, 1.5] or a potential past about 10 V
+(no way left to carry the applied current: the salt at the surface is used up) is recorded by
+its number.
 
 Precision: this module does not switch JAX's 64-bit mode on; :func:`simulate` runs a float64
 setup inside ``jax.enable_x64(True)`` and a float32 one with it off, so no float64 (or complex128)
@@ -46,8 +53,12 @@ import jax
 import jax.numpy as jnp
 
 from lithiophile.deposition import operators as op
+from lithiophile.deposition.params import U_MAX
 
 Array = Any
+
+#: Phase-field value below which a cell holds no Li to grow from (see :func:`_hprime`).
+XI_MIN = 0.01
 
 
 class Coefs(NamedTuple):
@@ -113,8 +124,11 @@ def _dwell(xi: Array) -> Array:
 
 
 def _hprime(xi: Array) -> Array:
+    """h'(xi) = 30 xi^2 (1 - xi)^2, cut to 0 where xi < XI_MIN: no Li is reduced where there is
+    no Li (the tanh tail far ahead of the interface), which would otherwise take the current at
+    the large overpotentials after Sand's time (the cut removes 1e-5 of the integral)."""
     x = jnp.clip(xi, 0.0, 1.0)
-    return 30.0 * x**2 * (1.0 - x) ** 2
+    return jnp.where(x >= XI_MIN, 30.0 * x**2 * (1.0 - x) ** 2, 0.0)
 
 
 def _h(xi: Array) -> Array:
@@ -136,13 +150,25 @@ def allen_cahn_rate(xi: Array, k: Coefs, s: Static) -> Array:
     return -k.ls_w * _dwell(xi) + k.ls_k * lap
 
 
-def _reaction_parts(xi: Array, c: Array, u: Array, k: Coefs) -> tuple[Array, Array]:
-    """Rate Rx0 at u and its derivative G = dRx/du >= 0."""
+def _reaction_parts(xi: Array, c: Array, u: Array, dt: Array, k: Coefs) -> tuple[Array, Array]:
+    """Rate Rx0 at u and its derivative G = dRx/du >= 0.
+
+    The cathodic branch is explicit in c (the salt after this step's diffusion) while a cell
+    would consume less than the salt it holds, x = (1 - t+) c_s/c0 dt L_eta h' exp(-a eta) < 1;
+    beyond that it consumes just that salt (c / x in place of c), so no cell goes negative and,
+    once the surface is depleted (Sand's time), the reaction is limited by the salt diffusing in
+    as in the sharp-interface problem. (A backward-Euler c in every cell would bias the rate by
+    a factor 1 / (1 + x) at ordinary steps, where diffusion keeps the cell supplied.)"""
     eta = jnp.clip(-u, -60.0, 60.0)
     e1 = jnp.exp((1.0 - k.alpha) * eta)
-    e2 = jnp.clip(c, 0.0, None) * jnp.exp(-k.alpha * eta)
+    e2 = jnp.exp(-k.alpha * eta)
     hp = _hprime(xi)
-    return -k.leta * hp * (e1 - e2), k.leta * hp * ((1.0 - k.alpha) * e1 + k.alpha * e2)
+    x = k.sink * dt * k.leta * hp * e2
+    ok = x < 1.0
+    cath = jnp.clip(c, 0.0, None) * jnp.where(ok, e2, e2 / jnp.maximum(x, 1.0))
+    rate = -k.leta * hp * (e1 - cath)
+    g = k.leta * hp * ((1.0 - k.alpha) * e1 + jnp.where(ok, k.alpha * cath, 0.0))
+    return rate, g
 
 
 def _cg(apply: Any, b: Array, x0: Array, precond: Any, s: Static) -> tuple[Array, Array]:
@@ -207,7 +233,7 @@ def _newton(
     the last iterate (consistent with the balance solved) and the total CG iterations."""
 
     def solve(ul: Array) -> tuple[Array, Array, Array]:
-        rx0, g = _reaction_parts(xi, c, ul, k)
+        rx0, g = _reaction_parts(xi, c, ul, dt, k)
         u, its = _potential(xi, ul, u0, a_rate + rx0, g, lam, dt, k, s)
         return u, rx0 + g * (u - ul), its
 
@@ -262,11 +288,18 @@ def step(state: State, dt: Array, k: Coefs, s: Static) -> tuple[State, Array]:
     repay = jnp.minimum(state.debt, 0.5 * budget)
     scale = jnp.where(budget > 0, 1.0 - repay / jnp.maximum(budget, 1e-300), 1.0)
     k = k._replace(q_top=k.q_top * scale)
+    # salt: diffusion (implicit Laplacian) and the counter electrode's supply at the top first,
+    # then the salt consumed where the Li is reduced (the same rate, cell by cell), so the
+    # reaction sees the salt that diffused in during the step and c stays >= 0
+    dfac = (1.0 - _h(xi)) * (1.0 - k.dfloor) + k.dfloor
+    c_rhs = (dt * k.d_l * op.div_a_grad(dfac, c)).at[-1].add(dt * k.c_top)
+    c_star = c + op.spectral_solve(c_rhs, _implicit(lam, dt, 0.0, k.d_l))
+    c_pre = c_star - k.sink * dt * a_rate  # the salt left after the Allen-Cahn part of the step
     if s.control == "potential":
         u, its = jnp.zeros_like(u0) + k.u_fixed, jnp.asarray(0)
-        rx, _ = _reaction_parts(xi, c, u, k)
+        rx, _ = _reaction_parts(xi, c_pre, u, dt, k)
     else:
-        u, rx, its = _newton(xi, c, u0, a_rate, lam, dt, k, s)
+        u, rx, its = _newton(xi, c_pre, u0, a_rate, lam, dt, k, s)
     rate = a_rate + rx
     # the Laplacian implicit, the double well explicit on every mode alike (a stabiliser on some
     # modes only lets the mean run ahead of the profile and biases the rate; Setup.max_stable_dt
@@ -282,10 +315,7 @@ def step(state: State, dt: Array, k: Coefs, s: Static) -> tuple[State, Array]:
     if s.nucleation:
         xi_new, fired, planted = _nucleate(xi_new, u, k_nuc, dt, k)
         nuclei, debt = nuclei + fired, debt + planted
-    dfac = (1.0 - _h(xi)) * (1.0 - k.dfloor) + k.dfloor
-    c_rhs = dt * k.d_l * op.div_a_grad(dfac, c) - k.sink * dxi
-    c_rhs = c_rhs.at[-1].add(dt * k.c_top)
-    c_new = c + op.spectral_solve(c_rhs, _implicit(lam, dt, 0.0, k.d_l))
+    c_new = c_star - k.sink * dt * rate
     n = state.step + 1
     ok = (
         jnp.all(jnp.isfinite(xi_new))
@@ -293,6 +323,7 @@ def step(state: State, dt: Array, k: Coefs, s: Static) -> tuple[State, Array]:
         & jnp.all(jnp.isfinite(u))
         & (jnp.min(xi_new) > -0.5)
         & (jnp.max(xi_new) < 1.5)
+        & (jnp.max(jnp.abs(u)) < U_MAX)
     )
     bad = jnp.where((state.bad_step < 0) & ~ok, n, state.bad_step)
     new = State(

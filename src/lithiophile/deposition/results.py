@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -16,18 +16,25 @@ from lithiophile.metrics import Conditions, Metric
 
 __all__ = ["DepositionResult", "deposit"]
 
+
 @dataclass
 class DepositionResult:
-    """Outcome of one simulation: figures as Metrics, the time traces and the fields."""
+    """Outcome of one simulation: figures as Metrics, the time traces and the fields.
+
+    Its JSON (:func:`lithiophile.store.to_payload`) holds the setup, the metrics (with their
+    units), ``table_row``, ``nuclei``, ``charge_error``, ``steps``, ``wall_s`` and ``notes``.
+    """
+
+    PAYLOAD_EXTRA: ClassVar[tuple[str, ...]] = ("table_row", "steps", "wall_s")
 
     setup: Setup
     metrics: list[Metric]
-    morphology: Morphology
-    nucleation_overpotential_V: float
-    growth_overpotential_V: float
+    morphology: Morphology = field(metadata={"payload": False})
+    nucleation_overpotential_V: float = field(metadata={"payload": False})
+    growth_overpotential_V: float = field(metadata={"payload": False})
     nuclei: int
     charge_error: float
-    raw: RawRun = field(repr=False)
+    raw: RawRun = field(repr=False, metadata={"payload": False})
     notes: list[str] = field(default_factory=list)
 
     def metric(self, name: str) -> Metric:
@@ -47,17 +54,17 @@ class DepositionResult:
             "protrusion_nm": round(m.protrusion_m * 1e9, 1),
         }
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "setup": self.setup.as_dict(),
-            "metrics": [m.as_dict() for m in self.metrics],
-            "table_row": self.row(),
-            "nuclei": self.nuclei,
-            "charge_error": self.charge_error,
-            "steps": self.raw.steps,
-            "wall_s": self.raw.wall_s,
-            "notes": self.notes,
-        }
+    @property
+    def table_row(self) -> dict[str, Any]:
+        return self.row()
+
+    @property
+    def steps(self) -> int:
+        return self.raw.steps
+
+    @property
+    def wall_s(self) -> float:
+        return self.raw.wall_s
 
 
 def deposit(
@@ -76,15 +83,33 @@ def deposit(
 
 
 def measure(raw: RawRun) -> DepositionResult:
+    """The figures of a finished run: morphology, nucleation and growth overpotentials, and
+    the deposit against the charge passed (Faraday's law)."""
     s = raw.setup
     morph = morphology(raw.xi, s.dx_m)
-    tr = raw.trace
-    eta_nuc, eta_g = nucleation_overpotential(tr[:, 0], tr[:, 1])
+    eta_nuc, eta_g = nucleation_overpotential(raw.trace[:, 0], raw.trace[:, 1])
+    err = _charge_error(raw)
+    metrics = _metrics(raw, morph, eta_nuc, eta_g)
+    notes = []
+    if s.nucleation and raw.nuclei and abs(err) > 0.01:
+        notes.append(
+            f"deposit/charge - 1 = {err:+.2%}: the Li planted by nucleation had not "
+            "all been paid back from the current by the end of the run"
+        )
+    return DepositionResult(s, metrics, morph, eta_nuc, eta_g, raw.nuclei, err, raw, notes)
+
+
+def _charge_error(raw: RawRun) -> float:
+    """Li deposited / Li the charge passed would give - 1 (the amount itself at zero charge)."""
+    s = raw.setup
     passed = s.current_density_A_m2 * s.time_s / (FARADAY * s.params.li_site_density_mol_m3)
     xi0, _ = _initial(s)
     grown = (np.clip(raw.xi, 0, None).sum() - xi0.sum()) * s.dx_m / s.nx
-    err = float(grown / passed - 1.0) if passed != 0 else float(grown)
-    cond = Conditions(
+    return float(grown / passed - 1.0) if passed != 0 else float(grown)
+
+
+def _conditions(s: Setup) -> Conditions:
+    return Conditions(
         current_density_A_m2=s.current_density_A_m2,
         areal_capacity_C_m2=abs(s.current_density_A_m2) * s.time_s,
         temperature_K=s.params.temperature_K,
@@ -95,69 +120,63 @@ def measure(raw: RawRun) -> DepositionResult:
             ("grid", f"{s.nx}x{s.nz} at {s.dx_m * 1e9:g} nm"),
         ),
     )
+
+
+def _metrics(raw: RawRun, morph: Morphology, eta_nuc: float, eta_g: float) -> list[Metric]:
+    """The run's figures as Metric records, with their conditions and definitions."""
+    s = raw.setup
+    cond = _conditions(s)
     src = f"lithiophile.deposition {s.key()}"
     defn = "phase-field simulation (Butler-Volmer Allen-Cahn, Chen et al. 2015)"
-    metrics = [
-        Metric(
+    figures: list[tuple[str, float, str, str | None]] = [
+        (
             "nucleation_overpotential",
             eta_nuc,
-            cond,
             "|V_min| - |V_plateau| of the simulated potential, plateau the median of the "
             "last 20 % (METHODS.md)",
-            variant="simulated",
-            source=src,
+            "simulated",
         ),
-        Metric(
+        (
             "growth_overpotential",
             eta_g,
-            cond,
             "|V_plateau|, last 20 % of the run",
-            variant="simulated",
-            source=src,
+            "simulated",
         ),
-        Metric(
+        (
             "deposit_roughness",
             morph.roughness_m,
-            cond,
             "RMS of the xi = 0.5 surface height over the substrate; " + defn,
-            source=src,
+            None,
         ),
-        Metric(
+        (
             "substrate_coverage",
             morph.coverage,
-            cond,
             "fraction of substrate cells under Li (xi >= 0.5)",
-            source=src,
+            None,
         ),
-        Metric(
+        (
             "nucleus_density",
             raw.nuclei / (s.nx * s.dx_m),
-            cond,
             "nucleation events per substrate length (2-D slice)",
-            source=src,
+            None,
         ),
-        Metric(
+        (
             "protrusion_length",
             morph.protrusion_m,
-            cond,
             "highest surface point above the mean height",
-            source=src,
+            None,
         ),
-        Metric(
+        (
             "deposit_thickness",
             morph.deposited_m,
-            cond,
             "Li volume per substrate area (integral of xi)",
-            source=src,
+            None,
         ),
     ]
-    notes = []
-    if s.nucleation and raw.nuclei and abs(err) > 0.01:
-        notes.append(
-            f"deposit/charge - 1 = {err:+.2%}: the Li planted by nucleation had not "
-            "all been paid back from the current by the end of the run"
-        )
-    return DepositionResult(s, metrics, morph, eta_nuc, eta_g, raw.nuclei, err, raw, notes)
+    return [
+        Metric(name, value, cond, d, variant=variant, source=src)
+        for name, value, d, variant in figures
+    ]
 
 
 def _initial(s: Setup) -> tuple[np.ndarray, np.ndarray]:

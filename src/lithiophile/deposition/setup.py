@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
@@ -18,6 +18,12 @@ from lithiophile.errors import InputError
 __all__ = ["INITIAL", "Setup"]
 
 INITIAL = ("bare", "film", "nucleus")
+NEUTRAL = "neutral (90 deg)"
+
+
+def _substrate_name(sub: Substrate | None) -> str:
+    """How a setup's JSON shows its substrate: by name (the maps stay in the cache key)."""
+    return NEUTRAL if sub is None else sub.name
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class Setup:
     initial
         ``"bare"`` substrate (Li appears only by nucleation), a flat ``"film"`` of
         ``film_thickness_m``, or one ``"nucleus"`` (a half disc of ``nucleus_radius_m``).
+    protrusion_m, protrusion_width_m
+        Height and full width of one flat-topped protrusion standing on the middle of the
+        ``"film"`` (0: a flat film); a tip from which growth can turn tip-led.
     control
         ``"current"`` (galvanostatic; 0 A m-2 is open circuit) or ``"potential"`` (uniform
         overpotential ``overpotential_V``, no ohmic drop: for kinetics checks).
@@ -48,18 +57,26 @@ class Setup:
         Switch classical nucleation on the bare substrate, Langevin noise, four-fold anisotropy.
     voltage_limit_V
         Stop (as a cycler does) when |electrode potential| exceeds this [V], e.g. at Sand's time.
+
+    Its JSON (:func:`lithiophile.store.to_payload`) shows the fields (``dt_s`` as given, null
+    for the automatic step; the substrate by name), the step used ``dt_used_s`` and the first
+    column's contact angle ``theta_deg``.
     """
+
+    PAYLOAD_EXTRA: ClassVar[tuple[str, ...]] = ("dt_used_s", "theta_deg")
 
     nx: int = 64
     nz: int = 64
     dx_m: float = 5.0e-8
     params: Parameters = field(default_factory=Parameters)
-    substrate: Substrate | None = None
+    substrate: Substrate | None = field(default=None, metadata={"payload_as": _substrate_name})
     current_density_A_m2: float = 10.0
     time_s: float = 60.0
     dt_s: float | None = None
     initial: str = "bare"
     film_thickness_m: float = 5.0e-7
+    protrusion_m: float = 0.0
+    protrusion_width_m: float = 4.0e-7
     nucleus_radius_m: float = 1.0e-6
     control: str = "current"
     overpotential_V: float = 0.0
@@ -87,11 +104,16 @@ class Setup:
             "time_s",
             "film_thickness_m",
             "nucleus_radius_m",
+            "protrusion_width_m",
             "concentration_ratio",
         ):
             v = getattr(self, name)
             if not isinstance(v, int | float) or not math.isfinite(v) or v <= 0:
                 raise InputError(f"Setup '{name}' must be a positive number. Got {v!r}.")
+        if not (isinstance(self.protrusion_m, int | float) and 0 <= self.protrusion_m < math.inf):
+            raise InputError(
+                f"Setup 'protrusion_m' must be a height >= 0 [m]. Got {self.protrusion_m!r}."
+            )
         if not math.isfinite(self.current_density_A_m2):
             raise InputError("Setup 'current_density_A_m2' must be finite.")
         if self.initial not in INITIAL:
@@ -116,7 +138,7 @@ class Setup:
 
     @property
     def surface(self) -> Substrate:
-        return self.substrate or Substrate.uniform(self.nx, 90.0, name="neutral (90 deg)")
+        return self.substrate or Substrate.uniform(self.nx, 90.0, name=NEUTRAL)
 
     def max_stable_dt(self) -> float:
         """Largest stable step [s]: the explicit double well (dt L_sigma 2 W < 0.9), and at most
@@ -144,6 +166,15 @@ class Setup:
         accurate = 0.05 / (p.interface_mobility_m3_J_s * p.barrier_J_m3)
         return float(min(1.0, 0.5 * self.max_stable_dt(), accurate))
 
+    @property
+    def dt_used_s(self) -> float:
+        return self.dt()
+
+    @property
+    def theta_deg(self) -> list[float]:
+        """The contact angle of the first column [deg] (a one-item list)."""
+        return [float(np.asarray(self.surface.theta_deg)[0])]
+
     def b_hom_V2(self) -> float:
         """16 pi gamma^3 Vm^2 / (3 F^2 kT): homogeneous CNT barrier / kT = this / eta^2."""
         p = self.params
@@ -159,7 +190,6 @@ class Setup:
     def key(self) -> str:
         """Content hash of everything that sets the result (cache and checkpoint key)."""
         d = dataclasses.asdict(self)
-        d["params"] = self.params.as_dict()
         s = self.surface
         d["substrate"] = {
             k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v)
@@ -173,22 +203,3 @@ class Setup:
             f"{self.surface.describe()}, {self.current_density_A_m2 / 10:g} mA cm-2, "
             f"{self.time_s:g} s, grid {self.nx}x{self.nz} at {self.dx_m * 1e9:g} nm"
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "nx": self.nx,
-            "nz": self.nz,
-            "dx_m": self.dx_m,
-            "time_s": self.time_s,
-            "current_density_A_m2": self.current_density_A_m2,
-            "dt_s": self.dt(),
-            "initial": self.initial,
-            "control": self.control,
-            "substrate": self.surface.name,
-            "theta_deg": np.asarray(self.surface.theta_deg).tolist()[:1],
-            "nucleation": self.nucleation,
-            "noise": self.noise,
-            "seed": self.seed,
-            "float32": self.float32,
-            "params": self.params.as_dict(),
-        }

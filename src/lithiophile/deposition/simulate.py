@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from lithiophile import cite
-from lithiophile.deposition.params import FARADAY
+from lithiophile.deposition.params import FARADAY, U_MAX
 from lithiophile.deposition.setup import Setup
 from lithiophile.errors import CalculationFailed, DependencyMissing
 
@@ -91,7 +91,7 @@ def coefficients(s: Setup) -> Any:
         no_cap=1.0 - p.capillary_fraction,
         i_cells=i * s.nx / (FARADAY * p.li_site_density_mol_m3 * ell),
         exclusion=_exclusion(s),
-        spacing=min(s.nx, 2 * math.ceil(_nucleus_radius(s)) + 1),
+        spacing=candidate_spacing(s),
     )
     cplx = jnp.complex64 if s.float32 else jnp.complex128
     kinds = {"nucleus": cplx, "exclusion": cplx, "spacing": jnp.int32}
@@ -111,6 +111,13 @@ def _nucleus_radius(s: Setup) -> float:
     """Radius of a planted nucleus [cells]: 1.25 interface widths, the smallest cap the diffuse
     interface holds (the critical radius of Li, nm, is far below the grid)."""
     return max(2.5, 1.25 * s.params.interface_width_m / s.dx_m)
+
+
+def candidate_spacing(s: Setup) -> int:
+    """Columns between the nucleation candidates of one step (a nucleus diameter, so caps
+    planted together do not overlap): at most one nucleus per this many columns, the density
+    at which nucleation saturates."""
+    return min(s.nx, 2 * math.ceil(_nucleus_radius(s)) + 1)
 
 
 def _exclusion(s: Setup) -> np.ndarray:
@@ -134,9 +141,10 @@ def initial_fields(s: Setup) -> tuple[np.ndarray, np.ndarray]:
     w = s.params.interface_width_m / s.dx_m
     z = np.arange(s.nz)[:, None] + 0.5
     if s.initial == "film":
-        xi = np.broadcast_to(
-            0.5 * (1 - np.tanh((z - s.film_thickness_m / s.dx_m) / w)), (s.nz, s.nx)
-        ).copy()
+        x = np.arange(s.nx) + 0.5 - s.nx / 2
+        half = 0.5 * s.protrusion_width_m / s.dx_m
+        top = (s.film_thickness_m + s.protrusion_m * np.exp(-((x / half) ** 4))) / s.dx_m
+        xi = 0.5 * (1 - np.tanh((z - top[None, :]) / w))
     elif s.initial == "nucleus":
         xi = _cap(s, s.nz, s.nx, s.nucleus_radius_m / s.dx_m, s.nx / 2)
     else:
@@ -205,69 +213,22 @@ def _simulate(
     checkpoint: Path | str | None,
     checkpoint_every_s: float,
 ) -> RawRun:
-    import jax
-    import jax.numpy as jnp
-
-    from lithiophile.deposition.engine import State, Static, run_chunk
-
     k = coefficients(s)  # (defines the wetting citations it uses)
     for key in ("Chen2015JPS", "Hong2018ACSEL", "Jacqmin2000", "Turnbull1950"):
         cite.register(key)
-    dtype = jnp.float32 if s.float32 else jnp.float64
-    static = Static(
-        mode=int(s.params.anisotropy_mode),
-        anisotropy=bool(s.anisotropy and s.params.anisotropy_strength > 0),
-        nucleation=bool(s.nucleation),
-        noise=bool(s.noise and s.params.noise_amplitude > 0),
-        control=s.control,
-        cg_tol=1e-5 if s.float32 else 1e-8,
-        counter_term=s.params.capillary_fraction < 1.0,
-    )
     dts = schedule(s)
-    xi0, c0 = initial_fields(s)
-    state = State(
-        jnp.asarray(xi0, dtype),
-        jnp.asarray(c0, dtype),
-        jnp.zeros_like(jnp.asarray(xi0, dtype)),
-        jax.random.PRNGKey(s.seed),
-        jnp.asarray(0.0, dtype),
-        jnp.asarray(0),
-        jnp.asarray(0),
-        jnp.asarray(-1),
-        jnp.asarray(0),
-        jnp.asarray(0.0, dtype),
-    )
-    start, stopped = 0, ""
+    xi0, _ = initial_fields(s)
+    state, start = _initial_state(s), 0
     rows: list[np.ndarray] = []
     snaps: list[tuple[float, np.ndarray]] = []
     ck = Path(checkpoint) if checkpoint else None
     if ck is not None and ck.exists():
         state, start, rows, snaps = _resume(ck, s, state)
-    snap_at = np.linspace(0, s.time_s, max(2, s.snapshots))
-    t0, last_ck = time.perf_counter(), time.perf_counter()
     if start == 0:
         snaps.append((0.0, xi0.copy()))
-    for i in range(start, len(dts), CHUNK):
-        state, trace = run_chunk(state, jnp.asarray(dts[i : i + CHUNK], dtype), k, static, CHUNK)
-        trace = np.asarray(trace, dtype=float)
-        if s.voltage_limit_V is not None:
-            over = np.flatnonzero(np.abs(trace[:, 1]) > s.voltage_limit_V)
-            if over.size:  # stop at the limit, as a cycler does; keep the rows up to it
-                rows.append(trace[: over[0] + 1])
-                stopped = f"stopped at the voltage limit {s.voltage_limit_V:g} V"
-                break
-        bad = int(state.bad_step)
-        if bad >= 0:
-            raise CalculationFailed(_diverged(s, bad, dts))
-        rows.append(trace)
-        t = float(state.t)
-        if len(snaps) < len(snap_at) and t >= snap_at[len(snaps)] - 1e-9 * s.time_s:
-            snaps.append((t, np.asarray(state.xi, dtype=float)))
-        if progress is not None:
-            progress(t, s.time_s)
-        if ck is not None and time.perf_counter() - last_ck > checkpoint_every_s:
-            _save(ck, s, state, i + CHUNK, rows, snaps)
-            last_ck = time.perf_counter()
+    t0 = time.perf_counter()
+    loop = _Loop(s, k, _static(s), dts, progress, ck, checkpoint_every_s)
+    state, stopped = loop.run(state, start, rows, snaps)
     if snaps[-1][0] < float(state.t) - 1e-9:  # the final state is always the last snapshot
         snaps = [*snaps[: max(1, s.snapshots) - 1], (float(state.t), np.asarray(state.xi, float))]
     if ck is not None and ck.exists():
@@ -287,13 +248,120 @@ def _simulate(
     )
 
 
-def _diverged(s: Setup, bad: int, dts: np.ndarray) -> str:
+def _static(s: Setup) -> Any:
+    """The engine's compile-time switches for a setup."""
+    from lithiophile.deposition.engine import Static
+
+    return Static(
+        mode=int(s.params.anisotropy_mode),
+        anisotropy=bool(s.anisotropy and s.params.anisotropy_strength > 0),
+        nucleation=bool(s.nucleation),
+        noise=bool(s.noise and s.params.noise_amplitude > 0),
+        control=s.control,
+        cg_tol=1e-5 if s.float32 else 1e-8,
+        counter_term=s.params.capillary_fraction < 1.0,
+    )
+
+
+def _initial_state(s: Setup) -> Any:
+    """The engine's state at t = 0 (fields of :func:`initial_fields`, zero potential)."""
+    import jax
+    import jax.numpy as jnp
+
+    from lithiophile.deposition.engine import State
+
+    dtype = jnp.float32 if s.float32 else jnp.float64
+    xi0, c0 = initial_fields(s)
+    xi = jnp.asarray(xi0, dtype)
+    zero = jnp.asarray(0)
+    return State(
+        xi,
+        jnp.asarray(c0, dtype),
+        jnp.zeros_like(xi),
+        jax.random.PRNGKey(s.seed),
+        jnp.asarray(0.0, dtype),
+        zero,
+        zero,
+        jnp.asarray(-1),
+        zero,
+        jnp.asarray(0.0, dtype),
+    )
+
+
+@dataclass
+class _Loop:
+    """The time loop: chunks of jit-compiled steps, the voltage limit, the divergence check,
+    snapshots, progress and checkpoints."""
+
+    s: Setup
+    k: Any
+    static: Any
+    dts: np.ndarray
+    progress: Callable[[float, float], None] | None
+    ck: Path | None
+    every_s: float
+
+    def run(self, state: Any, start: int, rows: list, snaps: list) -> tuple[Any, str]:
+        """Advance ``state`` from step ``start``, appending to ``rows`` and ``snaps``; returns
+        the final state and why it stopped early ("" when it ran to the end)."""
+        import jax.numpy as jnp
+
+        from lithiophile.deposition.engine import run_chunk
+
+        s = self.s
+        dtype = jnp.float32 if s.float32 else jnp.float64
+        snap_at = np.linspace(0, s.time_s, max(2, s.snapshots))
+        last_ck = time.perf_counter()
+        for i in range(start, len(self.dts), CHUNK):
+            dts = jnp.asarray(self.dts[i : i + CHUNK], dtype)
+            state, trace = run_chunk(state, dts, self.k, self.static, CHUNK)
+            trace = np.asarray(trace, dtype=float)
+            over = self._over_limit(trace)
+            if over is not None:  # stop at the limit, as a cycler does; keep the rows up to it
+                rows.append(trace[: over + 1])
+                return state, f"stopped at the voltage limit {s.voltage_limit_V:g} V"
+            if int(state.bad_step) >= 0:
+                runaway = bool(np.nanmax(np.abs(np.asarray(state.u))) >= U_MAX)
+                raise CalculationFailed(_diverged(s, int(state.bad_step), self.dts, runaway))
+            rows.append(trace)
+            t = float(state.t)
+            if len(snaps) < len(snap_at) and t >= snap_at[len(snaps)] - 1e-9 * s.time_s:
+                snaps.append((t, np.asarray(state.xi, dtype=float)))
+            if self.progress is not None:
+                self.progress(t, s.time_s)
+            if self.ck is not None and time.perf_counter() - last_ck > self.every_s:
+                _save(self.ck, s, state, i + CHUNK, rows, snaps)
+                last_ck = time.perf_counter()
+        return state, ""
+
+    def _over_limit(self, trace: np.ndarray) -> int | None:
+        """Index of the first row past the voltage limit, or None."""
+        if self.s.voltage_limit_V is None:
+            return None
+        over = np.flatnonzero(np.abs(trace[:, 1]) > self.s.voltage_limit_V)
+        return int(over[0]) if over.size else None
+
+
+def _diverged(s: Setup, bad: int, dts: np.ndarray, runaway: bool = False) -> str:
     t = float(np.sum(dts[:bad]))
+    dt = float(dts[bad - 1])
+    where = (
+        f"the deposition run diverged at step {bad} (t = {t:.4g} s of {s.time_s:g} s, "
+        f"dt = {dt:.3g} s)"
+    )
+    advice = (
+        f"Give a smaller time step (--dt {dt / 4:.3g}) or a lower current density; no figures "
+        "were written."
+    )
+    if not runaway:
+        return f"{where}: the phase field left [-0.5, 1.5] or became non-finite. {advice}"
+    p = s.params
+    i_lim = p.limiting_current_A_m2(s.nz * s.dx_m)
     return (
-        f"the deposition run diverged at step {bad} (t = {t:.4g} s of {s.time_s:g} s, dt = "
-        f"{dts[bad - 1]:.3g} s): the phase field left [-0.5, 1.5] or became non-finite. Give a "
-        f"smaller time step (--dt {dts[bad - 1] / 4:.3g}) or a lower current density; no "
-        "figures were written."
+        f"{where}: the potential ran past 10 V, the applied current could no longer be carried. "
+        "Either the electrolyte at the Li surface is used up (Sand's time for this current "
+        f"{p.sand_time_s(s.current_density_A_m2):.3g} s in a semi-infinite cell; this cell's "
+        f"limiting current {i_lim / 10:.3g} mA cm-2) or the step is too large. {advice}"
     )
 
 

@@ -36,8 +36,10 @@ def sweep_setups(
 
 def _run_one(s: Setup) -> dict[str, Any]:
     from lithiophile.deposition.results import deposit
+    from lithiophile.store import to_payload
 
-    return deposit(s).as_dict()
+    out: dict[str, Any] = to_payload(deposit(s))
+    return out
 
 
 def sweep(
