@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lithiophile.errors import InputError
-from lithiophile.metrics import METRICS, Conditions, Metric
+from lithiophile.metrics import METRICS, Conditions, Metric, as_metric
+from lithiophile.store import to_payload
 
 
 def test_display_in_review_units():
@@ -36,7 +37,17 @@ def test_round_trip():
         uncertainty=0.002,
         notes=("flag",),
     )
-    assert Metric.from_dict(m.as_dict()) == m
+    assert as_metric(to_payload(m)) == m
+
+
+def test_payload_shows_the_si_unit_and_conditions_read_in_si():
+    # the unit comes from METRICS (polarization is in V); si_text lists only what is stated
+    m = Metric("polarization", 0.03, Conditions(current_density_A_m2=5.0, cell="Li|Li"))
+    data = to_payload(m)
+    assert data["unit"] == "V" and data["value"] == 0.03
+    assert as_metric(data) == m and as_metric(m) is m
+    assert m.conditions.si_text() == "current_density_A_m2=5.0, cell=Li|Li"
+    assert Conditions().si_text() == ""
 
 
 def test_bad_values_refused():

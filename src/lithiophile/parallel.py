@@ -48,7 +48,12 @@ R = TypeVar("R")
 #: importing numpy, scipy and lithiophile in it (measured: 1.36 s for 2 spawned workers on the
 #: project's 2-core machine; docs/architecture.md, "Measured crossover"). With ``w`` free
 #: cores a pool saves ``(1 - 1/w)`` of the serial time, so with 2 it pays once the work left
-#: exceeds about twice this figure.
+#: exceeds about twice this figure. Measured crossover (8 CPU-bound jobs of known work, one
+#: process against a 2-worker pool started at once, on the 2-core machine at load average
+#: 9.4-9.6): the pool's fixed cost was 0.8 s (0.5 s of work: 0.46 s serial, 1.25 s pool) and
+#: it paid only from about 30 s of work (16 s: 16.7 s serial, 20.7 s pool; 32 s: 36.6 s
+#: serial, 35.2 s pool), because the other programs leave it one core. :func:`free_cores`
+#: sees that load and keeps such batches in one process.
 POOL_OVERHEAD_S = 1.5
 
 

@@ -273,10 +273,14 @@ def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
     anything else.
 
     A dataclass says what else it shows and what it keeps to itself, so that no result needs
-    a hand-written ``as_dict``: a field with ``metadata={"payload": False}`` is left out, and
-    the properties named in a class attribute ``PAYLOAD_EXTRA`` (derived values such as a
-    ratio) are added after the fields. ``drop_none`` leaves out dataclass fields (and extras)
-    whose value is None, for outputs that show only what was computed.
+    a hand-written ``as_dict``: a field with ``metadata={"payload": False}`` is left out;
+    ``metadata={"payload_key": "yours"}`` shows it under another key (kept stable for users
+    when a field is renamed); ``metadata={"payload_as": f}`` shows ``f(value)`` (a view, such
+    as the texts of a list of records: such a field does not come back through
+    :func:`from_payload`). The properties named in a class attribute ``PAYLOAD_EXTRA``
+    (derived values such as a ratio; a name may also be a method without arguments, which is
+    called) are added after the fields. ``drop_none`` leaves out dataclass fields (and
+    extras) whose value is None, for outputs that show only what was computed.
 
     >>> to_payload({"x": float("nan"), "t": (1, 2.5)})
     {'x': None, 't': [1, 2.5]}
@@ -293,6 +297,18 @@ def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
     {'r_ohm': 10.0, 'c_F': 0.25, 'tau_s': 2.5}
     >>> to_payload(Fit(10.0), drop_none=True)
     {'r_ohm': 10.0}
+    >>> @dataclasses.dataclass
+    ... class Ranked:
+    ...     mine: float = dataclasses.field(metadata={"payload_key": "yours"})
+    ...     others: tuple[object, ...] = dataclasses.field(
+    ...         default=(), metadata={"payload_as": lambda fits: [f.r_ohm for f in fits]})
+    ...     PAYLOAD_EXTRA = ("summary",)
+    ...     def summary(self) -> str:
+    ...         return f"{len(self.others)} others"
+    >>> to_payload(Ranked(1.5, (Fit(2.0), Fit(3.0))))
+    {'yours': 1.5, 'others': [2.0, 3.0], 'summary': '2 others'}
+    >>> from_payload(Ranked, {'yours': 1.5})
+    Ranked(mine=1.5, others=())
     """
     if obj is None or isinstance(obj, str | bool | int):
         return obj
@@ -316,16 +332,30 @@ def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
 
 
 def _dataclass_payload(obj: Any, drop_none: bool) -> dict[str, Any]:
-    """A dataclass's fields (less those marked ``payload: False``) and ``PAYLOAD_EXTRA``."""
-    names = [f.name for f in dataclasses.fields(obj) if f.metadata.get("payload", True)]
-    names += list(getattr(type(obj), "PAYLOAD_EXTRA", ()))
-    out: dict[str, Any] = {}
-    for name in names:
-        value = getattr(obj, name)
-        if value is None and drop_none:
+    """A dataclass's fields (less those marked ``payload: False``, under their
+    ``payload_key``, through their ``payload_as``) and ``PAYLOAD_EXTRA``."""
+    items: list[tuple[str, Any]] = []
+    for f in dataclasses.fields(obj):
+        if not f.metadata.get("payload", True):
             continue
-        out[name] = to_payload(value, drop_none=drop_none)
-    return out
+        value = getattr(obj, f.name)
+        if "payload_as" in f.metadata:
+            value = f.metadata["payload_as"](value)
+        items.append((f.metadata.get("payload_key", f.name), value))
+    for name in getattr(type(obj), "PAYLOAD_EXTRA", ()):
+        value = getattr(obj, name)
+        items.append((name, value() if callable(value) else value))
+    return {
+        key: to_payload(value, drop_none=drop_none)
+        for key, value in items
+        if not (value is None and drop_none)
+    }
+
+
+def _key(f: dataclasses.Field[Any]) -> str:
+    """The key a dataclass field is stored under."""
+    key: str = f.metadata.get("payload_key", f.name)
+    return key
 
 
 def _numeric(data: Any) -> bool:
@@ -375,9 +405,9 @@ def from_payload(cls: Any, data: Any) -> Any:
     if dataclasses.is_dataclass(cls) and isinstance(cls, type):
         hints = typing.get_type_hints(cls)
         kw = {
-            f.name: from_payload(hints.get(f.name, Any), data[f.name])
+            f.name: from_payload(hints.get(f.name, Any), data[_key(f)])
             for f in dataclasses.fields(cls)
-            if f.init and f.name in data
+            if f.init and _key(f) in data and "payload_as" not in f.metadata
         }
         return cls(**kw)
     if hasattr(cls, "model_validate"):

@@ -122,4 +122,7 @@ def test_demo_part_prints_the_table(tmp_path):
     text = "\n".join(lines)
     assert "lithiophilic" in text and "lithiophobic" in text and "seeds" in text
     assert len(d["rows"]) == 3
-    json.dumps(d)  # JSON-able
+    # check 6 of issue 15: potentiostatic holds reported against Pei et al. 2017
+    assert "potentiostatic holds" in text and "(classical 3)" in text
+    assert d["potentiostatic_scaling"]["density"]["rows"] >= 3
+    json.dumps(d, allow_nan=False)  # JSON-able, no NaN

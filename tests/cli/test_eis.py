@@ -152,7 +152,7 @@ def test_series_by_rest_from_the_sweeps_of_one_file(shared, capsys):
 
 def test_demo_part(tmp_path):
     from lithiophile.cli.eis import demo_part
-    from lithiophile.metrics import Metric
+    from lithiophile.metrics import as_metric
 
     lines: list[str] = []
     out = demo_part(tmp_path / "eis", lines.append, {})
@@ -169,7 +169,7 @@ def test_demo_part(tmp_path):
     assert out["before"]["value"] == pytest.approx(150.0 * 1.13e-4 / 2, rel=0.02)  # ohm m^2
     assert out["after"]["value"] == pytest.approx(40.0 * 1.13e-4 / 2, rel=0.02)
     # the kb part reads these back as Metric records
-    before, after = Metric.from_dict(out["before"]), Metric.from_dict(out["after"])
+    before, after = as_metric(out["before"]), as_metric(out["after"])
     assert before.metric == after.metric == "interfacial_asr"
     assert (before.conditions.cycle, after.conditions.cycle) == (0, 10)
     json.dumps(out)  # JSON-able

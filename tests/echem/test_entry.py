@@ -6,7 +6,7 @@ import pytest
 
 from lithiophile.echem import CellAnalysis, analyze
 from lithiophile.metrics import Metric
-from lithiophile.store import Store
+from lithiophile.store import Store, from_payload, to_payload
 from lithiophile.synth import cells
 from lithiophile.synth.realistic import realistic_symmetric
 
@@ -30,7 +30,7 @@ def test_one_file_gives_a_typed_result(files):
     # nucleation overpotential
     assert r.citations == ("Adams2018", "Yan2016", "Pei2017")
     assert any("electrode area 1.131 cm2 as the file states it" in p for p in r.provenance)
-    back = CellAnalysis.from_dict(r.as_dict())  # the store's round trip keeps everything
+    back = from_payload(CellAnalysis, to_payload(r))  # the store's round trip keeps everything
     assert back.metrics == r.metrics and back.provenance == r.provenance
 
 

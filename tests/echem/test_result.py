@@ -3,11 +3,12 @@
 import json
 
 from lithiophile.echem import CellAnalysis, analyze
+from lithiophile.store import from_payload, to_payload
 
 
 def test_round_trip(reservoir):
     r = analyze(reservoir.data)
-    back = CellAnalysis.from_dict(json.loads(json.dumps(r.as_dict())))
+    back = from_payload(CellAnalysis, json.loads(json.dumps(to_payload(r))))
     assert back.metrics == r.metrics
     assert back.events == r.events
     assert back.half_cycles.equals(r.half_cycles)
@@ -31,3 +32,24 @@ def test_citations_registered_when_used(reservoir):
     assert "Aurbach1989" in cite.used()
     analyze(cells.symmetric(cycles=2, sample_s=60.0, soft_shorts=[(5000.0, 200.0)]).data)
     assert "Menkin2023" in cite.used()
+
+
+def test_payload_keys_stay_as_stored_before(reservoir):
+    # the keys the hand-written as_dict wrote before the one serializer replaced it: stored
+    # results and options keys (part of the store key) must not change
+    r = analyze(reservoir.data)
+    d = to_payload(r)
+    assert list(d) == [
+        "protocol", "detection", "metrics", "half_cycles", "cycles", "events", "flags",
+        "notes", "source", "sha256", "options", "current", "provenance", "warnings",
+        "citations",
+    ]  # fmt: skip
+    assert set(d["events"][0]) == {
+        "kind", "time_s", "duration_s", "half_cycle", "cycle", "detail",
+    }  # fmt: skip
+    assert d["options"]["plateau_window"] == [0.25, 0.75] and d["options"]["ce_ranges"] == []
+    # AnalysisOptions.key() is the canonical JSON of those options, sorted
+    assert r.options.key() == json.dumps(d["options"], sort_keys=True)
+    assert isinstance(d["half_cycles"], dict) and set(d["half_cycles"]) == set(
+        r.half_cycles.columns
+    )

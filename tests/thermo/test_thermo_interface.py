@@ -33,8 +33,10 @@ from lithiophile.thermo.interface import electronic_character
         ("Cu", "I", "computed"),
         # Li3PS4: energy computed (CHGNet/SevenNet) -> Li2S + Li3P, both insulators (Zhu 2015)
         ("Li3PS4", "II", "computed"),
-        # solid electrolytes without a bundled energy: cited literature types
-        ("Li7La3Zr2O12", "I", "literature"),  # Zhu 2015: reduced only below 0.05 V, kinetic
+        # LLZO: computed (ordered tetragonal cell, issue 13): stable at Li metal with the
+        # default referencing, as Zhu 2015 (reduced only below 0.05 V, kinetically stable)
+        ("Li7La3Zr2O12", "I", "computed"),
+        # a solid electrolyte without a bundled energy: the cited literature type
         ("Li2PO2N", "II", "literature"),  # Schwoebel 2015
     ],
 )

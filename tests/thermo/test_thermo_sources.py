@@ -99,7 +99,7 @@ def test_mp_source_needs_a_key(monkeypatch, tmp_path):
 
 def test_bad_source():
     with pytest.raises(
-        InputError, match="'source' must be 'bundled', 'crc-gibbs', 'computed-chgnet'"
+        InputError, match="'source' must be 'bundled', 'bundled-anchored', 'crc-gibbs'"
     ):
         react("ZnO", source="nonsense")
 

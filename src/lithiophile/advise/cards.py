@@ -12,6 +12,7 @@ from lithiophile.advise.rules import Step
 from lithiophile.advise.system import System
 from lithiophile.kb.compare import Comparison
 from lithiophile.metrics import Metric
+from lithiophile.store import to_payload
 
 __all__ = ["Advice", "Card", "Finding"]
 
@@ -97,7 +98,7 @@ class Card:
             "confidence": self.confidence,
             "confidence_why": self.confidence_why,
             "moves": list(s.moves),
-            "candidate": None if self.candidate is None else self.candidate.as_dict(),
+            "candidate": to_payload(self.candidate),
             "versus_electrolyte": self.versus_electrolyte,
             "evidence": [e.as_dict() for e in self.evidence],
             "metrics": [m.as_dict() for m in self.metrics],
@@ -153,7 +154,7 @@ class Advice:
         return {
             "system": self.system.as_dict(),
             "diagnosis": [{"text": f.text, "cites": list(f.cites)} for f in self.diagnosis],
-            "your_results": [c.as_dict() for c in self.comparisons],
+            "your_results": to_payload(self.comparisons),
             "strategies": [c.as_dict() for c in self.cards],
             "not_applicable": [{"id": i, "why": w} for i, w in self.excluded],
             "citations": list(self.citations),

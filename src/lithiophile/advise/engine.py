@@ -125,11 +125,26 @@ def _versus_electrolyte(s: Strategy, system: System, preds: dict[str, Prediction
         return f"no single material to pair with {e.name or e.text}" + (
             f"; {against}" if against else ""
         )
-    what = "reaction" if e.kind == "solid" else "wetting by the liquid"
-    return (
-        f"{s.candidate} with {e.name or e.text}: {what} not computed (no energy source "
-        "holds both)" + (f"; {against}" if against else "")
-    )
+    tail = f"; {against}" if against else ""
+    if e.kind != "solid":
+        return (
+            f"{s.candidate} with {e.name or e.text}: wetting by the liquid not computed (no "
+            "energy source holds liquid electrolytes)" + tail
+        )
+    return _pair_text(s.candidate, e.formula, e.name or e.text) + tail
+
+
+def _pair_text(candidate: str, formula: str | None, name: str) -> str:
+    """The candidate's own reaction with the solid electrolyte, or why it is unknown."""
+    from lithiophile.errors import LithiophileError
+    from lithiophile.thermo.pair import react_pair
+
+    if not formula:
+        return f"{candidate} with {name}: unknown (the electrolyte has no formula)"
+    try:
+        return react_pair(candidate, formula).text()
+    except LithiophileError as exc:
+        return f"{candidate} with {name}: unknown ({exc})"
 
 
 def _effect(s: Strategy, evidence: Sequence[Evidence], system: System) -> list[str]:

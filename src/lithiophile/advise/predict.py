@@ -9,7 +9,7 @@ is an answer, never a guess.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Prediction", "predict", "predict_many"]
@@ -20,20 +20,22 @@ class Prediction:
     """A material against Li metal: reaction, interface type, wetting (molten Li)."""
 
     material: str
-    electrolyte: str
+    electrolyte: str = field(metadata={"payload": False})
     reaction: str | None = None
     reacts: bool | None = None
     interface_type: str | None = None
     interface_basis: str | None = None
     products: tuple[str, ...] = ()
-    alloys: bool | None = None
-    wets: bool | None = None
+    alloys: bool | None = field(default=None, metadata={"payload_key": "alloys_with_li"})
+    wets: bool | None = field(default=None, metadata={"payload_key": "wets_molten_li"})
     contact_angle_deg: float | None = None
-    angle_range_deg: tuple[float, float] | None = None
-    angle_model: str | None = None
+    angle_range_deg: tuple[float, float] | None = field(
+        default=None, metadata={"payload_key": "contact_angle_range_deg"}
+    )
+    angle_model: str | None = field(default=None, metadata={"payload_key": "contact_angle_model"})
     lithiophilic: bool | None = None
     verdict: str = ""
-    citations: tuple[str, ...] = ()
+    citations: tuple[str, ...] = field(default=(), metadata={"payload": False})
     error: str | None = None
 
     @property
@@ -46,26 +48,6 @@ class Prediction:
         word = "wets" if self.wets else "does not wet"
         model = f", {self.angle_model}" if self.angle_model else ""
         return f"molten Li {word}: contact angle ~{self.contact_angle_deg:.0f} deg{span}{model}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "material": self.material,
-            "reaction": self.reaction,
-            "reacts": self.reacts,
-            "interface_type": self.interface_type,
-            "interface_basis": self.interface_basis,
-            "products": list(self.products),
-            "alloys_with_li": self.alloys,
-            "wets_molten_li": self.wets,
-            "contact_angle_deg": self.contact_angle_deg,
-            "contact_angle_range_deg": None
-            if self.angle_range_deg is None
-            else list(self.angle_range_deg),
-            "contact_angle_model": self.angle_model,
-            "lithiophilic": self.lithiophilic,
-            "verdict": self.verdict,
-            "error": self.error,
-        }
 
 
 _CACHE: dict[tuple[str, str], Prediction] = {}

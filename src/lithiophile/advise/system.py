@@ -24,11 +24,13 @@ class System:
 
     anode: str  # "Li" | "Cu" | "host"
     anode_text: str
-    electrolyte: Electrolyte
+    electrolyte: Electrolyte = field(metadata={"payload_as": lambda e: _electrolyte_view(e)})
     collector: str | None = None
     temperature_K: float | None = None
     current_density_A_m2: float | None = None
-    results: tuple[Metric, ...] = field(default=())
+    results: tuple[Metric, ...] = field(
+        default=(), metadata={"payload_as": lambda ms: [m.as_dict() for m in ms]}
+    )
 
     @property
     def label(self) -> str:
@@ -36,20 +38,15 @@ class System:
         return f"{anode[self.anode]} | {self.electrolyte.label}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "anode": self.anode,
-            "anode_text": self.anode_text,
-            "electrolyte": {
-                "text": self.electrolyte.text,
-                "class": self.electrolyte.kind,
-                "family": self.electrolyte.family,
-                "formula": self.electrolyte.formula,
-            },
-            "collector": self.collector,
-            "temperature_K": self.temperature_K,
-            "current_density_A_m2": self.current_density_A_m2,
-            "results": [m.as_dict() for m in self.results],
-        }
+        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
+
+
+def _electrolyte_view(e: Electrolyte) -> dict[str, Any]:
+    return {"text": e.text, "class": e.kind, "family": e.family, "formula": e.formula}
 
 
 def _anode(text: str) -> str:

@@ -48,6 +48,8 @@ class AdhesionResult:
     notes: tuple[str, ...] = ()
     structure: str = field(default="", repr=False)  # relaxed interface, extxyz
 
+    PAYLOAD_EXTRA = ("contact_angle", "work_of_adhesion")
+
     def work_of_adhesion(self) -> Any:
         """W_ad as a Metric [J m-2]."""
         from lithiophile.metrics import Conditions, Metric
@@ -81,18 +83,19 @@ class AdhesionResult:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["notes"] = list(self.notes)
-        angle = self.contact_angle()
-        d["contact_angle"] = angle.as_dict() if angle is not None else None
-        d["work_of_adhesion"] = self.work_of_adhesion().as_dict()
-        return d
+        """The JSON view: the fields plus both Metrics (:func:`lithiophile.store.to_payload`)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AdhesionResult:
-        kw = {k: d[k] for k in cls.__dataclass_fields__ if k in d}  # derived Metrics dropped
-        kw["notes"] = tuple(kw.get("notes") or ())
-        return cls(**kw)
+        """Back from :meth:`as_dict` (the derived Metrics are recomputed, not read)."""
+        from lithiophile.store import from_payload
+
+        out: AdhesionResult = from_payload(cls, d)
+        return out
 
 
 def _predicted_angle(w_ad: float, temperature_K: float) -> tuple[float | None, str]:
@@ -149,11 +152,8 @@ def work_of_adhesion(
     METHODS.md "Atomistic" and "Wetting" (Young-Dupre; gamma_Li after Davison 1968).
     """
     from lithiophile import cite
-    from lithiophile.atomistic.bulk import bulk
     from lithiophile.atomistic.interface import li_interface
     from lithiophile.atomistic.models import check_elements, get_calculator, model_label
-    from lithiophile.atomistic.references import li_references
-    from lithiophile.atomistic.relax import relax
     from lithiophile.atomistic.structio import atoms_to_text
     from lithiophile.wetting import li_surface_tension
 
@@ -170,31 +170,12 @@ def work_of_adhesion(
     check_elements(cell.atoms, model)
     calc = get_calculator(model, stress=False)
     kw: dict[str, Any] = {"fmax": fmax, "steps": steps, "optimizer": optimizer}
-    label = f"Li({li_facet})|{cell.substrate}({facet})"
-    inter = relax(cell.atoms, calc, **kw).require(f"the interface {label}")
-    sub = relax(cell.part("substrate"), calc, **kw).require(f"the {cell.substrate}({facet}) slab")
-    li_slab = cell.part("film")
-    li_slab.set_constraint()
-    li = relax(li_slab, calc, **kw).require(f"the strained Li({li_facet}) slab")
+    inter, sub, li = _relax_parts(cell, calc, kw, str(facet), str(li_facet))
     area = cell.area_A2
     w_ad = (sub.energy_eV + li.energy_eV - inter.energy_eV) / area * EV_PER_A2_TO_J_PER_M2
-
-    sub_bulk = bulk(substrate) if isinstance(substrate, str) else substrate.copy()
-    sub_bulk.calc = get_calculator(model, stress=False)
-    e_sub_bulk = float(sub_bulk.get_potential_energy()) / len(sub_bulk)
-    mu_li = li_references(model).mu_bcc_eV
-    n_sub, n_li = len(cell.substrate_indices), len(cell.film_indices)
-    gamma_sub = (sub.energy_eV - n_sub * e_sub_bulk) / (2 * area) * EV_PER_A2_TO_J_PER_M2
-    gamma_li = (li.energy_eV - n_li * mu_li) / (2 * area) * EV_PER_A2_TO_J_PER_M2
-    notes = [
-        f"Li film strained by {cell.strain:.1%} (von Mises) to match the substrate",
-        "gamma_Li includes the film's strain energy (reference: relaxed bcc Li); gamma_sub is "
-        "a two-sided average with the bottom layer fixed at bulk positions",
-        "0 K solid-Li adhesion from a machine-learned potential: a trend indicator for "
-        "molten-Li wetting",
-    ]
+    gamma_sub, gamma_li = _surface_energies(substrate, model, cell, sub.energy_eV, li.energy_eV)
     angle, regime = _predicted_angle(w_ad, temperature_K)
-    notes.append(regime)
+    notes = (*_notes(cell.strain), regime)
     return AdhesionResult(
         cell.substrate,
         str(facet),
@@ -211,6 +192,52 @@ def work_of_adhesion(
         gamma_sub + gamma_li - w_ad,
         temperature_K,
         angle,
-        tuple(notes),
+        notes,
         atoms_to_text(inter.atoms),
     )
+
+
+def _notes(strain: float) -> tuple[str, ...]:
+    """The caveats every adhesion result carries."""
+    return (
+        f"Li film strained by {strain:.1%} (von Mises) to match the substrate",
+        "gamma_Li includes the film's strain energy (reference: relaxed bcc Li); gamma_sub is "
+        "a two-sided average with the bottom layer fixed at bulk positions",
+        "0 K solid-Li adhesion from a machine-learned potential: a trend indicator for "
+        "molten-Li wetting",
+    )
+
+
+def _relax_parts(
+    cell: Any, calc: Any, kw: dict[str, Any], facet: str, li_facet: str
+) -> tuple[Any, Any, Any]:
+    """The relaxed interface, substrate slab and (strained, unconstrained) Li slab."""
+    from lithiophile.atomistic.relax import relax
+
+    label = f"Li({li_facet})|{cell.substrate}({facet})"
+    inter = relax(cell.atoms, calc, **kw).require(f"the interface {label}")
+    sub = relax(cell.part("substrate"), calc, **kw).require(f"the {cell.substrate}({facet}) slab")
+    li_slab = cell.part("film")
+    li_slab.set_constraint()
+    li = relax(li_slab, calc, **kw).require(f"the strained Li({li_facet}) slab")
+    return inter, sub, li
+
+
+def _surface_energies(
+    substrate: Any, model: Any, cell: Any, e_sub_slab: float, e_li_slab: float
+) -> tuple[float, float]:
+    """Surface energies [J/m^2] of the substrate slab (against its bulk) and of the strained Li
+    slab (against relaxed bcc Li), each averaged over the slab's two faces."""
+    from lithiophile.atomistic.bulk import bulk
+    from lithiophile.atomistic.models import get_calculator
+    from lithiophile.atomistic.references import li_references
+
+    sub_bulk = bulk(substrate) if isinstance(substrate, str) else substrate.copy()
+    sub_bulk.calc = get_calculator(model, stress=False)
+    e_sub_bulk = float(sub_bulk.get_potential_energy()) / len(sub_bulk)
+    mu_li = li_references(model).mu_bcc_eV
+    n_sub, n_li = len(cell.substrate_indices), len(cell.film_indices)
+    area = cell.area_A2
+    gamma_sub = (e_sub_slab - n_sub * e_sub_bulk) / (2 * area) * EV_PER_A2_TO_J_PER_M2
+    gamma_li = (e_li_slab - n_li * mu_li) / (2 * area) * EV_PER_A2_TO_J_PER_M2
+    return gamma_sub, gamma_li

@@ -70,10 +70,11 @@ class SiteResult:
         return f"{self.kind}: E_b {self.binding_vs_bcc_eV:+.3f} eV vs bcc Li"
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON form (positions as lists)."""
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["start"], d["final"] = list(self.start), list(self.final)
-        return d
+        """JSON form (positions as lists; :func:`lithiophile.store.to_payload`)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class BindingResult:
     mu_li_eV: float
     li_atom_eV: float
     host_structure: str = field(default="", repr=False)
+
+    PAYLOAD_EXTRA = ("best_site", "binding_vs_bcc", "binding_vs_atom")
 
     @property
     def best(self) -> SiteResult:
@@ -126,37 +129,25 @@ class BindingResult:
             notes=self._notes(),
         )
 
+    @property
+    def best_site(self) -> str:
+        """Kind of the best site (``"hollow"`` ...)."""
+        return self.best.kind
+
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "host": self.host,
-            "family": self.family,
-            "model": self.model,
-            "best_site": self.best.kind,
-            "binding_vs_bcc": self.binding_vs_bcc.as_dict(),
-            "binding_vs_atom": self.binding_vs_atom.as_dict(),
-            "host_energy_eV": self.host_energy_eV,
-            "mu_li_eV": self.mu_li_eV,
-            "li_atom_eV": self.li_atom_eV,
-            "sites": [s.as_dict() for s in self.sites],
-            "host_structure": self.host_structure,
-        }
+        """JSON form: the fields plus the best site and both Metrics (``to_payload``)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BindingResult:
-        sites = tuple(
-            SiteResult(**{**s, "start": tuple(s["start"]), "final": tuple(s["final"])})
-            for s in d["sites"]
-        )
-        return cls(
-            d["host"],
-            d["family"],
-            d["model"],
-            sites,
-            d["host_energy_eV"],
-            d["mu_li_eV"],
-            d["li_atom_eV"],
-            d.get("host_structure", ""),
-        )
+        """Back from :meth:`as_dict` (the Metrics are recomputed from the sites)."""
+        from lithiophile.store import from_payload
+
+        out: BindingResult = from_payload(cls, d)
+        return out
 
 
 def host_label(atoms: Any) -> str:
@@ -212,7 +203,6 @@ def li_binding(
     """
     from lithiophile.atomistic.models import check_elements, get_calculator, model_label
     from lithiophile.atomistic.references import li_references
-    from lithiophile.atomistic.relax import relax
     from lithiophile.atomistic.sites import li_sites
     from lithiophile.atomistic.structio import atoms_to_text, check_structure
 
@@ -223,51 +213,11 @@ def li_binding(
     refs = li_references(model)
     calc = get_calculator(model, stress=False)
     kw: dict[str, Any] = {"fmax": fmax, "steps": steps, "optimizer": optimizer}
-    if relax_host:
-        host_res = relax(host, calc, **kw).require(f"the bare host {name}")
-        relaxed_host, e_host = host_res.atoms, host_res.energy_eV
-    else:
-        relaxed_host = host.copy()
-        relaxed_host.calc = calc
-        e_host = float(relaxed_host.get_potential_energy())
-        relaxed_host.calc = None
-    starts = li_sites(relaxed_host, sites)
-    results = []
-    for site in starts:
-        trial = relaxed_host.copy()
-        trial.append("Li")
-        trial.positions[-1] = site.position
-        res = relax(trial, calc, **kw)
-        x, y, z = (float(v) for v in res.atoms.positions[-1])
-        final = (x, y, z)
-        if res.converged:
-            e = res.energy_eV
-            results.append(
-                SiteResult(
-                    site.kind,
-                    site.position,
-                    True,
-                    res.max_force_eV_A,
-                    res.steps,
-                    final,
-                    e,
-                    e - e_host - refs.mu_bcc_eV,
-                    e - e_host - refs.atom_eV,
-                    atoms_to_text(res.atoms),
-                )
-            )
-        else:
-            results.append(
-                SiteResult(
-                    site.kind,
-                    site.position,
-                    False,
-                    res.max_force_eV_A,
-                    res.steps,
-                    final,
-                    structure=atoms_to_text(res.atoms),
-                )
-            )
+    relaxed_host, e_host = _host_energy(host, calc, name, relax_host, kw)
+    results = [
+        _site_result(relaxed_host, site, calc, e_host, refs, kw)
+        for site in li_sites(relaxed_host, sites)
+    ]
     if not any(r.converged for r in results):
         detail = "; ".join(r.describe() for r in results)
         raise CalculationFailed(
@@ -282,4 +232,58 @@ def li_binding(
         refs.mu_bcc_eV,
         refs.atom_eV,
         atoms_to_text(relaxed_host),
+    )
+
+
+def _host_energy(
+    host: Any, calc: Any, name: str, relax_host: bool, kw: dict[str, Any]
+) -> tuple[Any, float]:
+    """The (relaxed) bare host and its energy [eV]."""
+    from lithiophile.atomistic.relax import relax
+
+    if relax_host:
+        host_res = relax(host, calc, **kw).require(f"the bare host {name}")
+        return host_res.atoms, host_res.energy_eV
+    relaxed_host = host.copy()
+    relaxed_host.calc = calc
+    e_host = float(relaxed_host.get_potential_energy())
+    relaxed_host.calc = None
+    return relaxed_host, e_host
+
+
+def _site_result(
+    relaxed_host: Any, site: Any, calc: Any, e_host: float, refs: Any, kw: dict[str, Any]
+) -> SiteResult:
+    """One Li start site relaxed on the host: converged with its binding energies, or flagged."""
+    from lithiophile.atomistic.relax import relax
+    from lithiophile.atomistic.structio import atoms_to_text
+
+    trial = relaxed_host.copy()
+    trial.append("Li")
+    trial.positions[-1] = site.position
+    res = relax(trial, calc, **kw)
+    x, y, z = (float(v) for v in res.atoms.positions[-1])
+    final = (x, y, z)
+    if not res.converged:
+        return SiteResult(
+            site.kind,
+            site.position,
+            False,
+            res.max_force_eV_A,
+            res.steps,
+            final,
+            structure=atoms_to_text(res.atoms),
+        )
+    e = res.energy_eV
+    return SiteResult(
+        site.kind,
+        site.position,
+        True,
+        res.max_force_eV_A,
+        res.steps,
+        final,
+        e,
+        e - e_host - refs.mu_bcc_eV,
+        e - e_host - refs.atom_eV,
+        atoms_to_text(res.atoms),
     )

@@ -16,6 +16,17 @@ ordered approximant of the bcc Li(Mg) solid solution (Li and Mg form no compound
 ``S`` is the S8 crown molecule in a 14 A box (alpha-S is a molecular crystal of S8 rings;
 the models hold no dispersion, so the molecular-crystal cohesion of ~0.1 eV/atom is missed).
 
+Checks made against independent copies of the published data (issue 13, item 3):
+
+- rutile TiO2: a = 4.594, c = 2.959 A, O x = 0.3048 agree with Howard, Sabine & Dickson,
+  Acta Cryst. B 1991, 47, 462 (AMCSD 0019092: 4.5937, 2.9587 A, x = 0.30478);
+- garnet frame of Li7La3Zr2O12 (Euler1965 O coordinates): in the same Ia-3d setting as
+  grossular (Hazen & Finger, Am. Mineral. 1978, 63, 297; AMCSD 0000634: O 0.0380, 0.0450,
+  0.6518), both give 8 La-O (2.49/2.63 A), 6 Zr-O (2.09 A) and 4 tetrahedral Li-O (1.90 A) in
+  the LLZO cell, as in Awaka2009;
+- ZrO2 (Howard1988), the NASICON positions (Hagman & Kierkegaard 1968) and Li15Si4
+  (Obrovac2004) could not be checked against a full text here: they stay as typed, flagged.
+
 References
 ----------
 See :data:`CITATIONS` (each key registered with lithiophile.cite when a structure is built).
@@ -85,6 +96,34 @@ CITATIONS = {
     "Soc. 1990, 137, 1023; NASICON positions of Hagman, L.-O.; Kierkegaard, P. Acta Chem. "
     "Scand. 1968, 22, 1822 (R-3c; LiTi2(PO4)3 a = 8.513, c = 20.878 A; LiGe2(PO4)3 a = "
     "8.275, c = 20.470 A).",
+    "Awaka2009": "Awaka, J.; Kijima, N.; Hayakawa, H.; Akimoto, J. Synthesis and structure "
+    "analysis of tetragonal Li7La3Zr2O12 with the garnet-related type structure. J. Solid State "
+    "Chem. 2009, 182, 2046 (I4_1/acd, a = 13.134, c = 12.663 A; Li fully ordered on 8a "
+    "(tetrahedral), 16f and 32g (octahedral)).",
+    "Euler1965": "Euler, F.; Bruce, J. A. Oxygen coordinates of compounds with garnet structure. "
+    "Acta Cryst. 1965, 19, 971 (garnet Ia-3d: A 24c (1/8, 0, 1/4), B 16a (0, 0, 0), "
+    "C 24d (3/8, 0, 1/4), O 96h (-0.0306, 0.0512, 0.1500) for Y3Al5O12).",
+    "Deiseroth2008": "Deiseroth, H.-J.; Kong, S.-T.; Eckert, H.; Vannahme, J.; Reiner, C.; "
+    "Zaiss, T.; Schlosser, M. Li6PS5X: a class of crystalline Li-rich solids with an unusually "
+    "high Li+ mobility. Angew. Chem. Int. Ed. 2008, 47, 755 (argyrodite F-43m, Li6PS5Cl "
+    "a = 9.85 A; P 4b, S 16e, S/Cl on 4a and 4c, Li on 48h).",
+    "Li2019LIC": "Li, X.; Liang, J.; Luo, J.; et al. Air-stable Li3InCl6 electrolyte with high "
+    "voltage compatibility for all-solid-state batteries. Energy Environ. Sci. 2019, 12, 2665 "
+    "(C2/m, a = 6.44, b = 11.12, c = 6.41 A, beta = 109.9 deg; In 2a, Li 2d and 4h, Cl 4i and "
+    "8j; cubic close-packed Cl).",
+    "Strobel1988": "Strobel, P.; Lambert-Andron, B. Crystallographic and magnetic structure of "
+    "Li2MnO3. J. Solid State Chem. 1988, 75, 90 (C2/m layered rock salt: O 4i (0.2189, 0, "
+    "0.2273), O 8j (0.2540, 0.3212, 0.2233), Li 4h y = 0.6606).",
+    "Bohnsack1997": "Bohnsack, A.; Stenzel, F.; Zajonc, A.; Balzer, G.; Wickleder, M. S.; "
+    "Meyer, G. Ternary halides of the A3MX6 type. VI. Ternary chlorides of the rare-earth "
+    "elements with lithium, Li3MCl6 (M = Tb-Lu, Y, Sc). Z. Anorg. Allg. Chem. 1997, 623, 1067 "
+    "(Li3YCl6, P-3m1, a = 11.2, c = 6.04 A: hexagonal close-packed Cl, Y and Li octahedral).",
+    "Zhao2012": "Zhao, Y.; Daemen, L. L. Superionic conductivity in lithium-rich anti-perovskites. "
+    "J. Am. Chem. Soc. 2012, 134, 15042 (Li3OCl, Pm-3m, a = 3.91 A: O 1b, Cl 1a, Li 3c).",
+    "Inaguma1993": "Inaguma, Y.; Chen, L.; Itoh, M.; Nakamura, T.; Uchida, T.; Ikuta, H.; "
+    "Wakihara, M. High ionic conductivity in lithium lanthanum titanate. Solid State Commun. "
+    "1993, 86, 689 (perovskite Li0.34La0.51TiO2.94, a_p = 3.87 A, doubled along c by La-rich "
+    "and La-poor A-site layers).",
 }
 
 for _key, _text in CITATIONS.items():
@@ -111,6 +150,10 @@ class CrystalSpec:
         How the cell departs from the published one (ordered approximant, prototype positions).
     kind
         ``"crystal"``, ``"molecule"`` (relaxed in a fixed box) or ``"file"``.
+    occupancy
+        Site occupancies aligned with ``species`` (empty: all 1). Partly occupied sites are
+        ordered in the primitive cell by the lowest Ewald energy of formal charges (pymatgen's
+        OrderDisorderedStructureTransformation): an ordered approximant, stated in ``note``.
     """
 
     name: str
@@ -121,6 +164,7 @@ class CrystalSpec:
     source: str
     note: str = ""
     kind: str = "crystal"
+    occupancy: tuple[float, ...] = ()
 
 
 def _hex(a: float, c: float) -> tuple[float, float, float, float, float, float]:
@@ -344,6 +388,97 @@ _SPECS = [
         "Al-free end member of LAGP (x = 0) as its ordered approximant; NASICON "
         "positions; primitive cell of 36 atoms.",
     ),
+    # solid electrolytes of the review (ordered approximants, issue 13)
+    CrystalSpec(
+        "Li7La3Zr2O12",
+        "Ia-3d",
+        _cub(12.976),
+        ("La", "Zr", "O", "Li", "Li"),
+        (
+            (0.125, 0, 0.25),
+            (0, 0, 0),
+            (-0.0306, 0.0512, 0.1500),
+            (0.375, 0, 0.25),
+            (0.125, 0.6975, -0.4475),
+        ),
+        "Awaka2009",
+        "tetragonal LLZO's Li ordering in the cubic garnet frame: garnet positions (Euler1965) "
+        "in a cubic cell of the tetragonal cell's volume (a = (13.134^2 x 12.663)^(1/3) A); "
+        "Li on every octahedral 48g site (y = 0.6975, the point farthest from the framework) "
+        "and on a third of the tetrahedral 24d sites (the 8a of I4_1/acd), chosen by the "
+        "lowest Ewald energy; relaxed freely, so the cell may distort to tetragonal; primitive "
+        "cell of 96 atoms.",
+        occupancy=(1, 1, 1, 1 / 3, 1),
+    ),
+    CrystalSpec(
+        "Li6PS5Cl",
+        "F-43m",
+        _cub(9.85),
+        ("P", "S", "S", "Cl", "Li"),
+        ((0.5, 0.5, 0.5), (0.62, 0.62, 0.62), (0.25, 0.25, 0.25), (0, 0, 0), (0.31, 0.31, 0.02)),
+        "Deiseroth2008",
+        "ordered approximant: Cl on 4a and S on 4c only (no S/Cl site exchange); Li on half of "
+        "the 48h sites, one of each pair that straddles 24g, chosen by the lowest Ewald "
+        "energy; S 16e x = 0.62 from the P-S bond of 2.05 A; primitive cell of 13 atoms.",
+        occupancy=(1, 1, 1, 1, 0.5),
+    ),
+    CrystalSpec(
+        "Li3InCl6",
+        "C2/m",
+        (6.44, 11.12, 6.41, 90, 109.9, 90),
+        ("In", "Li", "Li", "Cl", "Cl"),
+        (
+            (0, 0, 0),
+            (0, 0.5, 0.5),
+            (0, 0.1606, 0.5),
+            (0.2189, 0.5, 0.2273),
+            (0.2540, 0.8212, 0.2233),
+        ),
+        "Li2019LIC",
+        "ordered limit of the published cell: In on 2a only (the partly occupied 4g left "
+        "empty), Li on 2d and 4h; Cl and Li on the layered rock-salt positions of Li2MnO3 "
+        "(Strobel1988) shifted by (0, 1/2, 0); primitive cell of 10 atoms.",
+    ),
+    CrystalSpec(
+        "Li3YCl6",
+        "P-31m",
+        _hex(6.466, 6.04),
+        ("Y", "Li", "Li", "Cl"),
+        ((0, 0, 0), (0, 0, 0.5), (1 / 3, 2 / 3, 0.5), (1 / 3, 0, 0.25)),
+        "Bohnsack1997",
+        "ordered approximant of the published P-3m1 cell (shared Y sites): ideal hexagonal "
+        "close-packed Cl (a_h = 11.2/3 A, c = 6.04 A) in a sqrt(3) x sqrt(3) cell, Y on one "
+        "octahedral site of one layer (two left empty), Li filling the next layer; 10 atoms.",
+    ),
+    CrystalSpec(
+        "Li0.5La0.5TiO3",
+        "P4/mmm",
+        (3.87, 3.87, 7.74, 90, 90, 90),
+        ("La", "Li", "Ti", "O", "O", "O"),
+        ((0, 0, 0), (0, 0, 0.5), (0.5, 0.5, 0.25), (0.5, 0.5, 0), (0.5, 0.5, 0.5), (0, 0.5, 0.25)),
+        "Inaguma1993",
+        "ordered approximant LiLaTi2O6 of LLTO (Li0.5La0.5TiO3, no A-site vacancies): ideal "
+        "perovskite doubled along c, La and Li on alternate A-site layers (the La-rich/La-poor "
+        "layering of the published superstructure); 10 atoms.",
+    ),
+    CrystalSpec(
+        "Li3OCl",
+        "Pm-3m",
+        _cub(3.91),
+        ("O", "Cl", "Li"),
+        ((0.5, 0.5, 0.5), (0, 0, 0), (0, 0.5, 0.5)),
+        "Zhao2012",
+        "anti-perovskite: OLi6 octahedra, Cl in the cuboctahedral site; 5 atoms.",
+    ),
+    CrystalSpec(
+        "LiC12",
+        "P6/mmm",
+        _hex(4.288, 7.03),
+        ("Li", "C"),
+        ((0, 0, 0), (1 / 3, 0, 0.25)),
+        "Guerard1975",
+        "stage-2 LiC12: AA-stacked graphene, Li in every second gallery; 13 atoms.",
+    ),
     # elements
     CrystalSpec(
         "P",
@@ -426,10 +561,35 @@ def crystal(name: str) -> Any:
     lat = Lattice.from_parameters(*s.lattice)
     if s.kind == "enargite":
         return _enargite(s.name, lat)
+    if s.occupancy and min(s.occupancy) < 1:
+        return _ordered(s, lat)
     built = Structure.from_spacegroup(
         s.spacegroup, lat, list(s.species), [list(c) for c in s.coords]
     )
     return built.get_primitive_structure()
+
+
+#: Formal charges used to order partly occupied sites by their Ewald energy.
+FORMAL = {"Li": 1, "La": 3, "Zr": 4, "O": -2, "P": 5, "S": -2, "Cl": -1, "Ti": 4}
+
+
+def _ordered(s: CrystalSpec, lat: Any) -> Any:
+    """The lowest-Ewald-energy ordering of ``s``'s partly occupied sites (primitive cell)."""
+    from pymatgen.core import Composition, Structure
+    from pymatgen.transformations.standard_transformations import (
+        OrderDisorderedStructureTransformation,
+    )
+
+    species = [
+        Composition({f"{el}{abs(FORMAL[el])}{'+' if FORMAL[el] > 0 else '-'}": occ})
+        for el, occ in zip(s.species, s.occupancy, strict=True)
+    ]
+    built = Structure.from_spacegroup(s.spacegroup, lat, species, [list(c) for c in s.coords])
+    prim = built.get_primitive_structure()
+    algo = OrderDisorderedStructureTransformation.ALGO_FAST
+    ordered: Any = OrderDisorderedStructureTransformation(algo=algo).apply_transformation(prim)
+    ordered.remove_oxidation_states()
+    return ordered.get_sorted_structure()
 
 
 def _pymatgen_file(name: str) -> Any:

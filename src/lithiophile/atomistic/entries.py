@@ -65,20 +65,10 @@ def computed_entries(
     CalculationFailed
         A relaxation did not converge within ``steps``.
     """
-    from pymatgen.core import Structure
     from pymatgen.entries.computed_entries import ComputedEntry
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from lithiophile.atomistic.bulk import bulk
-    from lithiophile.atomistic.models import (
-        MODELS,
-        check_elements,
-        get_calculator,
-        model_label,
-    )
-    from lithiophile.atomistic.relax import relax as relax_positions
-    from lithiophile.atomistic.relax import relax_bulk
-    from lithiophile.atomistic.structio import check_structure
+    from lithiophile.atomistic.models import MODELS, model_label
 
     label = model_label(model)
     note = (
@@ -89,30 +79,9 @@ def computed_entries(
     out = []
     for item in structures:
         is_molecule = isinstance(item, str) and item in MOLECULES
-        if is_molecule:
-            atoms = _molecule(item)
-        elif isinstance(item, str):
-            atoms = bulk(item)
-        elif isinstance(item, Structure):
-            atoms = AseAtomsAdaptor.get_atoms(item)
-        else:
-            atoms = item.copy()
-        formula = atoms.get_chemical_formula()
-        check_structure(atoms, name=f"the structure {formula}")
-        check_elements(atoms, model)
-        calc = get_calculator(model, stress=True)
-        if relax and is_molecule:
-            res = relax_positions(atoms, calc, fmax=fmax, steps=steps)
-            res.require(f"the molecule {formula}")
-            final, energy = res.atoms, res.energy_eV
-        elif relax:
-            res = relax_bulk(atoms, calc, fmax=fmax, steps=steps).require(f"bulk {formula}")
-            final, energy = res.atoms, res.energy_eV
-        else:
-            atoms.calc = calc
-            energy = float(atoms.get_potential_energy())
-            final = atoms.copy()
-            final.calc = None
+        final, energy = _relaxed(
+            _as_atoms(item, is_molecule), model, relax, is_molecule, fmax, steps
+        )
         structure = AseAtomsAdaptor.get_structure(final)
         out.append(
             ComputedEntry(
@@ -130,3 +99,47 @@ def computed_entries(
             )
         )
     return out
+
+
+def _as_atoms(item: Any, is_molecule: bool) -> Any:
+    """ASE atoms of a name, a molecule name, a pymatgen Structure or atoms (copied)."""
+    from pymatgen.core import Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from lithiophile.atomistic.bulk import bulk
+
+    if is_molecule:
+        return _molecule(item)
+    if isinstance(item, str):
+        return bulk(item)
+    if isinstance(item, Structure):
+        return AseAtomsAdaptor.get_atoms(item)
+    return item.copy()
+
+
+def _relaxed(
+    atoms: Any, model: Any, relax: bool, is_molecule: bool, fmax: float, steps: int
+) -> tuple[Any, float]:
+    """The final geometry and its energy [eV]: a relaxed molecule (positions) or bulk (cell and
+    positions), or a single point."""
+    from lithiophile.atomistic.models import check_elements, get_calculator
+    from lithiophile.atomistic.relax import relax as relax_positions
+    from lithiophile.atomistic.relax import relax_bulk
+    from lithiophile.atomistic.structio import check_structure
+
+    formula = atoms.get_chemical_formula()
+    check_structure(atoms, name=f"the structure {formula}")
+    check_elements(atoms, model)
+    calc = get_calculator(model, stress=True)
+    if relax and is_molecule:
+        res = relax_positions(atoms, calc, fmax=fmax, steps=steps)
+        res.require(f"the molecule {formula}")
+        return res.atoms, res.energy_eV
+    if relax:
+        res = relax_bulk(atoms, calc, fmax=fmax, steps=steps).require(f"bulk {formula}")
+        return res.atoms, res.energy_eV
+    atoms.calc = calc
+    energy = float(atoms.get_potential_energy())
+    final = atoms.copy()
+    final.calc = None
+    return final, energy

@@ -102,19 +102,13 @@ def li_interface(
         No match within ``max_strain`` (the message gives the smallest strain found and how to
         raise the limit), or a facet that gives no slab.
     """
-    import numpy as np
-    from ase import Atoms
-    from ase.constraints import FixAtoms
     from pymatgen.analysis.interfaces.coherent_interfaces import CoherentInterfaceBuilder
     from pymatgen.analysis.interfaces.zsl import ZSLGenerator
 
     from lithiophile.atomistic.bulk import bulk, li_bcc
     from lithiophile.atomistic.surfaces import parse_miller
 
-    if not 0 < max_strain < 0.5:
-        raise InputError(
-            f"'max_strain' must be a fraction between 0 and 0.5 such as 0.05. Got {max_strain!r}."
-        )
+    _check_strain(max_strain)
     name = substrate if isinstance(substrate, str) else substrate.get_chemical_formula()
     sub_atoms = bulk(substrate) if isinstance(substrate, str) else substrate
     sub_miller, li_miller = parse_miller(facet), parse_miller(li_facet)
@@ -133,7 +127,45 @@ def li_interface(
         )
     except ValueError as exc:
         raise InputError(f"No interface of Li{li_facet} on {name}({facet}): {exc}") from None
-    best, lowest = None, float("inf")
+    best, lowest = _least_strained(
+        builder, gap_A, vacuum_A, li_layers, substrate_layers, max_strain
+    )
+    if best is None:
+        found = (
+            f"the least-strained match found needs {lowest:.1%} strain"
+            if lowest < 1
+            else f"no lattice match was found within an area of {max_area_A2} A^2"
+        )
+        raise InputError(
+            f"Li({li_facet}) on {name}({facet}) exceeds the lattice-mismatch limit: {found}, "
+            f"above max_strain={max_strain:.1%}. Raise 'max_strain' (CLI: --max-strain) or "
+            "'max_area_A2' to accept it."
+        )
+    itf, strain = best
+    atoms, sub_idx, film_idx, area = _to_atoms(itf)
+    atoms.info.update(substrate=name, facet=str(facet), host_family="interface")
+    return InterfaceCell(atoms, sub_idx, film_idx, strain, area, name, str(facet), str(li_facet))
+
+
+def _check_strain(max_strain: float) -> None:
+    if not 0 < max_strain < 0.5:
+        raise InputError(
+            f"'max_strain' must be a fraction between 0 and 0.5 such as 0.05. Got {max_strain!r}."
+        )
+
+
+def _least_strained(
+    builder: Any,
+    gap_A: float,
+    vacuum_A: float,
+    li_layers: int,
+    substrate_layers: int,
+    max_strain: float,
+) -> tuple[tuple[Any, float] | None, float]:
+    """The smallest interface (then the least strained) within ``max_strain``, and the lowest
+    strain seen over every termination."""
+    best: tuple[Any, float] | None = None
+    lowest = float("inf")
     for term in builder.terminations:
         for itf in builder.get_interfaces(
             term,
@@ -150,18 +182,16 @@ def li_interface(
                 or (len(itf) == len(best[0]) and strain < best[1])
             ):
                 best = (itf, strain)
-    if best is None:
-        found = (
-            f"the least-strained match found needs {lowest:.1%} strain"
-            if lowest < 1
-            else f"no lattice match was found within an area of {max_area_A2} A^2"
-        )
-        raise InputError(
-            f"Li({li_facet}) on {name}({facet}) exceeds the lattice-mismatch limit: {found}, "
-            f"above max_strain={max_strain:.1%}. Raise 'max_strain' (CLI: --max-strain) or "
-            "'max_area_A2' to accept it."
-        )
-    itf, strain = best
+    return best, lowest
+
+
+def _to_atoms(itf: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...], float]:
+    """ASE atoms of a pymatgen interface (bottom substrate plane fixed), its substrate and film
+    indices and its area [A^2]."""
+    import numpy as np
+    from ase import Atoms
+    from ase.constraints import FixAtoms
+
     lat = itf.lattice
     atoms = Atoms(
         [str(s.specie) for s in itf],
@@ -175,6 +205,5 @@ def li_interface(
     zs = np.sort(np.unique(np.round(z[list(sub_idx)], 1)))
     bottom = [i for i in sub_idx if z[i] <= zs[0] + 0.3]
     atoms.set_constraint(FixAtoms(indices=bottom))
-    atoms.info.update(substrate=name, facet=str(facet), host_family="interface")
     area = float(np.linalg.norm(np.cross(atoms.cell[0], atoms.cell[1])))
-    return InterfaceCell(atoms, sub_idx, film_idx, strain, area, name, str(facet), str(li_facet))
+    return atoms, sub_idx, film_idx, area

@@ -166,17 +166,11 @@ def oxide_slab(
     """
     import numpy as np
     from ase.constraints import FixAtoms
-    from pymatgen.core import Structure
     from pymatgen.core.surface import SlabGenerator
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from lithiophile.atomistic.bulk import bulk
-
     name = bulk_structure if isinstance(bulk_structure, str) else None
-    if name is not None:
-        bulk_structure = bulk(name)
-    if not isinstance(bulk_structure, Structure):
-        bulk_structure = AseAtomsAdaptor.get_structure(bulk_structure)
+    bulk_structure = _as_structure(bulk_structure)
     miller = parse_miller(facet)
     cite.register("Ong2013")
     bulk_structure = bulk_structure.copy()
@@ -219,3 +213,17 @@ def oxide_slab(
         host_family="oxide",
     )
     return atoms
+
+
+def _as_structure(bulk_structure: Any) -> Any:
+    """A pymatgen Structure of a prototype name, ASE atoms or a Structure."""
+    from pymatgen.core import Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from lithiophile.atomistic.bulk import bulk
+
+    if isinstance(bulk_structure, str):
+        bulk_structure = bulk(bulk_structure)
+    if not isinstance(bulk_structure, Structure):
+        bulk_structure = AseAtomsAdaptor.get_structure(bulk_structure)
+    return bulk_structure

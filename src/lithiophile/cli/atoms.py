@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli.options import JSON, NO_CACHE, SCHEDULER
+
 HELP = (
     "Atomistic lithiophilicity offline with CHGNet 0.3.0 (default) or SevenNet-0: Li binding "
     "on hosts and dopant sites, Li|substrate work of adhesion and predicted contact angle, "
@@ -115,10 +117,8 @@ def bind(
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the relaxed structures (extxyz)."
     ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Recompute even if the store holds the result."
-    ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    no_cache: bool = NO_CACHE,
+    json_: bool = JSON,
 ) -> None:
     """Li binding energy on a host: every starting site relaxed, the lowest kept."""
     import json
@@ -177,10 +177,8 @@ def adhesion(
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the relaxed interface (extxyz)."
     ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Recompute even if the store holds the result."
-    ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    no_cache: bool = NO_CACHE,
+    json_: bool = JSON,
 ) -> None:
     """Work of adhesion of Li on a substrate, interface energy and predicted contact angle."""
     import json
@@ -241,19 +239,15 @@ def adhesion(
 def screen(
     file: Path = typer.Argument(..., help="Screen file (YAML) with a 'jobs:' list."),
     workers: int = typer.Option(1, "--workers", help="Local worker processes."),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
-    ),
+    scheduler: str | None = SCHEDULER,
     model: str | None = typer.Option(
         None, "--model", help=_MODEL_HELP + " Overrides the file's model."
     ),
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the relaxed structures (extxyz)."
     ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Recompute even if the store holds the result."
-    ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    no_cache: bool = NO_CACHE,
+    json_: bool = JSON,
 ) -> None:
     """Run a batch of bind/adhesion jobs (cached: reruns are free, interrupted screens resume).
 

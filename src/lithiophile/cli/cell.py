@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from lithiophile.cli.display import value_text
+from lithiophile.cli.options import JSON, SCHEDULER, STORE, WORKERS, area_m2
 
 HELP = (
     "Li-metal anode figures from cycling files: Li||Cu Coulombic efficiency (per cycle, "
@@ -67,21 +68,10 @@ def _options(
     ce_range: list[str],
 ) -> Any:
     from lithiophile.echem.result import AnalysisOptions
-    from lithiophile.errors import InputError
-    from lithiophile.units import electrode_area_m2
 
-    try:
-        area_m2 = electrode_area_m2(area, diameter=diameter)
-    except InputError as exc:
-        if area is not None and "must be" in str(exc):
-            raise InputError(
-                "The 'area' option of cell analyze must be a positive area such as "
-                f'"1.13 cm^2". Got {area!r}.'
-            ) from None
-        raise
     return AnalysisOptions(
         protocol=protocol,
-        area_m2=area_m2,
+        area_m2=area_m2(area, "cell analyze", diameter=diameter),
         ce_threshold=ce_threshold,
         polarization_limit_V=_si(limit, "V", "limit") or 0.0,
         ce_ranges=tuple(_cycle_range(r) for r in ce_range),
@@ -111,18 +101,14 @@ def analyze(
     join: bool = typer.Option(
         False, "--join", help="The files continue one test (continuation files): join them."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
     csv_: bool = typer.Option(False, "--csv", help="Print one CSV row per figure."),
     plot: Path | None = typer.Option(
         None, "--plot", help="Plot of one file: out.png (matplotlib) or out.html (plotly)."
     ),
-    workers: int = typer.Option(1, "--workers", help="Processes for a batch of files."),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
-    ),
-    store_path: Path | None = typer.Option(
-        None, "--store", help="Store file (default: the project's store in LITHIOPHILE_HOME)."
-    ),
+    workers: int = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    store_path: Path | None = STORE,
     ce_range: list[str] = typer.Option(
         [], "--ce-range", help='Also average the Li||Cu CE over these cycles, e.g. "10-50".'
     ),
@@ -237,58 +223,26 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     rests, written as a BioLogic .mpt); print the review's Table 1 columns
     (polarized potential after cycling, Li-Cu efficiency, cycle life) with their conditions,
     and the realistic cell's figures against their truth with its provenance list."""
+    from lithiophile import cite
     from lithiophile.echem.analysis import analyze as run_analysis
-    from lithiophile.store import Store
-    from lithiophile.synth import cells
-    from lithiophile.synth.realistic import realistic_symmetric
+    from lithiophile.store import Store, to_payload
 
     folder.mkdir(parents=True, exist_ok=True)
-    reservoir = cells.li_cu_reservoir(sample_s=60.0)
-    sym = cells.symmetric(
-        cycles=60,
-        half_cycle_s=3600.0,
-        sample_s=60.0,
-        hard_short_s=100.5 * 3600,
-        soft_shorts=[(40.3 * 3600, 300.0)],
-        growth_per_cycle=0.004,
-    )
-    noisy = realistic_symmetric(layout="biologic-mpt", cycles=4, seed=7)
-    files = [
-        reservoir.write(folder / "li_cu_reservoir.parquet"),
-        sym.write(folder / "li_li_symmetric.parquet"),
-        noisy.write(folder / "li_li_realistic.mpt", fmt="biologic-mpt"),
-    ]
+    reservoir, sym, noisy, files = _demo_cells(folder)
     batch = run_analysis(files, store=Store(folder / "demo.duckdb"))
     res, symr, real = (r.value for r in batch)
     if res is None or symr is None or real is None:
         raise RuntimeError(f"the demo's own cells failed: {batch.failure_summary()}")
-    from lithiophile import cite
-
     cite.register("Li2021")
     for key in (*res.citations, *symr.citations, *real.citations):
         cite.register(key)
-    polar = next(
-        (m for m in symr.find("polarization", "plateau") if "before failure" in m.notes),
-        None,
-    ) or next((m for m in symr.find("polarization", "plateau") if "last cycle" in m.notes), None)
-    ce = next(iter(res.find("average_ce", "reservoir")), None)
-    life = next(iter(symr.find("cycle_life_time")), None)
     echo("== cell: Li-metal figures from cycling data (lithiophile cell analyze)")
     echo(
         "synthetic Li||Cu reservoir test (Adams 2018) and Li||Li symmetric cell, true values "
         "known by construction"
     )
-    echo("review's Table 1 columns:")
-    rows = [
-        ("polarized potential after cycling", polar),
-        ("Li-Cu efficiency", ce),
-        ("cycle life", life),
-    ]
-    for label, m in rows:
-        if m is None:
-            echo(f"  {label:34s} not reached within the data")
-        else:
-            echo(f"  {label:34s} {value_text(m):>10s}  {m.conditions.display()}")
+    rows = _demo_table1(res, symr, echo)
+    polar = rows[0][1]
     true_polar = None
     if polar is not None and polar.conditions.cycle is not None:
         cycle = int(polar.conditions.cycle)
@@ -306,12 +260,10 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     real_out = _demo_realistic(real, noisy.truth, echo)
     return {
         "files": [str(f) for f in files],
-        "table1": {label: (m.as_dict() if m else None) for label, m in rows},
-        "metrics": {
-            "li_cu_reservoir": [m.as_dict() for m in res.metrics],
-            "symmetric": [m.as_dict() for m in symr.metrics],
-            "realistic": [m.as_dict() for m in real.metrics],
-        },
+        "table1": to_payload(dict(rows)),
+        "metrics": to_payload(
+            {"li_cu_reservoir": res.metrics, "symmetric": symr.metrics, "realistic": real.metrics}
+        ),
         "realistic": real_out,
         "truth": {
             "polarization_V": true_polar,
@@ -319,6 +271,49 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
             "failure_time_s": sym.truth["failure_time_s"],
         },
     }
+
+
+def _demo_cells(folder: Path) -> tuple[Any, Any, Any, list[Path]]:
+    """The demo's three synthetic cells, written under ``folder``, and their files."""
+    from lithiophile.synth import cells
+    from lithiophile.synth.realistic import realistic_symmetric
+
+    reservoir = cells.li_cu_reservoir(sample_s=60.0)
+    sym = cells.symmetric(
+        cycles=60,
+        half_cycle_s=3600.0,
+        sample_s=60.0,
+        hard_short_s=100.5 * 3600,
+        soft_shorts=[(40.3 * 3600, 300.0)],
+        growth_per_cycle=0.004,
+    )
+    noisy = realistic_symmetric(layout="biologic-mpt", cycles=4, seed=7)
+    files = [
+        reservoir.write(folder / "li_cu_reservoir.parquet"),
+        sym.write(folder / "li_li_symmetric.parquet"),
+        noisy.write(folder / "li_li_realistic.mpt", fmt="biologic-mpt"),
+    ]
+    return reservoir, sym, noisy, files
+
+
+def _demo_table1(res: Any, symr: Any, echo: Any) -> list[tuple[str, Any]]:
+    """The review's Table 1 columns from the reservoir and symmetric analyses, printed."""
+    plateau = symr.find("polarization", "plateau")
+    polar = next((m for m in plateau if "before failure" in m.notes), None) or next(
+        (m for m in plateau if "last cycle" in m.notes), None
+    )
+    rows = [
+        ("polarized potential after cycling", polar),
+        ("Li-Cu efficiency", next(iter(res.find("average_ce", "reservoir")), None)),
+        ("cycle life", next(iter(symr.find("cycle_life_time")), None)),
+    ]
+    echo("review's Table 1 columns:")
+    for label, m in rows:
+        if m is None:
+            echo(f"  {label:34s} not reached within the data")
+        else:
+            echo(f"  {label:34s} {value_text(m):>10s}  {m.conditions.display()}")
+    return rows
 
 
 def _demo_realistic(real: Any, truth: dict[str, Any], echo: Any) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli.options import JSON
+
 HELP = (
     "Predict what a material turns into in contact with Li metal: the reaction and its energy, "
     "the interface type I/II/III, the elemental lithiophilicity map, and a combined assessment."
@@ -59,7 +61,7 @@ def react_cmd(
     ),
     source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
     potential: float = typer.Option(0.0, "--potential", help="Potential vs Li/Li+ [V]."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     from lithiophile.thermo import react
 
@@ -74,7 +76,7 @@ def react_cmd(
 def interface_cmd(
     material: str = typer.Argument(..., help="Formula, e.g. Li7La3Zr2O12.", show_default=False),
     source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     from lithiophile.thermo import interface_type
 
@@ -87,13 +89,19 @@ def interface_cmd(
         typer.echo(f"  {c.formula}: {c.character} [{c.source}]")
     for r in it.reasons:
         typer.echo(f"  - {r}")
+    if it.literature is not None and it.basis != "literature":
+        lit = it.literature
+        agree = "agrees" if lit["type"] == it.type else "DISAGREES"
+        typer.echo(
+            f"  literature ({lit['source']}): type {lit['type']}, {agree}: {lit['statement']}"
+        )
 
 
 @app.command("map", help="Elemental lithiophilicity map (review Figure 3A) as PNG or HTML.")
 def map_cmd(
     output: Path | None = typer.Option(None, "-o", "--output", help="map.png or map.html."),
     source: str = typer.Option("bundled", "--source", help=_SOURCE_HELP),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     from lithiophile.thermo.elements import element_map, write_map
 
@@ -128,7 +136,7 @@ def assess_cmd(
     temperature: str = typer.Option(
         "250C", "--temperature", help="Molten-Li temperature, e.g. 250C or 523K."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     from lithiophile.errors import InputError
     from lithiophile.thermo import assess
@@ -185,13 +193,10 @@ def _print_assessment(d: dict[str, Any], echo: Any, indent: str = "") -> None:
 
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
     """Assess three coatings (ZnO on garnet, Al2O3, LiF), Li3PS4, the garnet, and wetting."""
+    from lithiophile.store import to_payload
     from lithiophile.thermo import assess
     from lithiophile.thermo.elements import element_map, write_map
-    from lithiophile.wetting import (
-        li_surface_tension,
-        wenzel,
-        work_of_adhesion_for_angle,
-    )
+    from lithiophile.wetting.summary import summarize
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -219,9 +224,10 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         f"  elemental map: {agree}/{len(named)} of the review's Figure 3A green/blue elements "
         f"predicted to react with Li; figure {png}"
     )
-    gamma = li_surface_tension(523.15)
-    w30 = work_of_adhesion_for_angle(30.0, 523.15)
-    rough = wenzel(80.0, 1.6)
+    at_30 = summarize(temperature_K=523.15, theta_deg=30.0)
+    gamma, w30 = at_30.surface_tension_J_m2, at_30.work_of_adhesion_J_m2
+    rough = summarize(temperature_K=523.15, theta_deg=80.0, roughness=1.6).wenzel
+    assert rough is not None  # asked for: summarize computes it
     echo(
         f"  wetting at 250 C: gamma_Li = {gamma:.4f} N/m; W_ad for 30 deg = {w30:.3f} J/m2; "
         f"Wenzel r = 1.6 turns 80 deg into {rough.angle_deg:.1f} deg ({rough.regime})"
@@ -230,6 +236,6 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     out["wetting"] = {
         "li_surface_tension_250C_N_m": gamma,
         "work_of_adhesion_for_30deg_J_m2": w30,
-        "wenzel_80deg_r1.6": rough.as_dict(),
+        "wenzel_80deg_r1.6": to_payload(rough),
     }
     return out

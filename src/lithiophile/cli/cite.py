@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from lithiophile.cli.options import JSON
+
 HELP = (
     "Print the works the last lithiophile run used (or those listed in a --json result "
     "file, or --all works lithiophile implements), as text or --bibtex."
@@ -21,7 +23,7 @@ def cite(
     ),
     bibtex: bool = typer.Option(False, "--bibtex", help="Print BibTeX entries."),
     all_: bool = typer.Option(False, "--all", help="Every work lithiophile implements."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     import json
 

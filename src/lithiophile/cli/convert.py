@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from lithiophile.cli.options import JSON
+
 HELP = (
     "Convert instrument files to Parquet (-o x.parquet) or Battery Data Format CSV (-o x.csv); "
     "a folder with --recursive converts every readable file in parallel processes."
@@ -31,22 +33,21 @@ def convert(
     fmt: str | None = typer.Option(
         None, "--format", help="Skip detection and read as this format."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     from lithiophile.cli.display import echo_json, print_provenance
     from lithiophile.errors import InputError
     from lithiophile.io import read
     from lithiophile.io.convert import check_output, convert_tree, write_converted
+    from lithiophile.store import to_payload
 
     if not source.is_dir():
         check_output(source, output)
         data = read(source, format=fmt)
         dest = write_converted(data, output)
-        provenance = [p.as_dict() for p in data.meta.all_provenance()]
+        provenance = to_payload(data.meta.all_provenance())
         if json_:
-            echo_json(
-                {"converted": [{"source": source, "output": dest, "provenance": provenance}]}
-            )
+            echo_json({"converted": [{"source": source, "output": dest, "provenance": provenance}]})
         else:
             typer.echo(f"converted {source} -> {dest}")
             print_provenance(provenance, indent="  ")

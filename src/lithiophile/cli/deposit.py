@@ -190,6 +190,7 @@ def _progress(echo: Any) -> Any:
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
     """A small case (64x64): lithiophilic against lithiophobic substrate, and seeds."""
     from lithiophile.deposition.compare import substrate_table
+    from lithiophile.deposition.potentiostatic import potentiostatic_scaling
     from lithiophile.store import to_payload
 
     echo("== deposit: phase-field Li plating on a lithiophilic vs a lithiophobic substrate ==")
@@ -197,4 +198,16 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     for line in table.lines():
         echo("  " + line)
     out: dict[str, Any] = to_payload(table)
+    scaling = potentiostatic_scaling()
+    dens, size = scaling["density"], scaling["size"]
+    echo(f"  potentiostatic holds ({scaling['conditions']}), against Pei et al. 2017:")
+    if dens["exponent"] is None:
+        echo(f"    {scaling['note']}")
+    else:
+        echo(
+            f"    density ~ eta^{dens['exponent']:.2f} (classical 3), size ~ "
+            f"eta^{size['exponent']:.2f} (classical -1) over {dens['rows']} rows; "
+            f"{scaling['note']}"
+        )
+    out["potentiostatic_scaling"] = scaling
     return out

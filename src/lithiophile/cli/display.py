@@ -16,13 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
 CSV_COLUMNS = ("metric", "variant", "value", "unit", "display", "conditions", "definition")
 
 
-def as_metric(m: Metric | Mapping[str, Any]) -> Metric:
-    """A Metric record from itself or from its JSON form (a stored result)."""
-    from lithiophile.metrics import Metric
-
-    return m if isinstance(m, Metric) else Metric.from_dict(m)
-
-
 def figure_name(m: Metric) -> str:
     """``"polarization (plateau)"``."""
     name = m.metric.replace("_", " ")
@@ -54,6 +47,8 @@ def print_metrics(
     table.add_column("figure", style="bold")
     table.add_column("value", justify="right")
     table.add_column("conditions")
+    from lithiophile.metrics import as_metric
+
     for m in map(as_metric, metrics):
         table.add_row(figure_name(m), value_text(m), m.conditions.display())
     Console().print(table)
@@ -67,6 +62,8 @@ def write_metrics_csv(
     """Metric records as CSV on stdout, one row per record; each group's context (e.g.
     ``{"file": ..., "protocol": ...}``) fills the leading columns."""
     import csv
+
+    from lithiophile.metrics import as_metric
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     wrote_header = not header

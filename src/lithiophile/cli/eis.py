@@ -7,6 +7,10 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli.display import echo_json
+from lithiophile.cli.options import JSON, SCHEDULER, STORE, WORKERS, area_m2
+from lithiophile.store import to_payload
+
 HELP = (
     "Interfacial resistance from impedance spectra: equivalent-circuit fits with automatic "
     "initial guesses, Lin-KK check, DRT, area-specific and per-interface values, series over "
@@ -19,25 +23,6 @@ _CIRCUIT_HELP = (
     "Circuit string in impedance.py notation (e.g. 'R0-p(R1,CPE1)-W1'), a library name "
     "(one-arc, one-arc-warburg, two-arc, two-arc-warburg, randles), or 'auto' (lowest BIC)."
 )
-
-
-def _area_m2(area: str | None) -> float | None:
-    if area is None:
-        return None
-    from lithiophile.errors import InputError, UnitsError
-    from lithiophile.units import to_si
-
-    try:
-        value = to_si(area, "m^2", name="area")
-    except UnitsError as exc:
-        raise InputError(
-            f"the 'area' option of eis must be an area such as '1.13 cm^2': {exc}"
-        ) from None
-    if not value > 0:
-        raise InputError(
-            f"the 'area' option of eis must be a positive area such as '1.13 cm^2'. Got {area!r}."
-        )
-    return value
 
 
 def _constraints(
@@ -66,36 +51,14 @@ def _constraints(
 
 
 def _analyse_files(
-    files: list[Path],
-    *,
-    circuit: str,
-    area: str | None,
-    symmetric: bool,
-    asr: bool | None,
-    drt: bool,
-    seed: int,
-    workers: int = 1,
-    scheduler: str | None = None,
-    store_path: Path | None = None,
-    **constraints: Any,
+    files: list[Path], *, area: str | None, store_path: Path | None = None, **options: Any
 ) -> Any:
-    """Call the entry function and print its warnings, once each."""
+    """Call the entry function (``options`` as :func:`lithiophile.echem.impedance.fit_files`
+    takes them) and print its warnings, once each."""
     from lithiophile.echem.impedance import fit_files
     from lithiophile.store import Store
 
-    res = fit_files(
-        files,
-        circuit=circuit,
-        area=_area_m2(area),
-        symmetric=symmetric,
-        asr=asr,
-        drt=drt,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        store=Store(store_path),
-        **constraints,
-    )
+    res = fit_files(files, area=area_m2(area, "eis"), store=Store(store_path), **options)
     for text in res.warnings:
         typer.echo(f"warning: {text}", err=True)
     return res
@@ -175,17 +138,13 @@ def fit(
     save_model: Path | None = typer.Option(
         None, "--save-model", help="Write the fitted model as JSON (several: name-1.json ...)."
     ),
-    workers: int = typer.Option(1, "--workers", help="Processes for a batch of files."),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
-    ),
-    store_path: Path | None = typer.Option(
-        None, "--store", help="Store file (default: the project's store in LITHIOPHILE_HOME)."
-    ),
+    workers: int = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    store_path: Path | None = STORE,
     plot: Path | None = typer.Option(
         None, "--plot", help="Write Nyquist, Bode, residuals (and DRT) to out.png or out.html."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     """Fit an equivalent circuit to every spectrum of the files; report R_int and ASR."""
     circuit, constraints = _constraints(fix, bounds, model, circuit)
@@ -209,8 +168,6 @@ def fit(
 
 def _render(res: Any, *, plot: Path | None, save_model: Path | None, json_: bool) -> None:
     """Models, plots, then the fits as text or JSON; exit 1 at the end if a file failed."""
-    import json
-
     results = res.fits
     if save_model is not None:
         _save_models(results, save_model)
@@ -220,11 +177,11 @@ def _render(res: Any, *, plot: Path | None, save_model: Path | None, json_: bool
         plot_fits(results, plot)
     if json_:
         out = [
-            {**fit.as_dict(), "provenance": list(item.provenance), "citations": res.citations}
+            {**to_payload(fit), "provenance": list(item.provenance), "citations": res.citations}
             for item in res.files
             for fit in item.fits
         ]
-        typer.echo(json.dumps(out if len(out) > 1 else out[0], indent=2, default=str))
+        echo_json(out if len(out) > 1 else out[0])
         _fail_if_any(res)
         return
     for item in res.files:
@@ -255,16 +212,14 @@ def _save_models(results: list[Any], path: Path) -> None:
 @app.command("show")
 def show(
     model: Path = typer.Argument(..., help="A model saved with 'eis fit --save-model'."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     """Print a saved model: circuit, parameters with errors and intervals, notes."""
-    import json
-
     from lithiophile.echem.impedance import Circuit
 
     fit = Circuit.load(model)
     if json_:
-        typer.echo(json.dumps(fit.as_dict(), indent=2, default=str))
+        echo_json(fit)
         return
     typer.echo(f"{model.name}: {fit.circuit}  chi2 {fit.chi_square_:.3g}")
     _print_parameters(fit)
@@ -288,16 +243,12 @@ def series_cmd(
     area: str | None = typer.Option(None, "--area", help="Electrode area, e.g. '1.13 cm^2'."),
     symmetric: bool = typer.Option(False, "--symmetric", help="Symmetric Li|Li cell."),
     seed: int = typer.Option(0, "--seed", help="Seed of the multi-start."),
-    workers: int = typer.Option(1, "--workers", help="Processes for a batch of files."),
-    store_path: Path | None = typer.Option(
-        None, "--store", help="Store file (default: the project's store in LITHIOPHILE_HOME)."
-    ),
+    workers: int = WORKERS,
+    store_path: Path | None = STORE,
     plot: Path | None = typer.Option(None, "--plot", help="Write the fits to out.png|html."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
     """R_int against rest time, cycle or temperature; Arrhenius activation energy."""
-    import json
-
     from lithiophile.echem.impedance import series
     from lithiophile.echem.impedance.series import BY, file_values
     from lithiophile.errors import InputError
@@ -324,7 +275,7 @@ def series_cmd(
 
         plot_fits(results, plot)
     if json_:
-        typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        echo_json(result)
         return
     unit = {"rest": "h", "cycle": "", "temperature": "K"}[by]
     scale = {"rest": 1 / 3600, "cycle": 1.0, "temperature": 1.0}[by]
@@ -361,6 +312,15 @@ def _parse_values(text: str, by: str) -> list[float]:
     return out
 
 
+#: The demo's symmetric Li|Li cell, known by construction: bulk 4 ohm; SEI + charge transfer
+#: 60 + 90 ohm before cycling, 12 + 28 ohm after 10 cycles (the interface activated by
+#: plating/stripping). The report part draws the same cell.
+DEMO_TERMS: dict[str, list[tuple[Any, ...]]] = {
+    "before": [("R", 4.0), ("RQ", 60.0, 2e-6, 0.92), ("RQ", 90.0, 2e-4, 0.85)],
+    "after": [("R", 4.5), ("RQ", 12.0, 3e-6, 0.9), ("RQ", 28.0, 5e-4, 0.85)],
+}
+
+
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
     """Fit a synthetic before/after-cycling pair of a symmetric Li|Li cell (area 1.13 cm^2)
     and print the interfacial ASR per interface in the review's table form."""
@@ -372,17 +332,8 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     folder.mkdir(parents=True, exist_ok=True)
     area = 1.13e-4  # 12 mm disc [m^2]
     f = frequencies(1e6, 0.1, 8)
-    # known by construction: bulk 4 ohm; SEI + charge transfer 60 + 90 ohm before cycling,
-    # 12 + 28 ohm after 10 cycles (the interface activated by plating/stripping)
-    truth = {"before": 150.0, "after": 40.0}
-    cells = {
-        "before": spectrum(
-            [("R", 4.0), ("RQ", 60.0, 2e-6, 0.92), ("RQ", 90.0, 2e-4, 0.85)], f, seed=1
-        ),
-        "after": spectrum(
-            [("R", 4.5), ("RQ", 12.0, 3e-6, 0.9), ("RQ", 28.0, 5e-4, 0.85)], f, seed=2
-        ),
-    }
+    truth = {"before": 150.0, "after": 40.0}  # the RQ terms of DEMO_TERMS added
+    cells = {label: spectrum(t, f, seed=k) for k, (label, t) in enumerate(DEMO_TERMS.items(), 1)}
     paths = [
         spec.to_impedance_data(area_m2=area).write_parquet(folder / f"li_li_{label}.parquet")
         for label, spec in cells.items()
@@ -416,9 +367,9 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         echo(f"   {label:40s} {value:>12s} {m.display_unit}  {when}")
     echo(f"   {result.before_after_line()}")
     return {
-        "before": before.as_dict(),
-        "after": after.as_dict(),
-        "fits": [item.as_dict() for item in fits],
+        "before": to_payload(before),
+        "after": to_payload(after),
+        "fits": to_payload(fits),
         "true_r_int_ohm": truth,
         "line": result.before_after_line(),
         "citations": list(res.citations),

@@ -3,10 +3,15 @@ compare, plot)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from lithiophile.cli.options import JSON
 
 HELP = (
     "Literature records of lithiophilicity strategies (the review's Tables 1-3 and text, with "
@@ -18,7 +23,6 @@ app = typer.Typer(help=HELP, no_args_is_help=True)
 _STORE = typer.Option(
     None, "--store", help="The store file (default: lithiophile.duckdb in LITHIOPHILE_HOME)."
 )
-_JSON = typer.Option(False, "--json", help="Print JSON for machines.")
 _SI = typer.Option(False, "--si", help="Values and conditions in SI units.")
 
 
@@ -43,11 +47,7 @@ def _print_records(records: list[Any], si: bool) -> None:
         table.add_column(name, overflow="fold")
     for r in records:
         cond = r.conditions.to_conditions()
-        ctext = (
-            ", ".join(f"{k}={v}" for k, v in cond.as_dict().items() if v not in (None, []))
-            if si
-            else cond.display()
-        )
+        ctext = cond.si_text() if si else cond.display()
         ref = r.provenance.ref if r.provenance and r.provenance.ref else ""
         table.add_row(
             r.id,
@@ -79,7 +79,7 @@ def list_(
     origin: str | None = typer.Option(None, "--origin", help="Only 'review' or 'user' records."),
     metric: str | None = typer.Option(None, "--metric", help="Only this metric kind."),
     si: bool = _SI,
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """List the records (the review's and yours)."""
@@ -93,7 +93,7 @@ def list_(
 @app.command("show")
 def show(
     record_id: str = typer.Argument(..., help="The record's id (from kb list or kb query)."),
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Show one record in full: value as printed and in SI, conditions, provenance, flags."""
@@ -136,7 +136,7 @@ def query(
     ),
     limit: int | None = typer.Option(None, "--limit", help="At most this many records."),
     si: bool = _SI,
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Records by strategy, electrolyte class, metric, material and condition ranges."""
@@ -178,12 +178,6 @@ def _conditions(**kw: Any) -> Any:
     )
 
 
-def _metrics_in(data: Any) -> list[Any]:
-    from lithiophile.kb.files import metrics_in
-
-    return metrics_in(data)
-
-
 def _from_file(path: Path, pick: str | None) -> list[Any]:
     import json
 
@@ -198,7 +192,9 @@ def _from_file(path: Path, pick: str | None) -> list[Any]:
             f"the --from file '{path}' is not JSON ({exc}); give the output of "
             "'lithiophile cell analyze --json' or 'eis fit --json'"
         ) from None
-    metrics = _metrics_in(data)
+    from lithiophile.kb.files import metrics_in
+
+    metrics = metrics_in(data)
     if pick:
         name, _, variant = pick.partition(":")
         metrics = [m for m in metrics if m.metric == name and (not variant or m.variant == variant)]
@@ -286,43 +282,63 @@ _CYCLE = typer.Option(None, "--cycle", help="Cycle at which the value holds.")
 _CELL = typer.Option(None, "--cell", help="Cell type, e.g. 'Li|Li', 'Li|Cu', 'Li|LFP'.")
 _CRATE = typer.Option(None, "--c-rate", help="C-rate of a full cell.")
 
+#: The options that state one result: name, type, declaration.
+_RESULT_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("metric", str | None, _METRIC),
+    ("value", str | None, _VALUE),
+    ("from_", Path | None, _FROM),
+    ("pick", str | None, _PICK),
+    ("current_density", str | None, _CD),
+    ("areal_capacity", str | None, _CAP),
+    ("time", str | None, _TIME),
+    ("rest_time", str | None, _REST),
+    ("temperature", str | None, _TEMP),
+    ("cycle", int | None, _CYCLE),
+    ("cell", str | None, _CELL),
+    ("c_rate", float | None, _CRATE),
+)
+
+
+def _takes_a_result(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the options that state one result (``--metric`` and ``--value`` with
+    their conditions, or ``--from`` a JSON file) and call it with the Metric records they
+    give as ``metrics``. typer reads the options from the signature this sets."""
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(fn, eval_str=True).parameters.values()
+        given = [
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d, annotation=t
+            )
+            for name, t, d in _RESULT_OPTIONS
+        ]
+
+        @functools.wraps(fn)
+        def command_fn(**kw: Any) -> None:
+            metric, value, from_, pick = (kw.pop(name) for name, _, _ in _RESULT_OPTIONS[:4])
+            conds = {name: kw.pop(name) for name, _, _ in _RESULT_OPTIONS[4:]}
+            fn(metrics=_given_metric(metric, value, from_, pick, command, **conds), **kw)
+
+        command_fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [*given, *(p for p in own if p.name != "metrics")]
+        )
+        command_fn.__annotations__ = {}
+        return command_fn
+
+    return decorate
+
 
 @app.command("add")
+@_takes_a_result("add")
 def add(
+    metrics: list[Any],
     material: str = typer.Option(..., "--material", help="Your material or method."),
     strategy: str = typer.Option(..., "--strategy", help="Strategy category, e.g. 'host coating'."),
     electrolyte: str | None = typer.Option(None, "--electrolyte", help="'liquid' or 'solid'."),
-    metric: str | None = _METRIC,
-    value: str | None = _VALUE,
-    from_: Path | None = _FROM,
-    pick: str | None = _PICK,
-    current_density: str | None = _CD,
-    areal_capacity: str | None = _CAP,
-    time: str | None = _TIME,
-    rest_time: str | None = _REST,
-    temperature: str | None = _TEMP,
-    cycle: int | None = _CYCLE,
-    cell: str | None = _CELL,
-    c_rate: float | None = _CRATE,
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Add your own result (a value with its conditions, or the metrics of a JSON file)."""
-    metrics = _given_metric(
-        metric,
-        value,
-        from_,
-        pick,
-        "add",
-        current_density=current_density,
-        areal_capacity=areal_capacity,
-        time=time,
-        rest_time=rest_time,
-        temperature=temperature,
-        cycle=cycle,
-        cell=cell,
-        c_rate=c_rate,
-    )
     from lithiophile.kb.schema import record_from_metric
 
     records = [
@@ -347,7 +363,7 @@ def add(
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="A .json, .csv or .parquet file of records."),
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Import records as yours (all or nothing: one bad row imports none and is named)."""
@@ -367,7 +383,7 @@ def import_(
 def export(
     file: Path = typer.Argument(..., help="Output .json, .csv or .parquet file."),
     origin: str | None = typer.Option(None, "--origin", help="Only 'review' or 'user' records."),
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Export records to JSON, CSV or Parquet."""
@@ -379,19 +395,9 @@ def export(
 
 
 @app.command("compare")
+@_takes_a_result("compare")
 def compare(
-    metric: str | None = _METRIC,
-    value: str | None = _VALUE,
-    from_: Path | None = _FROM,
-    pick: str | None = _PICK,
-    current_density: str | None = _CD,
-    areal_capacity: str | None = _CAP,
-    time: str | None = _TIME,
-    rest_time: str | None = _REST,
-    temperature: str | None = _TEMP,
-    cycle: int | None = _CYCLE,
-    cell: str | None = _CELL,
-    c_rate: float | None = _CRATE,
+    metrics: list[Any],
     factor: float = typer.Option(
         2.0, "--factor", help="Largest rate/capacity ratio still comparable (1: equal only)."
     ),
@@ -408,12 +414,13 @@ def compare(
     ),
     with_user: bool = typer.Option(False, "--with-user", help="Rank among your records too."),
     limit: int = typer.Option(8, "--limit", help="How many records to show."),
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Rank a result among the literature of its metric under comparable conditions."""
     from lithiophile.errors import InputError
     from lithiophile.kb.electrolytes import classify_electrolyte
+    from lithiophile.store import to_payload
 
     if not factor >= 1:
         raise InputError(
@@ -421,21 +428,6 @@ def compare(
             f"conditions only). Got {factor!r}."
         )
     kind = None if electrolyte is None else classify_electrolyte(electrolyte).kind
-    metrics = _given_metric(
-        metric,
-        value,
-        from_,
-        pick,
-        "compare",
-        current_density=current_density,
-        areal_capacity=areal_capacity,
-        time=time,
-        rest_time=rest_time,
-        temperature=temperature,
-        cycle=cycle,
-        cell=cell,
-        c_rate=c_rate,
-    )
     from lithiophile import kb
 
     results = kb.compare(
@@ -448,7 +440,7 @@ def compare(
         control=control,
     )
     if json_:
-        _echo_json([c.as_dict() for c in results])
+        _echo_json(to_payload(results.items))
         return
     for c in results:
         for line in c.lines(limit):
@@ -456,7 +448,7 @@ def compare(
 
 
 @app.command("claims")
-def claims(json_: bool = _JSON) -> None:
+def claims(json_: bool = JSON) -> None:
     """The review's other numbers (constants of Li, interface energies) and the places where its
     text and tables disagree, each with the verbatim sentence."""
     from lithiophile.kb.claims import bundled_claims, bundled_discrepancies
@@ -496,7 +488,7 @@ def plot(
     from_: Path | None = typer.Option(
         None, "--from", help="JSON output of cell analyze / eis fit: your results, highlighted."
     ),
-    json_: bool = _JSON,
+    json_: bool = JSON,
     store: Path | None = _STORE,
 ) -> None:
     """Figures of the base (PNG and interactive HTML), your results highlighted."""
@@ -521,7 +513,9 @@ def _demo_metrics(results: dict[str, Any]) -> list[Any]:
     """The earlier demo parts' results to compare: the symmetric cell's plateau polarization
     and cycle life, the Li||Cu average CE (a Li||Cu CE without one) from ``cell``, and the
     before/after interfacial ASR pair from ``eis`` (first found of each, in that order)."""
-    found = _metrics_in({k: results.get(k) for k in ("cell", "eis")})
+    from lithiophile.kb.files import metrics_in
+
+    found = metrics_in({k: results.get(k) for k in ("cell", "eis")})
 
     def first(name: str, variant: str | None = None) -> Any:
         return next((m for m in found if m.metric == name and variant in (None, m.variant)), None)
@@ -546,6 +540,7 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     and says so. The store is ``folder/kb.duckdb``, never the user's."""
     from lithiophile.kb import KnowledgeBase
     from lithiophile.metrics import Conditions, Metric
+    from lithiophile.store import to_payload
 
     folder.mkdir(parents=True, exist_ok=True)
     base = KnowledgeBase(folder / "kb.duckdb")
@@ -598,6 +593,6 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         "store": str(folder / "kb.duckdb"),
         "records": counts[1],
         "hypothetical": hypothetical,
-        "compared": [c.as_dict() for c in comparisons],
+        "compared": to_payload(comparisons),
         "figures": files,
     }

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from lithiophile.cli.options import JSON
+
 HELP = (
     "Show what is in instrument files: format, version, rows, columns, time span, cycles, "
     "techniques, area and mass found."
@@ -14,7 +16,7 @@ HELP = (
 
 def read(
     files: list[Path] = typer.Argument(..., help="Files to inspect.", show_default=False),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
     fmt: str | None = typer.Option(
         None, "--format", help="Skip detection and read as this format (e.g. biologic-mpr)."
     ),

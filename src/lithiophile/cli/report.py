@@ -82,8 +82,7 @@ def report(
     ),
     json_: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
-    import json
-
+    from lithiophile.cli.display import echo_json
     from lithiophile.report.build import build_report
 
     state = _state(
@@ -110,7 +109,7 @@ def report(
         command="lithiophile " + " ".join(sys.argv[1:]),
     )
     if json_:
-        typer.echo(json.dumps(result.as_dict(), indent=2))
+        echo_json(result)
         return
     _print(result)
 
@@ -132,6 +131,7 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     spectra) and a group report overlaying the demo's cycling cells; print the paths."""
     from lithiophile.report.build import build_report
     from lithiophile.report.card import CellState
+    from lithiophile.store import to_payload
 
     folder.mkdir(parents=True, exist_ok=True)
     cycling, spectra = _demo_files(folder)
@@ -156,7 +156,7 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
             f"(data and figures {r.content_bytes / 1e6:.2f} MB)"
         )
         echo(f"   open: {r.path.resolve().as_uri()}")
-    return {"reports": [one.as_dict(), many.as_dict()]}
+    return {"reports": to_payload([one, many])}
 
 
 def _demo_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -172,6 +172,7 @@ def _demo_files(folder: Path) -> tuple[list[Path], list[Path]]:
         # every cycling file of the demo's cell part (several instruments), the Li||Li cell last
         others = [p for p in list_files(cell_dir) if p != sym]
         return [*others, sym], spectra
+    from lithiophile.cli.eis import DEMO_TERMS
     from lithiophile.synth import cells
     from lithiophile.synth.spectra import frequencies, spectrum
 
@@ -184,14 +185,10 @@ def _demo_files(folder: Path) -> tuple[list[Path], list[Path]]:
         ),
     ]
     f = frequencies(1e6, 0.1, 8)
-    terms = {
-        "before": [("R", 4.0), ("RQ", 60.0, 2e-6, 0.92), ("RQ", 90.0, 2e-4, 0.85)],
-        "after": [("R", 4.5), ("RQ", 12.0, 3e-6, 0.9), ("RQ", 28.0, 5e-4, 0.85)],
-    }
     spectra = [
         spectrum(t, f, seed=k)
         .to_impedance_data(area_m2=1.13e-4, cycle=10 * (k - 1))
         .write_parquet(own / f"li_li_{k}_{label}.parquet")
-        for k, (label, t) in enumerate(terms.items(), 1)
+        for k, (label, t) in enumerate(DEMO_TERMS.items(), 1)
     ]
     return cycling, spectra

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from typing import TYPE_CHECKING
 
 import typer
+
+from lithiophile.cli.display import echo_json
+from lithiophile.cli.options import JSON
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lithiophile.wetting.summary import WettingSummary
 
 HELP = (
     "Contact-angle models for molten Li: apparent angle on a rough (Wenzel) or composite "
@@ -36,8 +42,9 @@ def wet(
     temperature: str = typer.Option(
         "250C", "--temperature", help="Molten-Li temperature (250C, 523K)."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    json_: bool = JSON,
 ) -> None:
+    from lithiophile.store import to_payload
     from lithiophile.units import temperature_to_K
     from lithiophile.wetting.summary import summarize
 
@@ -57,28 +64,42 @@ def wet(
             "temperature_K": "--temperature",
         },
     )
-    out = result.as_dict()
-    gamma = result.surface_tension_J_m2
-    theta = result.theta_deg
     if json_:
-        typer.echo(json.dumps(out, indent=2))
+        echo_json(to_payload(result, drop_none=True))
         return
-    typer.echo(f"molten Li at {t_k:.2f} K: surface tension {gamma:.4f} N/m (Davison 1968)")
-    if "young_dupre" in out:
-        yd = out["young_dupre"]
-        typer.echo(
-            f"  Young-Dupre: W_ad {adhesion:g} J/m2 -> {yd['angle_deg']:.1f} deg ({yd['regime']})"
-        )
-    if theta is not None:
-        typer.echo(
-            f"  theta {theta:g} deg: W_ad {out['work_of_adhesion_J_m2']:.4f} J/m2, nucleation "
-            f"barrier factor {out['nucleation_barrier_factor']:.4f}"
-        )
-    for key, label in (
-        ("wenzel", f"Wenzel r={roughness}"),
-        ("cassie_baxter", f"Cassie-Baxter f_s={solid_fraction}"),
+    for line in _lines(
+        result, adhesion=adhesion, roughness=roughness, solid_fraction=solid_fraction, target=target
     ):
-        if key in out:
-            typer.echo(f"  {label}: {out[key]['angle_deg']:.1f} deg ({out[key]['regime']})")
-    if "wenzel_roughness_for_target" in out:
-        typer.echo(f"  roughness for {target:g} deg: r = {out['wenzel_roughness_for_target']:.4f}")
+        typer.echo(line)
+
+
+def _lines(
+    result: WettingSummary,
+    *,
+    adhesion: float | None,
+    roughness: float | None,
+    solid_fraction: float | None,
+    target: float | None,
+) -> list[str]:
+    """The summary as readable lines (only what was asked for)."""
+    r = result
+    out = [
+        f"molten Li at {r.temperature_K:.2f} K: surface tension {r.surface_tension_J_m2:.4f} N/m "
+        "(Davison 1968)"
+    ]
+    if r.young_dupre is not None:
+        yd = r.young_dupre
+        out.append(f"  Young-Dupre: W_ad {adhesion:g} J/m2 -> {yd.angle_deg:.1f} deg ({yd.regime})")
+    out.append(
+        f"  theta {r.theta_deg:g} deg: W_ad {r.work_of_adhesion_J_m2:.4f} J/m2, nucleation "
+        f"barrier factor {r.nucleation_barrier_factor:.4f}"
+    )
+    for angle, label in (
+        (r.wenzel, f"Wenzel r={roughness}"),
+        (r.cassie_baxter, f"Cassie-Baxter f_s={solid_fraction}"),
+    ):
+        if angle is not None:
+            out.append(f"  {label}: {angle.angle_deg:.1f} deg ({angle.regime})")
+    if r.wenzel_roughness_for_target is not None:
+        out.append(f"  roughness for {target:g} deg: r = {r.wenzel_roughness_for_target:.4f}")
+    return out

@@ -28,6 +28,7 @@ __all__ = [
     "Substrate",
     "contact_angle_for",
     "deposit",
+    "potentiostatic_scaling",
     "sand_transition",
     "substrate_table",
     "sweep",
@@ -42,6 +43,7 @@ _LAZY = {
     "ContactAngleChoice": "lithiophile.deposition.predict",
     "contact_angle_for": "lithiophile.deposition.predict",
     "substrate_table": "lithiophile.deposition.compare",
+    "potentiostatic_scaling": "lithiophile.deposition.potentiostatic",
     "sand_transition": "lithiophile.deposition.sand",
     "sweep": "lithiophile.deposition.sweep",
 }

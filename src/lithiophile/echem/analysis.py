@@ -11,6 +11,7 @@ file that failed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -329,6 +330,7 @@ def analyze_files(
     """
     from lithiophile.io import sha256_of
     from lithiophile.parallel import run_batch
+    from lithiophile.store import from_payload, to_payload
 
     opts = options if options is not None else AnalysisOptions()
     files = [str(p) for p in paths]
@@ -345,8 +347,8 @@ def analyze_files(
         key=key,
         kind=STORE_KIND,
         store=store,
-        encode=CellAnalysis.as_dict,
-        decode=CellAnalysis.from_dict,
+        encode=to_payload,
+        decode=functools.partial(from_payload, CellAnalysis),
         workers=workers,
         scheduler=scheduler,
     )

@@ -5,17 +5,15 @@ Values are SI floats (s, V, A, C, m^2); display units only in the CLI.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 
 from lithiophile.errors import InputError
 from lithiophile.metrics import Metric
+from lithiophile.store import to_payload
 
 __all__ = ["PROTOCOLS", "AnalysisOptions", "CellAnalysis", "Event"]
 
@@ -110,23 +108,10 @@ class AnalysisOptions:
                 f"(0.25, 0.75). Got {self.plateau_window!r}."
             )
 
-    def as_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["plateau_window"] = list(self.plateau_window)
-        d["ce_ranges"] = [list(p) for p in self.ce_ranges]
-        return d
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> AnalysisOptions:
-        kw = dict(d)
-        if "plateau_window" in kw:
-            kw["plateau_window"] = tuple(kw["plateau_window"])
-        kw["ce_ranges"] = tuple(tuple(p) for p in kw.get("ce_ranges") or ())
-        return cls(**kw)
-
     def key(self) -> str:
-        """Canonical JSON of the options, part of the store key."""
-        return json.dumps(self.as_dict(), sort_keys=True)
+        """Canonical JSON of the options (:func:`lithiophile.store.to_payload`), part of the
+        store key."""
+        return json.dumps(to_payload(self), sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -154,24 +139,13 @@ class Event:
     cycle: int | None = None
     detail: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Event:
-        return cls(
-            kind=str(d["kind"]),
-            time_s=float(d["time_s"]),
-            duration_s=d.get("duration_s"),
-            half_cycle=d.get("half_cycle"),
-            cycle=d.get("cycle"),
-            detail=d.get("detail") or "",
-        )
-
 
 @dataclass(frozen=True, eq=False)
 class CellAnalysis:
     """The figures of one cycling test.
+
+    It crosses the store and process boundaries through :func:`lithiophile.store.to_payload`
+    and :func:`lithiophile.store.from_payload` (frames as ``{column: values}``, NaN as null).
 
     Attributes
     ----------
@@ -244,51 +218,3 @@ class CellAnalysis:
     def failure(self) -> Event | None:
         """The failure event, or None when the cell did not fail within the data."""
         return next((e for e in self.events if e.kind == "failure"), None)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (round-trips through :meth:`from_dict`)."""
-        return {
-            "protocol": self.protocol,
-            "detection": self.detection,
-            "metrics": [m.as_dict() for m in self.metrics],
-            "half_cycles": _frame_dict(self.half_cycles),
-            "cycles": _frame_dict(self.cycles),
-            "events": [e.as_dict() for e in self.events],
-            "flags": list(self.flags),
-            "notes": list(self.notes),
-            "source": self.source,
-            "sha256": self.sha256,
-            "options": self.options.as_dict(),
-            "current": self.current,
-            "provenance": list(self.provenance),
-            "warnings": list(self.warnings),
-            "citations": list(self.citations),
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> CellAnalysis:
-        return cls(
-            protocol=d["protocol"],
-            detection=d.get("detection") or "",
-            metrics=tuple(Metric.from_dict(m) for m in d.get("metrics") or ()),
-            half_cycles=pl.DataFrame(d.get("half_cycles") or {}),
-            cycles=pl.DataFrame(d.get("cycles") or {}),
-            events=tuple(Event.from_dict(e) for e in d.get("events") or ()),
-            flags=tuple(d.get("flags") or ()),
-            notes=tuple(d.get("notes") or ()),
-            source=d.get("source"),
-            sha256=d.get("sha256"),
-            options=AnalysisOptions.from_dict(d.get("options") or {}),
-            current=d.get("current") or "measured",
-            provenance=tuple(d.get("provenance") or ()),
-            warnings=tuple(d.get("warnings") or ()),
-            citations=tuple(d.get("citations") or ()),
-        )
-
-
-def _frame_dict(frame: pl.DataFrame) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for name in frame.columns:
-        values = frame.get_column(name).to_list()
-        out[name] = [None if isinstance(x, float) and not math.isfinite(x) else x for x in values]
-    return out

@@ -2,7 +2,7 @@
 
 Robust to what real instruments write (see ``docs/methods.md``, "Steps and half-cycles"):
 
-* a point's *sign class* is negative, rest or positive current (rest: ``|I|`` below
+* a point's *sign class* is negative, rest or positive current (rest: ``|I|`` at or below
   :func:`~lithiophile.io.steps.rest_tolerance_A`); impedance blocks (``step_kind == "eis"``)
   and declared open-circuit periods are their own classes;
 * a short interruption (a rest or open-circuit period shorter than :data:`BRIDGE` of both
@@ -369,7 +369,7 @@ def segment(cell: CellData, window: tuple[float, float] = (0.25, 0.75)) -> Segme
     tol, raw, cls, bridged, starts = _boundaries(t, i, kind)
     flowing = np.abs(raw) == 1
     mag = np.abs(i)
-    ends = np.append(starts[1:], n)
+    ends = np.append(starts[1:], n)[: starts.size]  # no segment in an empty test
     counts = ends - starts
     seg = np.repeat(np.arange(starts.size, dtype=np.int64), counts)
     vf = np.where(np.isfinite(v), v, np.nan)

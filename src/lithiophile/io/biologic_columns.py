@@ -54,6 +54,7 @@ __all__ = [
     "TECHNIQUE_NAMES",
     "build_data",
     "is_placeholder",
+    "read_parsed",
 ]
 
 #: Data-module column id -> (EC-Lab label, little-endian numpy dtype). Source in each comment.
@@ -672,3 +673,41 @@ def _kinds(
     if freq is not None:
         kinds[freq[starts] > 0] = code["eis"]
     return np.repeat(kinds, lengths)
+
+
+def read_parsed(
+    columns: dict[str, np.ndarray],
+    info: Mapping[str, Any],
+    *,
+    path: Path | str,
+    fmt: str,
+    format_name: str,
+    header: Mapping[str, Any],
+    kind: str | None = None,
+    consume: bool = False,
+) -> CellData | ImpedanceData:
+    """CellData or ImpedanceData from what an EC-Lab parser returned (``parse(path)`` of
+    :mod:`lithiophile.io.biologic_mpr` or :mod:`lithiophile.io.biologic_mpt`).
+
+    ``header`` holds the format's own entries, added to ``info["header"]``; ``format_name`` is
+    the metadata's format (``"biologic-mpr"``, ``"biologic-mpt"``); ``fmt`` (for messages)
+    and the rest as :func:`build_data`.
+    """
+    full = dict(info["header"])
+    full.update(header)
+    meta = Metadata(
+        instrument="BioLogic",
+        format=format_name,
+        format_version=info["format_version"],
+        start_time=info["start_time"],
+        area_m2=info["area_m2"],
+        mass_kg=info["mass_kg"],
+        techniques=tuple(info["techniques"]),
+        header=full,
+        notes=tuple(info["notes"]),
+        provenance=tuple(info.get("provenance", ())),
+    )
+    loops = info["loop_starts"]
+    return build_data(
+        columns, meta, path=path, fmt=fmt, loop_starts=loops, kind=kind, consume=consume
+    )

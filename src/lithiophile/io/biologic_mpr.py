@@ -45,11 +45,11 @@ from lithiophile.errors import FileFormatError
 from lithiophile.io.biologic_columns import (
     AREA_UNIT_M2,
     TECHNIQUE_IDS,
-    build_data,
     is_placeholder,
+    read_parsed,
 )
 from lithiophile.io.biologic_mpr_rows import _BLOCK_BYTES, _columns, _data, _warn_unknown
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+from lithiophile.io.celldata import CellData, ImpedanceData
 
 __all__ = ["FMT", "MAGIC", "parse", "read", "sniff"]
 
@@ -445,30 +445,14 @@ def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | Impedan
         every other column is kept under its EC-Lab label (``raw_id_<id>`` when unknown).
     """
     columns, info = parse(path)
-    header = dict(info["header"])
-    header.update(
-        column_ids=info["column_ids"],
-        modules=info["modules"],
-        layout=info["layout"],
-        loop_starts=info["loop_starts"],
-    )
-    meta = Metadata(
-        instrument="BioLogic",
-        format="biologic-mpr",
-        format_version=info["format_version"],
-        start_time=info["start_time"],
-        area_m2=info["area_m2"],
-        mass_kg=info["mass_kg"],
-        techniques=tuple(info["techniques"]),
-        header=header,
-        notes=tuple(info["notes"]),
-    )
-    return build_data(
+    own = {k: info[k] for k in ("column_ids", "modules", "layout", "loop_starts")}
+    return read_parsed(
         columns,
-        meta,
+        info,
         path=path,
         fmt=FMT,
-        loop_starts=info["loop_starts"],
+        format_name="biologic-mpr",
+        header=own,
         kind=kind,
         consume=True,
     )

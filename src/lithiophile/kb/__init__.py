@@ -22,12 +22,17 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from lithiophile.kb.base import KnowledgeBase, parse_condition
 from lithiophile.kb.bundled import bundled_records
 from lithiophile.kb.compare import Comparison, Comparisons
 from lithiophile.kb.schema import DIRECTION, FLAG_KINDS, STRATEGIES, Flag, Record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing_extensions import Unpack
+
+    from lithiophile.kb.compare import RankOptions
 
 __all__ = [
     "DIRECTION",
@@ -68,13 +73,9 @@ def compare(
     *,
     store: Any = None,
     origin: str | None = "review",
-    factor: float = 2.0,
-    temperature_tol_K: float = 10.0,
-    include_excluded: bool = False,
-    electrolyte: str | None = None,
-    control: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
+    **options: Unpack[RankOptions],
 ) -> Comparisons: ...
 
 
@@ -85,13 +86,9 @@ def compare(
     *,
     store: Any = None,
     origin: str | None = "review",
-    factor: float = 2.0,
-    temperature_tol_K: float = 10.0,
-    include_excluded: bool = False,
-    electrolyte: str | None = None,
-    control: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
+    **options: Unpack[RankOptions],
 ) -> Comparison: ...
 
 
@@ -101,13 +98,9 @@ def compare(
     *,
     store: Any = None,
     origin: str | None = "review",
-    factor: float = 2.0,
-    temperature_tol_K: float = 10.0,
-    include_excluded: bool = False,
-    electrolyte: str | None = None,
-    control: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
+    **options: Unpack[RankOptions],
 ) -> Comparison | Comparisons:
     """The entry function of *compare*: rank a result (or a list of results) among the records
     of its metric under comparable conditions (see :mod:`lithiophile.kb.compare` for what
@@ -123,8 +116,9 @@ def compare(
         A :class:`KnowledgeBase`, a Store or its path (default: the user's store).
     origin
         Rank among ``"review"`` records (default) or, with None, the user's too.
-    factor, temperature_tol_K, include_excluded, electrolyte, control
-        As :func:`lithiophile.kb.compare.compare`.
+    options
+        ``factor``, ``temperature_tol_K``, ``include_excluded``, ``electrolyte``, ``control``:
+        as :func:`lithiophile.kb.compare.compare`.
     workers, scheduler
         As :func:`lithiophile.parallel.run_jobs`: a list runs in this process unless a pool
         pays for itself (one comparison takes well under a millisecond, so in practice it never
@@ -148,13 +142,6 @@ def compare(
         with base.reading():
             records = [r for name in sorted(names) for r in base.query(metric=name, origin=origin)]
     cite.register("Li2021")
-    options = {
-        "factor": factor,
-        "temperature_tol_K": temperature_tol_K,
-        "include_excluded": include_excluded,
-        "electrolyte": electrolyte,
-        "control": control,
-    }
     if not many:
         record_in = result if isinstance(result, Record) else items[0]
         return _compare_one(record_in, records=list(records), options=options)
@@ -173,7 +160,7 @@ def compare(
     return Comparisons(tuple(out), tuple(dict.fromkeys(warnings)))
 
 
-def _compare_one(result: Any, *, records: list[Record], options: dict[str, Any]) -> Comparison:
+def _compare_one(result: Any, *, records: list[Record], options: RankOptions) -> Comparison:
     from lithiophile.kb.compare import compare as rank
 
     return rank(result, records, **options)

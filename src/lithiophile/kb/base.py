@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from lithiophile.errors import InputError
 from lithiophile.kb.bundled import bundled_digest, bundled_records
@@ -35,10 +35,12 @@ from lithiophile.kb.schema import (
     record_from_metric,
     validate_record,
 )
-from lithiophile.metrics import METRICS, Metric
+from lithiophile.metrics import METRICS, Metric, as_metric
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lithiophile.kb.compare import Comparison
+    from typing_extensions import Unpack
+
+    from lithiophile.kb.compare import Comparison, RankOptions
 
 __all__ = [
     "CLUSTER_FRACTION",
@@ -156,6 +158,19 @@ _EXAMPLE_UNIT = {
     "rest_time": "h",
     "temperature": "K",
 }
+
+
+class RecordFilters(TypedDict, total=False):
+    """The filters of :meth:`KnowledgeBase.query` (described there)."""
+
+    metric: str | None
+    strategy: str | None
+    electrolyte: str | None
+    material: str | None
+    origin: str | None
+    cell: str | None
+    where: Sequence[str | tuple[str, str, float]]
+    include_excluded: bool
 
 
 class KnowledgeBase:
@@ -304,7 +319,7 @@ class KnowledgeBase:
         """Add one or more Metrics (as from ``cell analyze`` / ``eis fit``) as the user's
         records of ``material`` made by ``strategy`` (a key of :data:`STRATEGIES`)."""
         items = [metric] if isinstance(metric, Metric | dict) else list(metric)
-        metrics = [m if isinstance(m, Metric) else Metric.from_dict(m) for m in items]
+        metrics = [as_metric(m) for m in items]
         records = [
             record_from_metric(
                 m,
@@ -340,26 +355,14 @@ class KnowledgeBase:
             )
         return Record.model_validate_json(rows[0][0])
 
-    def count(self, **filters: Any) -> int:
+    def count(self, **filters: Unpack[RecordFilters]) -> int:
         """How many records match (same filters as :meth:`query`)."""
         sql, params = _where(**filters)
         with self._reading() as con:
             rows = con.execute(f"SELECT count(*) FROM kb_records{sql}", params).fetchall()
         return int(rows[0][0])
 
-    def query(
-        self,
-        *,
-        metric: str | None = None,
-        strategy: str | None = None,
-        electrolyte: str | None = None,
-        material: str | None = None,
-        origin: str | None = None,
-        cell: str | None = None,
-        where: Sequence[str | tuple[str, str, float]] = (),
-        include_excluded: bool = True,
-        limit: int | None = None,
-    ) -> list[Record]:
+    def query(self, *, limit: int | None = None, **filters: Unpack[RecordFilters]) -> list[Record]:
         """Records matching every filter given, ordered by metric then value.
 
         Parameters
@@ -384,17 +387,7 @@ class KnowledgeBase:
         limit
             At most this many records.
         """
-        sql, params = query_sql(
-            metric=metric,
-            strategy=strategy,
-            electrolyte=electrolyte,
-            material=material,
-            origin=origin,
-            cell=cell,
-            where=where,
-            include_excluded=include_excluded,
-            limit=limit,
-        )
+        sql, params = query_sql(limit=limit, **filters)
         with self._reading() as con:
             rows = con.execute(sql, params).fetchall()
         return [Record.model_validate_json(r[0]) for r in rows]
@@ -464,11 +457,7 @@ class KnowledgeBase:
         result: Metric | Record | dict[str, Any],
         *,
         origin: str | None = "review",
-        factor: float = 2.0,
-        temperature_tol_K: float = 10.0,
-        include_excluded: bool = False,
-        electrolyte: str | None = None,
-        control: bool = False,
+        **options: Unpack[RankOptions],
     ) -> Comparison:
         """Rank ``result`` (a Metric) among the base's records of its metric; see
         :func:`lithiophile.kb.compare.compare`. ``origin=None`` ranks among the user's too."""
@@ -481,15 +470,7 @@ class KnowledgeBase:
                 for m in (metric, *RELATED.get(metric, ()))
                 for r in self.query(metric=m, origin=origin)
             ]
-        return compare(
-            result,
-            records,
-            factor=factor,
-            temperature_tol_K=temperature_tol_K,
-            include_excluded=include_excluded,
-            electrolyte=electrolyte,
-            control=control,
-        )
+        return compare(result, records, **options)
 
     def plot(
         self,

@@ -35,11 +35,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from lithiophile.kb.display import CONDITION_UNITS, per_display_unit
 from lithiophile.kb.schema import DIRECTION, Record
-from lithiophile.metrics import METRICS, Conditions, Metric
+from lithiophile.metrics import METRICS, Conditions, Metric, as_metric
 
 __all__ = [
     "RATE_DEPENDENT",
@@ -79,6 +79,16 @@ RESISTANCES = frozenset({"interfacial_resistance", "interfacial_asr"})
 Outcome = Literal["better", "worse", "equal", "undetermined"]
 
 
+class RankOptions(TypedDict, total=False):
+    """The keyword options of :func:`compare`, for the functions that pass them on."""
+
+    factor: float
+    temperature_tol_K: float
+    include_excluded: bool
+    electrolyte: str | None
+    control: bool
+
+
 @dataclass(frozen=True)
 class Gap:
     """One condition that differs (or is unstated on one side)."""
@@ -95,14 +105,35 @@ class Entry:
     ``scale`` (low, high) is what the record's value was multiplied by to put it in the user's
     frame (current density, interface basis); ``(1, 1)`` when nothing was normalised."""
 
-    record: Record
+    record: Record = field(metadata={"payload": False})
     outcome: Outcome
-    gaps: tuple[Gap, ...]
-    scale: tuple[float, float] = (1.0, 1.0)
+    gaps: tuple[Gap, ...] = field(metadata={"payload_as": lambda gaps: [g.text for g in gaps]})
+    scale: tuple[float, float] = field(
+        default=(1.0, 1.0), metadata={"payload_key": "scale_to_yours"}
+    )
+
+    #: What ``--json`` shows of the record beside the outcome (through
+    #: :func:`lithiophile.store.to_payload`).
+    PAYLOAD_EXTRA = (
+        "id",
+        "material",
+        "strategy",
+        "value",
+        "value_text",
+        "ref",
+        "comparable",
+        "blocking",
+        "flags",
+    )
 
     @property
     def comparable(self) -> bool:
         return not any(g.blocking for g in self.gaps)
+
+    @property
+    def blocking(self) -> list[str]:
+        """The names of the conditions that make the record not comparable."""
+        return [g.name for g in self.gaps if g.blocking]
 
     @property
     def metric(self) -> Metric:
@@ -113,21 +144,34 @@ class Entry:
     def normalised(self) -> bool:
         return self.scale != (1.0, 1.0)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.record.id,
-            "material": self.record.material,
-            "strategy": self.record.strategy,
-            "value": self.record.value_si,
-            "value_text": self.record.value_text(),
-            "scale_to_yours": list(self.scale),
-            "ref": self.record.provenance.ref if self.record.provenance else None,
-            "outcome": self.outcome,
-            "comparable": self.comparable,
-            "gaps": [g.text for g in self.gaps],
-            "blocking": [g.name for g in self.gaps if g.blocking],
-            "flags": [f.kind for f in self.record.flags],
-        }
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def material(self) -> str:
+        return self.record.material
+
+    @property
+    def strategy(self) -> str:
+        return self.record.strategy
+
+    @property
+    def value(self) -> float | None:
+        """The record's value in SI."""
+        return self.record.value_si
+
+    def value_text(self) -> str:
+        return self.record.value_text()
+
+    @property
+    def ref(self) -> int | None:
+        """The record's reference in the review, where it names one."""
+        return self.record.provenance.ref if self.record.provenance else None
+
+    @property
+    def flags(self) -> list[str]:
+        return [f.kind for f in self.record.flags]
 
 
 @dataclass(frozen=True)
@@ -136,12 +180,31 @@ class Comparison:
 
     ``controls`` are the "without" rows (bare interfaces), kept apart as baselines."""
 
-    mine: Metric
+    mine: Metric = field(metadata={"payload_key": "yours"})
     direction: Literal["higher", "lower"]
     entries: tuple[Entry, ...]
-    left_out: tuple[Record, ...] = field(default=())
+    left_out: tuple[Record, ...] = field(
+        default=(), metadata={"payload_as": lambda records: [r.id for r in records]}
+    )
     controls: tuple[Entry, ...] = field(default=())
     citations: tuple[str, ...] = ("Li2021",)
+
+    #: Shown beside the fields by :func:`lithiophile.store.to_payload`.
+    PAYLOAD_EXTRA = ("metric", "rank_comparable", "rank_all", "summary")
+
+    @property
+    def metric(self) -> str:
+        return self.mine.metric
+
+    @property
+    def rank_comparable(self) -> dict[str, int]:
+        """:meth:`rank` among records under comparable conditions, by name."""
+        return dict(zip(("rank", "of", "undetermined"), self.rank(True), strict=True))
+
+    @property
+    def rank_all(self) -> dict[str, int]:
+        """:meth:`rank` among all records of the metric, by name."""
+        return dict(zip(("rank", "of", "undetermined"), self.rank(False), strict=True))
 
     @property
     def comparable(self) -> list[Entry]:
@@ -175,10 +238,8 @@ class Comparison:
         ordered = sorted(self.entries, key=lambda e: (not e.comparable, len(e.gaps)))
         for e in ordered[:limit]:
             mark = "comparable" if e.comparable else "NOT comparable"
-            ref = e.record.provenance.ref if e.record.provenance else None
             out.append(
-                f"  {e.outcome:>12s}  {e.record.value_text():>12s}  {e.record.material} "
-                f"[ref {ref}] ({mark})"
+                f"  {e.outcome:>12s}  {e.value_text():>12s}  {e.material} [ref {e.ref}] ({mark})"
             )
             for g in e.gaps:
                 out.append(f"{'':16s}{'gap' if g.blocking else 'note'}: {g.text}")
@@ -195,22 +256,6 @@ class Comparison:
                 "(--include-excluded to see them)"
             )
         return out
-
-    def as_dict(self) -> dict[str, Any]:
-        r, n, u = self.rank(True)
-        ra, na, ua = self.rank(False)
-        return {
-            "metric": self.mine.metric,
-            "direction": self.direction,
-            "yours": self.mine.as_dict(),
-            "rank_comparable": {"rank": r, "of": n, "undetermined": u},
-            "rank_all": {"rank": ra, "of": na, "undetermined": ua},
-            "entries": [e.as_dict() for e in self.entries],
-            "controls": [e.as_dict() for e in self.controls],
-            "left_out": [rec.id for rec in self.left_out],
-            "summary": self.summary(),
-            "citations": list(self.citations),
-        }
 
 
 def _ratio_gap(
@@ -482,9 +527,7 @@ def _entry(
 def _as_metric(result: Metric | Record | dict[str, Any]) -> Metric:
     if isinstance(result, Record):
         return result.to_metric()
-    if isinstance(result, Metric):
-        return result
-    return Metric.from_dict(result)
+    return as_metric(result)
 
 
 def compare(
@@ -554,7 +597,7 @@ def compare(
 class Comparisons:
     """Several results, each ranked (what :func:`lithiophile.kb.compare` returns for a list)."""
 
-    items: tuple[Comparison, ...]
+    items: tuple[Comparison, ...] = field(metadata={"payload_key": "comparisons"})
     warnings: tuple[str, ...] = ()
     citations: tuple[str, ...] = ("Li2021",)
 
@@ -566,10 +609,3 @@ class Comparisons:
 
     def __getitem__(self, i: int) -> Comparison:
         return self.items[i]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "comparisons": [c.as_dict() for c in self.items],
-            "warnings": list(self.warnings),
-            "citations": list(self.citations),
-        }

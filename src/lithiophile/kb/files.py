@@ -271,12 +271,12 @@ def _provenance(row: dict[str, Any], out: dict[str, Any]) -> None:
 def metrics_in(data: Any) -> list[Any]:
     """Every Metric-shaped object inside a JSON document (the output of ``cell analyze
     --json``, ``eis fit --json`` ...), as :class:`lithiophile.metrics.Metric`, in order."""
-    from lithiophile.metrics import METRICS, Metric
+    from lithiophile.metrics import METRICS, as_metric
 
     found: list[Any] = []
     if isinstance(data, dict):
         if data.get("metric") in METRICS and isinstance(data.get("value"), int | float):
-            return [Metric.from_dict(data)]
+            return [as_metric(data)]
         for v in data.values():
             found += metrics_in(v)
     elif isinstance(data, list):

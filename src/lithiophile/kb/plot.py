@@ -174,74 +174,105 @@ def plot(
     return files
 
 
+def _scatter(
+    title: str,
+    x: str,
+    y: str,
+    log: bool,
+    records: Sequence[Record],
+    highlight: Sequence[Metric],
+    metric: str,
+    xkey: str,
+) -> dict[str, Any]:
+    """One scatter panel: the records of ``metric`` and the user's, against ``xkey``."""
+    return {
+        "title": title,
+        "x": x,
+        "y": y,
+        "logx": log,
+        "logy": log,
+        "points": _points(records, metric, xkey),
+        "mine": _mine(highlight, [metric], xkey),
+    }
+
+
 def _panels(kind: str, records: Sequence[Record], highlight: Sequence[Metric]) -> list[dict]:
+    cd = "current density [mA cm-2]"
     if kind == "cycle-life":
         return [
-            {
-                "title": "cycle life (time)",
-                "x": "current density [mA cm-2]",
-                "y": "cycle life [h]",
-                "logx": True,
-                "logy": True,
-                "points": _points(records, "cycle_life_time", "cd"),
-                "mine": _mine(highlight, ["cycle_life_time"], "cd"),
-            },
-            {
-                "title": "cycle life (cycles)",
-                "x": "current density [mA cm-2]",
-                "y": "cycle life [cycles]",
-                "logx": True,
-                "logy": True,
-                "points": _points(records, "cycle_life_cycles", "cd"),
-                "mine": _mine(highlight, ["cycle_life_cycles"], "cd"),
-            },
+            _scatter(
+                "cycle life (time)",
+                cd,
+                "cycle life [h]",
+                True,
+                records,
+                highlight,
+                "cycle_life_time",
+                "cd",
+            ),
+            _scatter(
+                "cycle life (cycles)",
+                cd,
+                "cycle life [cycles]",
+                True,
+                records,
+                highlight,
+                "cycle_life_cycles",
+                "cd",
+            ),
         ]
     if kind == "polarization":
         return [
-            {
-                "title": "symmetric-cell polarization",
-                "x": "current density [mA cm-2]",
-                "y": "polarization [mV]",
-                "logx": True,
-                "logy": True,
-                "points": _points(records, "polarization", "cd"),
-                "mine": _mine(highlight, ["polarization"], "cd"),
-            }
+            _scatter(
+                "symmetric-cell polarization",
+                cd,
+                "polarization [mV]",
+                True,
+                records,
+                highlight,
+                "polarization",
+                "cd",
+            )
         ]
     if kind == "ce":
-        return [
-            {
-                "title": "Li||Cu Coulombic efficiency",
-                "x": "cycle",
-                "y": "CE [%]",
-                "logx": False,
-                "logy": False,
-                "points": _points(records, "li_cu_ce", "cycle"),
-                "mine": _mine(highlight, ["li_cu_ce", "average_ce"], "cycle")
-                + _mine_no_x(highlight, ["li_cu_ce", "average_ce"]),
-            }
-        ]
-    panels = []
-    for metric, unit in (("interfacial_resistance", "ohm"), ("interfacial_asr", "ohm cm2")):
-        mine = sorted(
-            (m for m in highlight if m.metric == metric),
-            key=lambda m: (
-                m.conditions.cycle or 0,
-                m.conditions.time_s or 0.0,
-                m.conditions.rest_time_s or 0.0,
-            ),
+        ce = ["li_cu_ce", "average_ce"]
+        panel = _scatter(
+            "Li||Cu Coulombic efficiency",
+            "cycle",
+            "CE [%]",
+            False,
+            records,
+            highlight,
+            "li_cu_ce",
+            "cycle",
         )
-        panels.append(
-            {
-                "title": f"interfacial resistance [{unit}]",
-                "pairs": _pairs(records, metric),
-                "mine_pair": [mine[0].display_value, mine[-1].display_value]
-                if len(mine) >= 2
-                else [],
-                "y": f"R [{unit}]",
-            }
-        )
-    return panels
+        panel["mine"] = _mine(highlight, ce, "cycle") + _mine_no_x(highlight, ce)
+        return [panel]
+    return [_resistance_panel(records, highlight, metric, unit) for metric, unit in _RESISTANCES]
+
+
+#: The resistance figure's panels: metric and display unit.
+_RESISTANCES = (("interfacial_resistance", "ohm"), ("interfacial_asr", "ohm cm2"))
+
+
+def _resistance_panel(
+    records: Sequence[Record], highlight: Sequence[Metric], metric: str, unit: str
+) -> dict[str, Any]:
+    """Before -> after pairs of the records, and the user's first and last value."""
+    mine = sorted(
+        (m for m in highlight if m.metric == metric),
+        key=lambda m: (
+            m.conditions.cycle or 0,
+            m.conditions.time_s or 0.0,
+            m.conditions.rest_time_s or 0.0,
+        ),
+    )
+    return {
+        "title": f"interfacial resistance [{unit}]",
+        "pairs": _pairs(records, metric),
+        "mine_pair": [mine[0].display_value, mine[-1].display_value] if len(mine) >= 2 else [],
+        "y": f"R [{unit}]",
+    }
 
 
 def _mine_no_x(highlight: Sequence[Metric], metrics: Sequence[str]) -> list[dict[str, Any]]:
@@ -268,99 +299,9 @@ def _png(kind: str, panels: list[dict], path: Path) -> Path:
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 4.8), squeeze=False)
     for ax, p in zip(axes[0], panels, strict=True):
         if "pairs" in p:
-            for pair in p["pairs"]:
-                style = "--" if pair["flag"] else "-"
-                ax.plot(
-                    [0, 1],
-                    [pair["before"], pair["after"]],
-                    style,
-                    marker="o",
-                    color=_COLOURS[pair["electrolyte"]],
-                    alpha=0.8,
-                    label="_pair",
-                )
-                ax.annotate(
-                    pair["label"][:28],
-                    (1, pair["after"]),
-                    fontsize=6,
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                )
-            if p["mine_pair"]:
-                ax.plot(
-                    [0, 1],
-                    p["mine_pair"],
-                    "-",
-                    marker="*",
-                    markersize=14,
-                    color=_YOURS,
-                    linewidth=2.5,
-                    label="yours",
-                )
-                ax.legend(loc="upper left", fontsize=8)
-            ax.set_xticks([0, 1], ["before", "after"])
-            ax.set_xlim(-0.2, 1.9)
-            ax.set_yscale("log")
-            ax.set_ylabel(p["y"])
-            ax.set_title(
-                p["title"] + "\n(blue: liquid, green: solid; dashed: the 'before/after' is "
-                "a rest or without/with)",
-                fontsize=9,
-            )
-            continue
-        for el in ("liquid", "solid"):
-            pts = [q for q in p["points"] if q["electrolyte"] == el]
-            if not pts:
-                continue
-            filled = [q for q in pts if q["cap"] is not None]
-            hollow = [q for q in pts if q["cap"] is None]
-            if filled:
-                ax.scatter(
-                    [q["x"] for q in filled],
-                    [q["y"] for q in filled],
-                    s=[_size(q["cap"]) for q in filled],
-                    color=_COLOURS[el],
-                    alpha=0.6,
-                    label=f"{el} electrolyte",
-                )
-            if hollow:
-                ax.scatter(
-                    [q["x"] for q in hollow],
-                    [q["y"] for q in hollow],
-                    s=30,
-                    facecolors="none",
-                    edgecolors=_COLOURS[el],
-                    label=f"{el}, capacity not stated",
-                )
-        if p["mine"]:
-            ax.scatter(
-                [q["x"] for q in p["mine"]],
-                [q["y"] for q in p["mine"]],
-                marker="*",
-                s=320,
-                color=_YOURS,
-                edgecolors="black",
-                zorder=5,
-                label="yours",
-            )
-        if kind == "cycle-life":  # key to the marker sizes (no points: not counted)
-            for cap in (0.5, 1.0, 2.0):
-                ax.scatter([], [], s=_size(cap), color="#bbbbbb", label=f"{cap:g} mAh cm-2")
-        if p["logx"]:
-            ax.set_xscale("log")
-        if p["logy"]:
-            ax.set_yscale("log")
-        ax.set_xlabel(p["x"])
-        ax.set_ylabel(p["y"])
-        ax.set_title(
-            p["title"] + (" (marker size: areal capacity)" if kind == "cycle-life" else ""),
-            fontsize=10,
-        )
-        if p["points"] or p["mine"]:
-            ax.legend(fontsize=7, loc="best")
+            _png_pairs(ax, p)
         else:
-            ax.text(0.5, 0.5, "no records", transform=ax.transAxes, ha="center")
+            _png_points(ax, p, kind)
     fig.suptitle(
         f"{FIGURES[kind]} - records from Li et al., Energy Mater. 2021 (CC-BY 4.0)", fontsize=9
     )
@@ -379,6 +320,105 @@ def _png(kind: str, panels: list[dict], path: Path) -> Path:
     return path
 
 
+def _png_pairs(ax: Any, p: dict[str, Any]) -> None:
+    """A before -> after panel: one line per record, the user's pair as stars."""
+    for pair in p["pairs"]:
+        style = "--" if pair["flag"] else "-"
+        ax.plot(
+            [0, 1],
+            [pair["before"], pair["after"]],
+            style,
+            marker="o",
+            color=_COLOURS[pair["electrolyte"]],
+            alpha=0.8,
+            label="_pair",
+        )
+        ax.annotate(
+            pair["label"][:28],
+            (1, pair["after"]),
+            fontsize=6,
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+        )
+    if p["mine_pair"]:
+        ax.plot(
+            [0, 1],
+            p["mine_pair"],
+            "-",
+            marker="*",
+            markersize=14,
+            color=_YOURS,
+            linewidth=2.5,
+            label="yours",
+        )
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set_xticks([0, 1], ["before", "after"])
+    ax.set_xlim(-0.2, 1.9)
+    ax.set_yscale("log")
+    ax.set_ylabel(p["y"])
+    ax.set_title(
+        p["title"] + "\n(blue: liquid, green: solid; dashed: the 'before/after' is "
+        "a rest or without/with)",
+        fontsize=9,
+    )
+
+
+def _png_points(ax: Any, p: dict[str, Any], kind: str) -> None:
+    """A scatter panel: records by electrolyte (hollow: capacity not stated), the user's as
+    stars."""
+    for el in ("liquid", "solid"):
+        pts = [q for q in p["points"] if q["electrolyte"] == el]
+        filled = [q for q in pts if q["cap"] is not None]
+        hollow = [q for q in pts if q["cap"] is None]
+        if filled:
+            ax.scatter(
+                [q["x"] for q in filled],
+                [q["y"] for q in filled],
+                s=[_size(q["cap"]) for q in filled],
+                color=_COLOURS[el],
+                alpha=0.6,
+                label=f"{el} electrolyte",
+            )
+        if hollow:
+            ax.scatter(
+                [q["x"] for q in hollow],
+                [q["y"] for q in hollow],
+                s=30,
+                facecolors="none",
+                edgecolors=_COLOURS[el],
+                label=f"{el}, capacity not stated",
+            )
+    if p["mine"]:
+        ax.scatter(
+            [q["x"] for q in p["mine"]],
+            [q["y"] for q in p["mine"]],
+            marker="*",
+            s=320,
+            color=_YOURS,
+            edgecolors="black",
+            zorder=5,
+            label="yours",
+        )
+    if kind == "cycle-life":  # key to the marker sizes (no points: not counted)
+        for cap in (0.5, 1.0, 2.0):
+            ax.scatter([], [], s=_size(cap), color="#bbbbbb", label=f"{cap:g} mAh cm-2")
+    if p["logx"]:
+        ax.set_xscale("log")
+    if p["logy"]:
+        ax.set_yscale("log")
+    ax.set_xlabel(p["x"])
+    ax.set_ylabel(p["y"])
+    ax.set_title(
+        p["title"] + (" (marker size: areal capacity)" if kind == "cycle-life" else ""),
+        fontsize=10,
+    )
+    if p["points"] or p["mine"]:
+        ax.legend(fontsize=7, loc="best")
+    else:
+        ax.text(0.5, 0.5, "no records", transform=ax.transAxes, ha="center")
+
+
 def _drawn(ax: Any, pairs: bool) -> dict[str, int]:
     """What an axis shows, counted from its artists: literature points (or before -> after
     lines) and the user's points (the PNG keeps it as its ``Points`` text)."""
@@ -395,86 +435,16 @@ def _drawn(ax: Any, pairs: bool) -> dict[str, int]:
 
 
 def _html(kind: str, panels: list[dict], path: Path) -> Path:
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p["title"] for p in panels])
     for i, p in enumerate(panels, start=1):
+        traces = _html_pairs(p) if "pairs" in p else _html_points(p)
+        for trace in traces:
+            fig.add_trace(trace, row=1, col=i)
         if "pairs" in p:
-            for pair in p["pairs"]:
-                fig.add_trace(
-                    go.Scatter(
-                        x=["before", "after"],
-                        y=[pair["before"], pair["after"]],
-                        mode="lines+markers",
-                        name=pair["label"],
-                        line={
-                            "color": _COLOURS[pair["electrolyte"]],
-                            "dash": "dash" if pair["flag"] else "solid",
-                        },
-                        hovertext=f"{pair['label']}"
-                        + (f" ({pair['flag']})" if pair["flag"] else ""),
-                    ),
-                    row=1,
-                    col=i,
-                )
-            if p["mine_pair"]:
-                fig.add_trace(
-                    go.Scatter(
-                        x=["before", "after"],
-                        y=p["mine_pair"],
-                        mode="lines+markers",
-                        name="yours",
-                        marker={"symbol": "star", "size": 16, "color": _YOURS},
-                        line={"color": _YOURS, "width": 4},
-                    ),
-                    row=1,
-                    col=i,
-                )
             fig.update_yaxes(type="log", title_text=p["y"], row=1, col=i)
             continue
-        for el in ("liquid", "solid"):
-            pts = [q for q in p["points"] if q["electrolyte"] == el]
-            if not pts:
-                continue
-            fig.add_trace(
-                go.Scatter(
-                    x=[q["x"] for q in pts],
-                    y=[q["y"] for q in pts],
-                    mode="markers",
-                    name=f"{el} electrolyte",
-                    hovertext=[q["text"] for q in pts],
-                    customdata=[q["cap"] for q in pts],  # areal capacity [mAh cm-2]
-                    marker={
-                        "size": [math.sqrt(_size(q["cap"])) * 1.6 for q in pts],
-                        "color": _COLOURS[el],
-                        "opacity": 0.6,
-                        "symbol": [
-                            "circle" if q["cap"] is not None else "circle-open" for q in pts
-                        ],
-                    },
-                ),
-                row=1,
-                col=i,
-            )
-        if p["mine"]:
-            fig.add_trace(
-                go.Scatter(
-                    x=[q["x"] for q in p["mine"]],
-                    y=[q["y"] for q in p["mine"]],
-                    mode="markers",
-                    name="yours",
-                    hovertext=[q["text"] for q in p["mine"]],
-                    marker={
-                        "symbol": "star",
-                        "size": 20,
-                        "color": _YOURS,
-                        "line": {"color": "black", "width": 1},
-                    },
-                ),
-                row=1,
-                col=i,
-            )
         fig.update_xaxes(type="log" if p["logx"] else "linear", title_text=p["x"], row=1, col=i)
         fig.update_yaxes(type="log" if p["logy"] else "linear", title_text=p["y"], row=1, col=i)
     fig.update_layout(
@@ -485,3 +455,79 @@ def _html(kind: str, panels: list[dict], path: Path) -> Path:
     )
     fig.write_html(path, include_plotlyjs="directory", full_html=True)
     return path
+
+
+def _html_pairs(p: dict[str, Any]) -> list[Any]:
+    """The traces of a before -> after panel."""
+    import plotly.graph_objects as go
+
+    traces = [
+        go.Scatter(
+            x=["before", "after"],
+            y=[pair["before"], pair["after"]],
+            mode="lines+markers",
+            name=pair["label"],
+            line={
+                "color": _COLOURS[pair["electrolyte"]],
+                "dash": "dash" if pair["flag"] else "solid",
+            },
+            hovertext=f"{pair['label']}" + (f" ({pair['flag']})" if pair["flag"] else ""),
+        )
+        for pair in p["pairs"]
+    ]
+    if p["mine_pair"]:
+        traces.append(
+            go.Scatter(
+                x=["before", "after"],
+                y=p["mine_pair"],
+                mode="lines+markers",
+                name="yours",
+                marker={"symbol": "star", "size": 16, "color": _YOURS},
+                line={"color": _YOURS, "width": 4},
+            )
+        )
+    return traces
+
+
+def _html_points(p: dict[str, Any]) -> list[Any]:
+    """The traces of a scatter panel: records by electrolyte, the user's as stars."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for el in ("liquid", "solid"):
+        pts = [q for q in p["points"] if q["electrolyte"] == el]
+        if not pts:
+            continue
+        traces.append(
+            go.Scatter(
+                x=[q["x"] for q in pts],
+                y=[q["y"] for q in pts],
+                mode="markers",
+                name=f"{el} electrolyte",
+                hovertext=[q["text"] for q in pts],
+                customdata=[q["cap"] for q in pts],  # areal capacity [mAh cm-2]
+                marker={
+                    "size": [math.sqrt(_size(q["cap"])) * 1.6 for q in pts],
+                    "color": _COLOURS[el],
+                    "opacity": 0.6,
+                    "symbol": ["circle" if q["cap"] is not None else "circle-open" for q in pts],
+                },
+            )
+        )
+    if p["mine"]:
+        traces.append(
+            go.Scatter(
+                x=[q["x"] for q in p["mine"]],
+                y=[q["y"] for q in p["mine"]],
+                mode="markers",
+                name="yours",
+                hovertext=[q["text"] for q in p["mine"]],
+                marker={
+                    "symbol": "star",
+                    "size": 20,
+                    "color": _YOURS,
+                    "line": {"color": "black", "width": 1},
+                },
+            )
+        )
+    return traces

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Collection
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -176,6 +177,13 @@ def canonical_strategy(name: str) -> str:
     raise ValueError(f"unknown strategy {name!r}; choose one of: {', '.join(STRATEGIES)}")
 
 
+def _one_of(value: str, allowed: Collection[str], what: str) -> str:
+    """``value`` if it is one of ``allowed``, else the ValueError pydantic reports."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(allowed)}")
+    return value
+
+
 class Flag(BaseModel):
     """Something the source gets wrong or leaves ambiguous, with a one-line explanation.
 
@@ -191,9 +199,7 @@ class Flag(BaseModel):
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in FLAG_KINDS:
-            raise ValueError(f"unknown flag kind {v!r}; choose one of: {', '.join(FLAG_KINDS)}")
-        return v
+        return _one_of(v, FLAG_KINDS, "flag kind")
 
     @field_validator("explanation")
     @classmethod
@@ -239,7 +245,10 @@ class ConditionsModel(BaseModel):
     extra: list[tuple[str, str]] = Field(default_factory=list)
 
     def to_conditions(self) -> Conditions:
-        return Conditions.from_dict(self.model_dump())
+        from lithiophile.store import from_payload
+
+        out: Conditions = from_payload(Conditions, self.model_dump())
+        return out
 
 
 class Record(BaseModel):
@@ -286,9 +295,7 @@ class Record(BaseModel):
     @field_validator("metric")
     @classmethod
     def _metric(cls, v: str) -> str:
-        if v not in METRICS:
-            raise ValueError(f"unknown metric {v!r}; choose one of: {', '.join(METRICS)}")
-        return v
+        return _one_of(v, METRICS, "metric")
 
     @field_validator("value", "value_high", "value_printed", "uncertainty")
     @classmethod
@@ -391,11 +398,7 @@ class Record(BaseModel):
     def display(self, si: bool = False) -> str:
         """One line: metric, value, conditions, material, reference."""
         cond = self.conditions.to_conditions()
-        if si:
-            items = cond.as_dict().items()
-            text = ", ".join(f"{k}={v}" for k, v in items if v not in (None, [], ()))
-        else:
-            text = cond.display()
+        text = cond.si_text() if si else cond.display()
         name = self.metric.replace("_", " ") + (f" ({self.variant})" if self.variant else "")
         ref = ""
         if self.provenance is not None and self.provenance.ref is not None:
@@ -444,7 +447,7 @@ def record_from_metric(
     notes: list[str] | tuple[str, ...] = (),
 ) -> Record:
     """A user's record from a :class:`Metric` (e.g. from ``cell analyze`` or ``eis fit``)."""
-    from lithiophile.store import content_key
+    from lithiophile.store import content_key, to_payload
 
     kind = METRICS[metric.metric]
     data: dict[str, Any] = {
@@ -460,7 +463,7 @@ def record_from_metric(
         "uncertainty": metric.uncertainty,
         "definition": metric.definition,
         "source": metric.source,
-        "conditions": metric.conditions.as_dict(),
+        "conditions": to_payload(metric.conditions),
         "notes": [*metric.notes, *notes],
     }
     record = validate_record(data)

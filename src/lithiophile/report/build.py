@@ -32,6 +32,7 @@ from lithiophile.report.eisfigs import impedance_figures
 from lithiophile.report.figures import Figure
 from lithiophile.report.html import page
 from lithiophile.report.overlay import overlay_figures
+from lithiophile.store import to_payload
 
 __all__ = ["OPTION_NAMES", "ReportResult", "build_report"]
 
@@ -60,23 +61,15 @@ class ReportResult:
     figures: int
     files: int
     errors: tuple[str, ...] = ()
-    figure_ids: tuple[str, ...] = field(default=())
+    figure_ids: tuple[str, ...] = field(default=(), metadata={"payload": False})
+
+    #: Shown beside the fields by :func:`lithiophile.store.to_payload`.
+    PAYLOAD_EXTRA = ("content_bytes",)
 
     @property
     def content_bytes(self) -> int:
         """Everything but the inlined plotting library: data, figures and text."""
         return self.size_bytes - self.library_bytes
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": str(self.path),
-            "size_bytes": self.size_bytes,
-            "library_bytes": self.library_bytes,
-            "content_bytes": self.content_bytes,
-            "figures": self.figures,
-            "files": self.files,
-            "errors": list(self.errors),
-        }
 
 
 def build_report(
@@ -161,7 +154,7 @@ def _build(
         "protocol": protocol,
         "circuit": circuit,
         "compare": compare,
-        "state": state.as_dict(),
+        "state": to_payload(state),
     }
     body = [
         ("card", "Cell card", sections.card(items, state, names)),

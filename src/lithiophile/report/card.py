@@ -107,13 +107,6 @@ class CellState:
             if v is not None and not (math.isfinite(v) and v > 0):
                 raise InputError(f"The cell's '{name}' must be a positive number. Got {v!r}.")
 
-    def as_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
-        d = asdict(self)
-        d["materials"] = list(self.materials)
-        return d
-
 
 @dataclass(frozen=True)
 class Gap:

@@ -33,28 +33,22 @@ def decode(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<f8")
 
 
+def _plural(selector: str) -> str:
+    """``"cycle"`` -> ``"cycles"``, ``"spectrum"`` -> ``"spectra"``."""
+    return "spectra" if selector == "spectrum" else selector + "s"
+
+
 @dataclass
 class Trace:
     """One line or set of markers. ``cycle`` ties it to the cycle selector."""
 
     name: str
-    x: np.ndarray
-    y: np.ndarray
+    x: np.ndarray = field(metadata={"payload_as": encode})
+    y: np.ndarray = field(metadata={"payload_as": encode})
     mode: str = "lines"
     cycle: int | None = None
     yaxis: str = "y"
     style: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "x": encode(self.x),
-            "y": encode(self.y),
-            "mode": self.mode,
-            "cycle": self.cycle,
-            "yaxis": self.yaxis,
-            "style": self.style,
-        }
 
 
 @dataclass
@@ -77,46 +71,31 @@ class Figure:
 
     id: str
     title: str
-    x_title: str
-    y_title: str
+    x_title: str = field(metadata={"payload_key": "xTitle"})
+    y_title: str = field(metadata={"payload_key": "yTitle"})
     traces: list[Trace] = field(default_factory=list)
     caption: str = ""
-    y2_title: str | None = None
-    log_x: bool = False
-    log_y: bool = False
+    y2_title: str | None = field(default=None, metadata={"payload_key": "y2Title"})
+    log_x: bool = field(default=False, metadata={"payload_key": "logX"})
+    log_y: bool = field(default=False, metadata={"payload_key": "logY"})
     note: str = ""
     shapes: list[dict[str, Any]] = field(default_factory=list)
-    equal_axes: bool = False
-    y_range: tuple[float, float] | None = None
-    selector: str = "cycle"
+    equal_axes: bool = field(default=False, metadata={"payload_key": "equalAxes"})
+    y_range: tuple[float, float] | None = field(default=None, metadata={"payload_key": "yRange"})
+    selector: str = field(default="cycle", metadata={"payload_as": _plural})
+
+    #: The page's script reads figures as :func:`lithiophile.store.to_payload` writes them:
+    #: camelCase keys, the selector's noun in the plural, the cycles the traces hold.
+    PAYLOAD_EXTRA = ("cycles",)
 
     @property
     def plural(self) -> str:
         """The selector's noun in the plural (cycles, spectra)."""
-        return "spectra" if self.selector == "spectrum" else self.selector + "s"
+        return _plural(self.selector)
 
     @property
     def cycles(self) -> list[int]:
         return sorted({t.cycle for t in self.traces if t.cycle is not None})
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "caption": self.caption,
-            "xTitle": self.x_title,
-            "yTitle": self.y_title,
-            "y2Title": self.y2_title,
-            "logX": self.log_x,
-            "logY": self.log_y,
-            "note": self.note,
-            "shapes": self.shapes,
-            "equalAxes": self.equal_axes,
-            "yRange": list(self.y_range) if self.y_range else None,
-            "cycles": self.cycles,
-            "selector": self.plural,
-            "traces": [t.as_dict() for t in self.traces],
-        }
 
 
 def thin(x: np.ndarray, y: np.ndarray, columns: int = COLUMNS) -> tuple[np.ndarray, np.ndarray]:

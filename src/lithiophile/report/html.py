@@ -9,6 +9,7 @@ from typing import Any
 
 from lithiophile.report.assets import CSS, JS, plotly_js
 from lithiophile.report.figures import Figure
+from lithiophile.store import to_payload
 
 __all__ = ["figure_box", "page", "table"]
 
@@ -55,7 +56,7 @@ def page(
     body = "".join(
         f'<section id="{a}"><h2>{escape(h)}</h2>{inner}</section>' for a, h, inner in sections
     )
-    data = json.dumps({"figures": [f.as_dict() for f in figures]}, separators=(",", ":"))
+    data = json.dumps({"figures": to_payload(figures)}, separators=(",", ":"))
     data = data.replace("</", "<\\/")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

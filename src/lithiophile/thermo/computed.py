@@ -11,6 +11,14 @@ SevenNet-0 predicts raw PBE energies, so the Materials Project 2020 anion correc
 applied to its compounds (pymatgen's ``MaterialsProject2020Compatibility``); CHGNet 0.3.0 is
 trained on energies that already carry them (its elemental molecules carry none in either).
 
+Two referencing schemes, each labelled (where the literature's practice differs, both are
+computed): ``"elements"`` (above: each model's formation energy from its own elemental phases)
+and ``"anchored"`` (the model's energy of the compound relative to the phases that the model
+and experiment both hold, e.g. Li2O + La2O3 + ZrO2 for LLZO, with their experimental enthalpies
+added back: the model then supplies only a reaction energy among chemically similar solids, where
+its errors largely cancel; a compound with no such phase is referenced to its elements as
+before). ``"anchored"`` is the scheme of the ``bundled-anchored`` source.
+
 The energy of a phase used by the thermo package is the mean of the two models, its
 uncertainty half their spread; phases computed by one model only carry that model's value and
 no spread. :func:`validation` compares them with the experimental formation enthalpies
@@ -33,11 +41,20 @@ from typing import Any
 
 from lithiophile import cite
 
-__all__ = ["MODELS", "ComputedPhase", "computed_phases", "model_entries", "validation"]
+__all__ = [
+    "MODELS",
+    "SCHEMES",
+    "ComputedPhase",
+    "anchored_energies",
+    "computed_phases",
+    "model_entries",
+    "validation",
+]
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "thermo" / "computed" / "energies.json"
 MODELS = ("chgnet", "sevennet")
 LABEL = {"chgnet": "CHGNet", "sevennet": "SevenNet"}
+SCHEMES = ("elements", "anchored")
 #: Gas elements: referenced to the molecule relaxed in a 12 A box.
 _GAS = {"O": "O2", "N": "N2", "F": "F2", "Cl": "Cl2"}
 
@@ -60,6 +77,8 @@ class ComputedPhase:
         Name of the structure in :data:`lithiophile.atomistic.crystals.CRYSTALS`.
     source, note
         Citation key of the crystal structure and how the cell departs from it.
+    scheme, anchors
+        Referencing scheme (:data:`SCHEMES`) and, when anchored, the experimental phases used.
     """
 
     formula: str
@@ -69,10 +88,14 @@ class ComputedPhase:
     structure: str
     source: str
     note: str
+    scheme: str = "elements"
+    anchors: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         models = " + ".join(f"computed ({LABEL[m]})" for m in self.by_model)
+        if self.scheme == "anchored" and self.anchors:
+            models += f", anchored to experiment through {' + '.join(self.anchors)}"
         spread = (
             f", spread +-{self.uncertainty_eV:.3f} eV/atom"
             if self.uncertainty_eV is not None
@@ -152,32 +175,83 @@ def formation_energies(model: str) -> dict[str, tuple[float, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def computed_phases() -> dict[str, ComputedPhase]:
-    """Every computed compound, by reduced formula, with its models' mean and spread."""
+@functools.lru_cache(maxsize=2)
+def computed_phases(scheme: str = "elements") -> dict[str, ComputedPhase]:
+    """Every computed compound, by reduced formula, with its models' mean and spread.
+
+    ``scheme``: ``"elements"`` (formation energies from each model's elemental phases) or
+    ``"anchored"`` (see :func:`anchored_energies`).
+    """
     meta = _raw().get("meta", {}).get("structures", {})
     by_formula: dict[str, dict[str, float]] = {}
     names: dict[str, str] = {}
+    anchors: dict[str, set[str]] = {}
     for model in MODELS:
-        for formula, (value, name) in formation_energies(model).items():
-            by_formula.setdefault(formula, {})[model] = value
-            names[formula] = name
+        table = formation_energies(model) if scheme == "elements" else anchored_energies(model)
+        for formula, row in table.items():
+            by_formula.setdefault(formula, {})[model] = row[0]
+            names[formula] = row[1]
+            anchors.setdefault(formula, set()).update(row[2] if len(row) > 2 else ())
     out = {}
     for formula, values in by_formula.items():
         vals = list(values.values())
-        mean = sum(vals) / len(vals)
-        unc = (max(vals) - min(vals)) / 2 if len(vals) > 1 else None
         info = meta.get(names[formula], {})
         out[formula] = ComputedPhase(
             formula,
-            mean,
+            sum(vals) / len(vals),
             dict(values),
-            unc,
+            (max(vals) - min(vals)) / 2 if len(vals) > 1 else None,
             names[formula],
             info.get("source", ""),
             info.get("note", ""),
+            scheme,
+            tuple(sorted(anchors.get(formula, ()))),
         )
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def anchored_energies(model: str) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+    """reduced formula -> (energy [eV/atom], structure name, anchor phases) for ``model``.
+
+    The compound's energy above (or below) the model's own hull of the phases that also have
+    an experimental enthalpy (and the elements), plus the experimental enthalpies of the
+    phases of that decomposition: ``E = sum_i f_i dH_exp,i + (E_model - E_hull,model)``.
+    """
+    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
+    from pymatgen.core import Composition
+
+    from lithiophile.thermo.sources import experimental_per_atom
+
+    exp = experimental_per_atom()
+    own = formation_energies(model)
+    refs = [_entry(f, v) for f, (v, _n) in own.items() if f in exp]
+    refs += [_entry(sym, 0.0) for sym in references(model)]
+    pd = PhaseDiagram(refs)
+    out: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+    for formula, (value, name) in own.items():
+        comp = Composition(formula)
+        if formula in exp or len(comp.elements) < 2:
+            out[formula] = (value, name, ())
+            continue
+        decomp, e_hull = pd.get_decomp_and_e_above_hull(
+            PDEntry(comp, value * comp.num_atoms), allow_negative=True
+        )
+        if decomp is None or e_hull is None:  # pragma: no cover - pymatgen gives both here
+            out[formula] = (value, name, ())
+            continue
+        base = sum(f * exp.get(e.composition.reduced_formula, 0.0) for e, f in decomp.items())
+        used = tuple(sorted(e.composition.reduced_formula for e in decomp if not e.is_element))
+        out[formula] = (float(base + e_hull), name, used)
+    return out
+
+
+def _entry(formula: str, per_atom: float) -> Any:
+    from pymatgen.analysis.phase_diagram import PDEntry
+    from pymatgen.core import Composition
+
+    comp = Composition(formula)
+    return PDEntry(comp, per_atom * comp.num_atoms)
 
 
 def model_entries(model: str) -> list[Any]:

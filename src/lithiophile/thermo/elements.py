@@ -96,7 +96,11 @@ class ElementRecord:
     predicted: str
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        """The JSON view: every field (:func:`lithiophile.store.to_payload`)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
 
 def _review_class(sym: str) -> str | None:

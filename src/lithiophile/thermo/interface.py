@@ -12,6 +12,14 @@ Units: eV, V vs Li/Li+.
 - ``"unknown"``: a product of unknown electronic character and no conductor among them, or a
   material with no energy in the source and no cited type. Never a guess.
 
+The type is that of the products at equilibrium with Li in the energy source. Where cells are
+known to form other products (Li inserts into graphite as metallic LiC6 at room temperature,
+while the equilibrium carbide Li2C2 needs heat; the review's Mg3N2 interlayer turns into Mg and
+Li3N although the tabulated enthalpies put that reaction uphill), both readings are given as
+labelled :class:`Variant` s, each with its products, type, basis and reaction energy in the
+source, so a disagreement between computation and literature shows instead of being settled
+by a pick.
+
 Where the energy of the material itself is in no source, the type comes from a cited
 literature table when it has a row, and the products its elements would form at equilibrium
 with Li are shown beside it.
@@ -94,6 +102,12 @@ cite.define(
         "J. Phys. Chem. C 2013, 117, 21064-21074.",
         doi="10.1021/jp4051275",
     ),
+    cite.Citation(
+        "Yan2019AFM",
+        "Yan, M.; Liang, J.; Zuo, T. et al. Stabilizing polymer-lithium interface in a "
+        "rechargeable solid battery. Adv. Funct. Mater. 2019, 30, 1908047 (a Mg3N2 layer "
+        "turned by Li into Mg and Li3N; the review's ref. 80).",
+    ),
 )
 
 #: Elements that form the anions of ionic Li compounds; a phase free of them is metallic.
@@ -109,6 +123,39 @@ class ProductCharacter:
     formula: str
     character: str  # "insulator" | "conductor" | "semiconductor" | "unknown"
     source: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One labelled reading of an interface whose products depend on the basis.
+
+    Attributes
+    ----------
+    label
+        What the reading is: ``"equilibrium (energy source '<name>')"`` or ``"in cells
+        (<citation key>)"``.
+    type
+        ``"I"``, ``"II"``, ``"III"`` or ``"unknown"`` for these products.
+    basis
+        Where the products come from (computed equilibrium, or the cited observation).
+    products
+        The products of this reading.
+    energy_per_atom_eV
+        Energy of this reading's reaction in the energy source [eV per atom of reactants]
+        (negative: downhill); None where the source lacks one of its phases.
+    reason
+        One sentence with all of the above.
+    """
+
+    label: str
+    type: str
+    basis: str
+    products: tuple[str, ...]
+    energy_per_atom_eV: float | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "products": list(self.products)}
 
 
 @dataclass(frozen=True)
@@ -140,6 +187,9 @@ class InterfaceResult:
     alloying_elements
         Elements left as the element among the products although they alloy with Li (the
         source lacks their Li-X phases; the curated Li-X table says they alloy).
+    variants
+        Labelled readings where the products in cells differ from the equilibrium ones
+        (:data:`OBSERVED_IN_CELLS`): the equilibrium one (this result's type) first.
     """
 
     material: str
@@ -151,6 +201,7 @@ class InterfaceResult:
     reasons: tuple[str, ...]
     literature: dict[str, str] | None = None
     alloying_elements: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +213,7 @@ class InterfaceResult:
             "reasons": list(self.reasons),
             "literature": self.literature,
             "alloying_elements": list(self.alloying_elements),
+            "variants": [v.as_dict() for v in self.variants],
             "reaction": self.reaction.as_dict(),
         }
 
@@ -210,6 +262,118 @@ INSULATING_NOTE = (
     "interface (review Figure 4E: I = thermodynamically stable), which also serves as an "
     "electronically insulating interlayer (the review's LiF, Li3N interlayers)."
 )
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The reaction a cited work observes in cells, where it differs from equilibrium."""
+
+    reactants: tuple[tuple[str, int], ...]  # (formula, coefficient), balanced by hand
+    products: tuple[tuple[str, int], ...]
+    source: str  # citation key
+    statement: str
+
+
+#: Materials whose products in cells differ from the equilibrium products of the energy
+#: sources: the observed reaction (balanced by hand) and the work that observes it.
+OBSERVED_IN_CELLS: dict[str, Observed] = {
+    # Li + 6 C -> LiC6 (Li 1 = 1, C 6 = 6)
+    "C": Observed(
+        (("Li", 1), ("C", 6)),
+        (("LiC6", 1),),
+        "Guerard1975GIC",
+        "at room temperature Li inserts into graphite (LiC6, LiC12: metallic intercalation "
+        "compounds); the carbide Li2C2 (LiC) of full equilibrium forms only at high temperature",
+    ),
+    # Mg3N2 + 6 Li -> 2 Li3N + 3 Mg (Li 6 = 2 x 3, N 2 = 2 x 1, Mg 3 = 3)
+    "Mg3N2": Observed(
+        (("Mg3N2", 1), ("Li", 6)),
+        (("Li3N", 2), ("Mg", 3)),
+        "Yan2019AFM",
+        "the Li anode turns a Mg3N2 layer into electronically conducting Mg and ionically "
+        "conducting Li3N (the review's ref. 80: a mixed-conducting interlayer)",
+    ),
+}
+
+_NAMED_SOURCES = ("bundled", "crc-gibbs", "computed-chgnet", "computed-sevennet")
+
+
+def _side(side: tuple[tuple[str, int], ...]) -> str:
+    return " + ".join(f if n == 1 else f"{n} {f}" for f, n in side)
+
+
+def observed_energy(source: str, obs: Observed) -> float | None:
+    """Energy of the observed reaction in a named energy source [eV per atom of reactants]
+    (negative: downhill); None where the source lacks one of its phases or is not named."""
+    from pymatgen.core import Composition
+
+    if source not in _NAMED_SOURCES:
+        return None
+    best, _ = src.index(src.resolve(source, ()))
+    totals = []
+    for side in (obs.reactants, obs.products):
+        energy = atoms = 0.0
+        for formula, n in side:
+            comp = Composition(formula)
+            entry = best.get(comp.reduced_formula)
+            if entry is None:
+                return None
+            energy += n * entry.energy_per_atom * comp.num_atoms
+            atoms += n * comp.num_atoms
+        totals.append((energy, atoms))
+    return (totals[1][0] - totals[0][0]) / totals[0][1]
+
+
+def _variants(
+    comp: Any, rx: ReactionResult, kind: str, products: tuple[str, ...]
+) -> tuple[tuple[Variant, ...], list[str]]:
+    """The equilibrium and the in-cell readings of a material in :data:`OBSERVED_IN_CELLS`."""
+    obs = OBSERVED_IN_CELLS.get(comp.reduced_formula)
+    if obs is None or rx.reacts is None:
+        return (), []
+    cite.register(obs.source)
+    e_eq = rx.full.per_atom_eV if rx.reacts else 0.0
+    label = f"equilibrium (energy source '{rx.source}')"
+    eq = Variant(
+        label,
+        kind,
+        "computed",
+        products,
+        e_eq,
+        f"{label}: {', '.join(products)} ({e_eq:+.3f} eV/atom): type {kind}.",
+    )
+    cell_products = tuple(f for f, _ in obs.products)
+    cell_kind, _ = _reacting_type(
+        cell_products, tuple(electronic_character(f) for f in cell_products)
+    )
+    e_cell = observed_energy(rx.source, obs)
+    energy = (
+        f"{e_cell:+.3f} eV/atom in source '{rx.source}'"
+        if e_cell is not None
+        else f"energy not computable in source '{rx.source}'"
+    )
+    cell_label = f"in cells ({obs.source})"
+    cell = Variant(
+        cell_label,
+        cell_kind,
+        f"literature [{obs.source}]",
+        cell_products,
+        e_cell,
+        f"{cell_label}: {obs.statement}: {_side(obs.reactants)} -> {_side(obs.products)} "
+        f"({energy}): type {cell_kind}.",
+    )
+    notes = [eq.reason, cell.reason]
+    if cell_kind != kind:
+        notes.append(
+            f"the two readings differ: type {kind} at equilibrium (the type given), type "
+            f"{cell_kind} in cells."
+        )
+    if e_cell is not None and e_cell > 0:
+        notes.append(
+            f"source '{rx.source}' puts the reaction observed in cells uphill: computation "
+            "and literature disagree (both shown)."
+        )
+    return (eq, cell), notes
 
 
 def _li_saturated_insulator(comp: Any) -> bool:
@@ -329,13 +493,6 @@ def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
                 f"uncertainty of the computed energies (+-{rx.full.uncertainty_per_atom_eV:.3f}"
                 " eV/atom); the Li-X phase diagram (curated table) decides that it alloys."
             )
-        if {el.symbol for el in comp.elements} == {"C"}:
-            reasons.append(
-                "at room temperature Li inserts into graphite (LiC6, LiC12: metallic "
-                "intercalation compounds, Guerard & Herold 1975); the carbide Li2C2 of full "
-                "equilibrium forms only at high temperature."
-            )
-            cite.register("Guerard1975GIC")
     elif lit is not None:
         kind, basis = lit["type"], "literature"
         cite.register(lit["source"])
@@ -366,6 +523,8 @@ def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
             "with Li (an electronic conductor)."
         )
     reasons.extend(n for n in rx.missing_phases if "has no Li-" in n and not _names(n, alloying))
+    variants, notes = _variants(comp, rx, kind, products)
+    reasons.extend(notes)
     return InterfaceResult(
         material=comp.reduced_formula,
         type=kind,
@@ -376,6 +535,7 @@ def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
         reasons=tuple(reasons),
         literature=dict(lit) if lit else None,
         alloying_elements=alloying,
+        variants=variants,
     )
 
 

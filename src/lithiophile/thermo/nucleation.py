@@ -7,6 +7,12 @@ nucleation barrier appears, whether or not they form Li compounds. Here the solu
 Li (the Li-rich terminal solid solution of the binary Li-X phase diagram, Okamoto 2000) decides:
 ``"extensive"`` or ``"limited"`` -> no barrier expected; ``"negligible"`` -> a barrier.
 
+Checked (issue 13): the criterion as stated here agrees in substance with the
+paper's abstract ("no nucleation barriers are present for metals exhibiting a definite
+solubility in lithium, whereas appreciable nucleation barriers exist for metals with negligible
+solubility"). The per-element solubility classes come from the phase diagrams (Okamoto 2000),
+not from the paper's figure, whose element list could not be re-read here.
+
 References
 ----------
 Yan, K.; Lu, Z.; Lee, H.-W.; Xiong, F.; Hsu, P.-C.; Li, Y.; Zhao, J.; Chu, S.; Cui, Y.

@@ -162,11 +162,15 @@ class Reaction:
     li_per_formula_unit: float
     material: str
     products: tuple[Phase, ...]
-    per_formula_unit_eV: float | None
-    per_atom_eV: float | None
-    per_mol_li_eV: float | None
+    per_formula_unit_eV: float | None = field(
+        metadata={"payload_key": "energy_per_formula_unit_eV"}
+    )
+    per_atom_eV: float | None = field(metadata={"payload_key": "energy_per_atom_eV"})
+    per_mol_li_eV: float | None = field(metadata={"payload_key": "energy_per_mol_Li_eV"})
     li_atom_fraction: float
     uncertainty_eV: float = 0.0
+
+    PAYLOAD_EXTRA = ("equation", "uncertainty_per_atom_eV")
 
     @property
     def uncertainty_per_atom_eV(self) -> float:
@@ -184,16 +188,15 @@ class Reaction:
         return " + ".join(left) + " -> " + " + ".join(right)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "equation": self.equation,
-            "li_per_formula_unit": self.li_per_formula_unit,
-            "li_atom_fraction": self.li_atom_fraction,
-            "products": [p.__dict__ for p in self.products],
-            "energy_per_formula_unit_eV": self.per_formula_unit_eV,
-            "energy_per_atom_eV": self.per_atom_eV,
-            "energy_per_mol_Li_eV": self.per_mol_li_eV,
-            "uncertainty_per_atom_eV": self.uncertainty_per_atom_eV,
-        }
+        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
+        return _payload(self)
+
+
+def _payload(obj: Any) -> dict[str, Any]:
+    from lithiophile.store import to_payload
+
+    out: dict[str, Any] = to_payload(obj)
+    return out
 
 
 def _atoms(formula: str) -> float:
@@ -255,10 +258,20 @@ class ReactionResult:
     path: tuple[Reaction, ...]
     source: str
     energy_kind: str
-    mu_li_eV: float
+    mu_li_eV: float = field(metadata={"payload_key": "mu_Li_eV"})
     energy_sources: dict[str, str] = field(compare=False)
     missing_phases: tuple[str, ...] = ()
     reduction_onset_V: float | None = None
+
+    PAYLOAD_EXTRA = (
+        "equation",
+        "products",
+        "energy_per_atom_eV",
+        "energy_per_mol_Li_eV",
+        "energy_per_formula_unit_eV",
+        "complete",
+        "marginal",
+    )
 
     @property
     def complete(self) -> bool:
@@ -325,27 +338,8 @@ class ReactionResult:
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "material": self.material,
-            "potential_V": self.potential_V,
-            "reacts": self.reacts,
-            "equation": self.equation,
-            "products": list(self.products),
-            "energy_per_atom_eV": self.energy_per_atom_eV,
-            "energy_per_mol_Li_eV": self.energy_per_mol_Li_eV,
-            "energy_per_formula_unit_eV": self.energy_per_formula_unit_eV,
-            "best": self.best.as_dict(),
-            "full": self.full.as_dict(),
-            "path": [r.as_dict() for r in self.path],
-            "source": self.source,
-            "energy_kind": self.energy_kind,
-            "mu_Li_eV": self.mu_li_eV,
-            "energy_sources": dict(self.energy_sources),
-            "missing_phases": list(self.missing_phases),
-            "complete": self.complete,
-            "reduction_onset_V": self.reduction_onset_V,
-            "marginal": self.marginal,
-        }
+        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
+        return _payload(self)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -490,45 +484,19 @@ def react(
     '2 Li + ZnO -> Li2O + Zn'
     """
     comp = parse_material(material)
-    try:
-        v = float(potential_V)
-    except (TypeError, ValueError):
-        raise InputError(f"'potential_V' must be a number of volts. Got {potential_V!r}.") from None
-    if not -1.0 <= v <= 6.0:
-        raise InputError(
-            f"'potential_V' must lie between -1 and 6 V vs Li/Li+ (0 = Li metal). Got {v!r}."
-        )
-    if {el.symbol for el in comp.elements} == {"Li"}:
-        raise InputError(
-            f"'material' {material!r} is lithium itself: give a material to put in contact "
-            "with Li metal, such as 'ZnO' or 'Li3PS4'."
-        )
+    v = _check_inputs(material, comp, potential_V)
     elements = {el.symbol for el in comp.elements} | {"Li"}
     es = src.resolve(source, elements)
     check_coverage(es, elements)
     chemsys = tuple(sorted(elements))
     mu = es.mu_li_eV - v
-    cite.register("Ong2008ChemMater")
-    cite.register("Richards2016ChemMater")
-    if es.name == "bundled":
-        cite.register("Wang2021MP2020")
-    elif es.name == "crc-gibbs":
-        cite.register("CRC2014Handbook")
+    _register(es)
 
     e_mat, origin, parts, notes = _own_energy(es, comp, material, check_charge)
     energy_sources = {comp.reduced_formula: origin}
-
     gppd = _grand_diagram(es, chemsys, mu)
     full = _full_reaction(es, gppd, comp, e_mat, mu, energy_sources)
-    if e_mat is not None:
-        extra = material_uncertainty(es, comp, parts)
-        full = dataclasses.replace(full, uncertainty_eV=full.uncertainty_eV + extra)
-    reacts: bool | None = None
-    if e_mat is not None:
-        reacts = bool(full.per_formula_unit_eV is not None and full.per_formula_unit_eV < -TOL_EV)
-    if reacts is False:
-        phase = Phase(comp.reduced_formula, 1.0, e_mat, origin)
-        full = Reaction(0.0, comp.reduced_formula, (phase,), 0.0, 0.0, None, 0.0)
+    reacts, full = _equilibrium(es, comp, parts, e_mat, origin, full)
     steps: tuple[Reaction, ...] = ()
     best, onset = full, None
     if path and e_mat is not None and reacts:
@@ -548,6 +516,55 @@ def react(
         missing_phases=tuple(notes),
         reduction_onset_V=onset,
     )
+
+
+def _check_inputs(material: Any, comp: Any, potential_V: Any) -> float:
+    """The potential [V] as a float, after checking it and that ``material`` is not Li."""
+    try:
+        v = float(potential_V)
+    except (TypeError, ValueError):
+        raise InputError(f"'potential_V' must be a number of volts. Got {potential_V!r}.") from None
+    if not -1.0 <= v <= 6.0:
+        raise InputError(
+            f"'potential_V' must lie between -1 and 6 V vs Li/Li+ (0 = Li metal). Got {v!r}."
+        )
+    if {el.symbol for el in comp.elements} == {"Li"}:
+        raise InputError(
+            f"'material' {material!r} is lithium itself: give a material to put in contact "
+            "with Li metal, such as 'ZnO' or 'Li3PS4'."
+        )
+    return v
+
+
+def _register(es: src.EnergySet) -> None:
+    """Cite the methods and the energy source of a reaction."""
+    cite.register("Ong2008ChemMater")
+    cite.register("Richards2016ChemMater")
+    if es.name == "bundled":
+        cite.register("Wang2021MP2020")
+    elif es.name == "crc-gibbs":
+        cite.register("CRC2014Handbook")
+
+
+def _equilibrium(
+    es: src.EnergySet,
+    comp: Any,
+    parts: tuple[Any, ...],
+    e_mat: float | None,
+    origin: str,
+    full: Reaction,
+) -> tuple[bool | None, Reaction]:
+    """Whether the material reacts with excess Li, and the reaction (itself if it does not);
+    the uncertainty of its own energy is added to that of the products."""
+    if e_mat is None:
+        return None, full
+    extra = material_uncertainty(es, comp, parts)
+    full = dataclasses.replace(full, uncertainty_eV=full.uncertainty_eV + extra)
+    reacts = bool(full.per_formula_unit_eV is not None and full.per_formula_unit_eV < -TOL_EV)
+    if not reacts:
+        phase = Phase(comp.reduced_formula, 1.0, e_mat, origin)
+        full = Reaction(0.0, comp.reduced_formula, (phase,), 0.0, 0.0, None, 0.0)
+    return reacts, full
 
 
 def _best_and_onset(

@@ -171,7 +171,21 @@ def bundled() -> EnergySet:
     Energies are standard formation enthalpies (298 K; the Li-Zn and Li-Ga calorimetry at
     723 K), eV per formula unit, elements at 0: an enthalpy, not a Gibbs energy (entropy terms
     of solid-state reactions are small, T dS ~ 0.01-0.05 eV/atom, but can decide near-zero cases).
+    Phases with no experimental value come from the bundled potentials, referenced to each
+    model's elemental phases (:mod:`lithiophile.thermo.computed`, scheme ``"elements"``).
     """
+    return _bundled("elements")
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_anchored() -> EnergySet:
+    """As :func:`bundled`, with the computed phases anchored to experiment through the phases
+    the models and experiment share (scheme ``"anchored"`` of :mod:`lithiophile.thermo.computed`):
+    the other referencing variant, labelled, not a replacement."""
+    return _bundled("anchored")
+
+
+def _bundled(scheme: str) -> EnergySet:
     from pymatgen.analysis.phase_diagram import PDEntry
     from pymatgen.core import Composition
 
@@ -202,10 +216,10 @@ def bundled() -> EnergySet:
             elements.update(el.symbol for el in comp.elements)
     for e in entries:
         e.entry_id = e.attribute
-    uncertainties = _add_computed(entries, origins)
+    uncertainties = _add_computed(entries, origins, scheme)
     _add_elements_at_zero(elements, entries, origins)
     return EnergySet(
-        name="bundled",
+        name="bundled" if scheme == "elements" else "bundled-anchored",
         entries=tuple(entries),
         energy_kind=(
             "formation enthalpy at 298 K (experimental; not a Gibbs energy), and computed "
@@ -218,7 +232,9 @@ def bundled() -> EnergySet:
     )
 
 
-def _add_computed(entries: list[Any], origins: dict[str, str]) -> dict[str, float]:
+def _add_computed(
+    entries: list[Any], origins: dict[str, str], scheme: str = "elements"
+) -> dict[str, float]:
     """Append the phases computed with the bundled potentials that no experiment covers.
 
     Each is labelled with its models and spread (:mod:`lithiophile.thermo.computed`); a
@@ -231,7 +247,7 @@ def _add_computed(entries: list[Any], origins: dict[str, str]) -> dict[str, floa
 
     have = {e.composition.reduced_formula for e in entries}
     out: dict[str, float] = {}
-    for formula, phase in sorted(computed_phases().items()):
+    for formula, phase in sorted(computed_phases(scheme).items()):
         if formula in have:
             continue
         comp = Composition(formula)
@@ -463,8 +479,8 @@ def _mp_cache_put(chemsys: list[str], entries: list[Any], store: Any) -> None:
 
 
 _SOURCE_CHOICES = (
-    "'source' must be 'bundled', 'crc-gibbs', 'computed-chgnet', 'computed-sevennet', 'mp', "
-    "a path to an entries .json file or a list of pymatgen entries."
+    "'source' must be 'bundled', 'bundled-anchored', 'crc-gibbs', 'computed-chgnet', "
+    "'computed-sevennet', 'mp', a path to an entries .json file or a list of pymatgen entries."
 )
 
 
@@ -478,6 +494,8 @@ def resolve(source: Any, elements: Iterable[str]) -> EnergySet:
         return source
     if isinstance(source, str) and source == "bundled":
         return bundled()
+    if isinstance(source, str) and source == "bundled-anchored":
+        return bundled_anchored()
     if isinstance(source, str) and source == "crc-gibbs":
         return crc_gibbs()
     if isinstance(source, str) and source in ("computed-chgnet", "computed-sevennet"):

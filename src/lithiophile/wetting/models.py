@@ -6,7 +6,7 @@ Units: J m-2 (= N m-1) for surface energies and works of adhesion, K, degrees.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from lithiophile import cite
@@ -83,6 +83,9 @@ class ContactAngle:
     cos_model: float
     model: str
 
+    #: Shown beside the fields by :func:`lithiophile.store.to_payload`.
+    PAYLOAD_EXTRA = ("wets",)
+
     @property
     def wets(self) -> bool:
         """True when the angle is below 90 degrees (the usual definition of 'wetting')."""
@@ -100,10 +103,6 @@ class ContactAngle:
             variant=self.model,
             source=source,
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict."""
-        return {**asdict(self), "wets": self.wets}
 
 
 def _finite(name: str, value: float, hint: str) -> float:

@@ -5,7 +5,7 @@ SI units: J m-2, K, degrees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lithiophile.errors import InputError
@@ -21,7 +21,8 @@ class WettingSummary:
     Attributes
     ----------
     temperature_K, surface_tension_J_m2
-        Temperature and the liquid-Li surface tension there (Davison 1968).
+        Temperature and the liquid-Li surface tension there (Davison 1968; shown as
+        ``li_surface_tension_N_m``).
     theta_deg
         Intrinsic (Young) angle [deg], given or from the work of adhesion.
     work_of_adhesion_J_m2, nucleation_barrier_factor
@@ -33,7 +34,7 @@ class WettingSummary:
     """
 
     temperature_K: float
-    surface_tension_J_m2: float
+    surface_tension_J_m2: float = field(metadata={"payload_key": "li_surface_tension_N_m"})
     theta_deg: float
     work_of_adhesion_J_m2: float
     nucleation_barrier_factor: float
@@ -49,22 +50,6 @@ class WettingSummary:
             for a in (self.young_dupre, self.wenzel, self.cassie_baxter)
             if a is not None
         ]
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "temperature_K": self.temperature_K,
-            "li_surface_tension_N_m": self.surface_tension_J_m2,
-            "theta_deg": self.theta_deg,
-            "work_of_adhesion_J_m2": self.work_of_adhesion_J_m2,
-            "nucleation_barrier_factor": self.nucleation_barrier_factor,
-        }
-        for key in ("young_dupre", "wenzel", "cassie_baxter"):
-            angle = getattr(self, key)
-            if angle is not None:
-                out[key] = angle.as_dict()
-        if self.wenzel_roughness_for_target is not None:
-            out["wenzel_roughness_for_target"] = self.wenzel_roughness_for_target
-        return out
 
 
 def summarize(

@@ -8,7 +8,7 @@ import pytest
 from lithiophile.echem.impedance import Circuit, FileFits, ImpedanceResults, fit_files
 from lithiophile.echem.impedance.serial import fit_from_payload, fit_to_payload
 from lithiophile.metrics import Metric
-from lithiophile.store import Store
+from lithiophile.store import Store, to_payload
 from lithiophile.synth.spectra import frequencies, spectrum
 
 
@@ -106,7 +106,7 @@ def test_results_are_stored_and_read_back(tmp_path):
     again = fit_files([a], circuit="one-arc", drt=True, store=store)
     assert again.files[0].cached and not first.files[0].cached
     f1, f2 = first.fits[0], again.fits[0]
-    assert f1.as_dict() == f2.as_dict()
+    assert to_payload(f1) == to_payload(f2)
     np.testing.assert_array_equal(f1.fit.predict([1.0, 10.0]), f2.fit.predict([1.0, 10.0]))
     np.testing.assert_array_equal(f1.drt.gamma_ohm, f2.drt.gamma_ohm)
     assert f2.fit.kk_.residuals_real.shape == f1.fit.kk_.residuals_real.shape
@@ -119,7 +119,7 @@ def test_serializer_round_trip_keeps_everything(tmp_path):
     a = _file(tmp_path, "a.parquet", 40.0, area_m2=1e-4)
     fit = fit_files([a], circuit="two-arc", drt=True).fits[0]
     back = fit_from_payload(fit_to_payload(fit))
-    assert back.as_dict() == fit.as_dict()
+    assert to_payload(back) == to_payload(fit)
     assert back.drt.peaks == fit.drt.peaks and back.drt.notes == fit.drt.notes
     assert isinstance(back.fit, Circuit)
 
@@ -129,4 +129,4 @@ def test_workers_give_the_results_of_one_process(tmp_path):
     paths = [_file(tmp_path, f"{k}.parquet", 30.0 + 20 * k, seed=k, sweeps=3) for k in range(4)]
     one = fit_files(paths, circuit="one-arc")
     two = fit_files(paths, circuit="one-arc", workers=2)
-    assert [f.as_dict() for f in one.fits] == [f.as_dict() for f in two.fits]
+    assert to_payload(one.fits) == to_payload(two.fits)

@@ -10,6 +10,7 @@ import pytest
 
 from lithiophile.echem.impedance import Circuit, InductiveLoopWarning
 from lithiophile.errors import CalculationFailed, InputError
+from lithiophile.store import to_payload
 from lithiophile.synth.spectra import frequencies, spectrum
 
 R_VALUES = [1.0, 10.0, 100.0, 1e3, 1e4]
@@ -80,7 +81,7 @@ def test_predict_and_residuals_are_consistent():
     z = fit.predict(fit.frequencies_)
     np.testing.assert_allclose(fit.residuals_, (fit.data_ - z) / np.abs(fit.data_))
     assert fit.chi_square_ == pytest.approx(np.sum(np.abs(fit.residuals_) ** 2))
-    d = fit.as_dict()
+    d = to_payload(fit)
     assert [p["name"] for p in d["parameters"]] == ["R0", "R1", "C1"]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from lithiophile.echem.impedance import Circuit, KramersKronigWarning, analyze, drt, lin_kk
 from lithiophile.echem.impedance.drt import DRTConsistencyWarning
+from lithiophile.store import to_payload
 from lithiophile.synth.spectra import frequencies, spectrum
 
 
@@ -48,7 +49,7 @@ def test_drt_says_what_lies_outside_the_measured_window():
     assert any("lies at time constants outside" in n for n in res.notes)
     # the measured span: Re Z at 1 Hz minus Re Z at 100 kHz, from the noise-free spectrum
     assert res.span_ohm == pytest.approx(s.z.real[-1] - s.z.real[0], rel=1e-12)
-    d = res.as_dict()
+    d = to_payload(res)
     assert d["peaks"][1]["in_window"] is False and d["notes"] == list(res.notes)
 
 

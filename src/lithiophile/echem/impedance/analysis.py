@@ -102,75 +102,93 @@ def interfacial_metrics(
     source
         A file's sha256 or another provenance string.
     """
-    if area_m2 is not None and not (math.isfinite(area_m2) and area_m2 > 0):
-        raise InputError(f"'area' must be a positive area such as '1.13 cm^2'. Got {area_m2!r}.")
-    if asr and area_m2 is None:
-        raise InputError(
-            "an area-specific resistance (ohm cm2) needs the electrode area, and none is "
-            "known: the file's header states none. Give it, e.g. --area '1.13 cm^2' on the "
-            "command line or area_m2=1.13e-4 in Python, or ask for R in ohm only."
-        )
+    _check_area(area_m2, asr)
     value, stderr, names = interfacial_resistance(fit)
     cond = conditions or Conditions()
     if symmetric and cond.cell is None:
         cond = replace(cond, cell="Li|Li")
     unc = stderr if math.isfinite(stderr) else None
+    definition = _DEF.format(names=" + ".join(names), circuit=fit.circuit)
+    notes = _fit_notes(fit)
+    out = []
+    for kind, per_area, half, suffix, variant in _variants(symmetric, area_m2, asr):
+        v, u = value, unc
+        if per_area is not None:
+            v, u = v * per_area, None if u is None else u * per_area
+        if half:
+            v, u = v / 2, None if u is None else u / 2
+        out.append(
+            Metric(
+                kind,
+                v,
+                cond,
+                definition=definition + suffix,
+                variant=variant,
+                uncertainty=u,
+                source=source,
+                notes=notes,
+            )
+        )
+    return out
+
+
+_ASR_NEEDS_AREA = (
+    "an area-specific resistance (ohm cm2) needs the electrode area, and none is known: the "
+    "file's header states none. Give it, e.g. --area '1.13 cm^2' on the command line or "
+    "area_m2=1.13e-4 in Python, or ask for R in ohm only."
+)
+
+
+def _check_area(area_m2: float | None, asr: bool | None) -> None:
+    """InputError for an area that is not a positive number, or an ASR demanded without one."""
+    if area_m2 is not None and not (math.isfinite(area_m2) and area_m2 > 0):
+        raise InputError(f"'area' must be a positive area such as '1.13 cm^2'. Got {area_m2!r}.")
+    if asr and area_m2 is None:
+        raise InputError(_ASR_NEEDS_AREA)
+
+
+def _fit_notes(fit: Circuit) -> tuple[str, ...]:
+    """The fit's own notes, and the Lin-KK verdict when the spectrum fails it."""
     notes = tuple(fit.notes_)
     if fit.kk_ is not None and not fit.kk_.passed:
         notes += (f"fails the Lin-KK test (rms residual {fit.kk_.rms:.2%})",)
-    definition = _DEF.format(names=" + ".join(names), circuit=fit.circuit)
-    out = [
-        Metric(
-            "interfacial_resistance",
-            value,
-            cond,
-            definition=definition,
-            variant="cell" if symmetric else None,
-            uncertainty=unc,
-            source=source,
-            notes=notes,
-        )
+    return notes
+
+
+def _variants(
+    symmetric: bool, area_m2: float | None, asr: bool | None
+) -> list[tuple[str, float | None, bool, str, str | None]]:
+    """The figures to report: (metric, area factor or None, halved, definition suffix,
+    variant): R for the cell, R/2 per interface of a symmetric cell, and the same times the
+    area when it is known and the ASR is not refused."""
+    out: list[tuple[str, float | None, bool, str, str | None]] = [
+        ("interfacial_resistance", None, False, "", "cell" if symmetric else None)
     ]
     if symmetric:
         out.append(
-            Metric(
+            (
                 "interfacial_resistance",
-                value / 2,
-                cond,
-                definition=definition + "; per interface of a symmetric cell = R_int / 2",
-                variant="per interface (symmetric cell, R/2)",
-                uncertainty=unc / 2 if unc is not None else None,
-                source=source,
-                notes=notes,
+                None,
+                True,
+                "; per interface of a symmetric cell = R_int / 2",
+                "per interface (symmetric cell, R/2)",
             )
         )
-    if area_m2 is not None and asr is not False:
+    if area_m2 is None or asr is False:
+        return out
+    out.append(
+        ("interfacial_asr", area_m2, False, "; ASR = R_int x electrode area", "cell (R x area)")
+    )
+    if symmetric:
         out.append(
-            Metric(
+            (
                 "interfacial_asr",
-                value * area_m2,
-                cond,
-                definition=definition + "; ASR = R_int x electrode area",
-                variant="cell (R x area)",
-                uncertainty=unc * area_m2 if unc is not None else None,
-                source=source,
-                notes=notes,
+                area_m2,
+                True,
+                "; per interface of a symmetric cell, ASR = R_int x area / 2",
+                "per interface (symmetric cell, R x area / 2)",
             )
         )
-        if symmetric:
-            out.append(
-                Metric(
-                    "interfacial_asr",
-                    value * area_m2 / 2,
-                    cond,
-                    definition=definition
-                    + "; per interface of a symmetric cell, ASR = R_int x area / 2",
-                    variant="per interface (symmetric cell, R x area / 2)",
-                    uncertainty=unc * area_m2 / 2 if unc is not None else None,
-                    source=source,
-                    notes=notes,
-                )
-            )
     return out
 
 
@@ -193,9 +211,13 @@ class InterfaceFit:
     name: str
     fit: Circuit
     metrics: tuple[Metric, ...]
-    conditions: Conditions
+    conditions: Conditions = field(metadata={"payload": False})
     drt: DRTResult | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, metadata={"payload": False})
+
+    #: :func:`lithiophile.store.to_payload` shows where the sweep lies in its file (from
+    #: ``extra``) after the fields; the conditions are those of the metrics
+    PAYLOAD_EXTRA = ("spectrum", "cycle", "time_s")
 
     def metric(self, kind: str, variant: str | None = None) -> Metric:
         for m in self.metrics:
@@ -203,14 +225,23 @@ class InterfaceFit:
                 return m
         raise KeyError(f"no metric {kind!r} (variant {variant!r}) in the fit of {self.name}")
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "fit": self.fit.as_dict(),
-            "metrics": [m.as_dict() for m in self.metrics],
-            "drt": self.drt.as_dict() if self.drt is not None else None,
-            **self.extra,
-        }
+    @property
+    def spectrum(self) -> int | None:
+        """The sweep's number in its file (None for a spectrum fitted on its own)."""
+        value = self.extra.get("spectrum")
+        return None if value is None else int(value)
+
+    @property
+    def cycle(self) -> int | None:
+        """The cycle the file states for the sweep, if any."""
+        value = self.extra.get("cycle")
+        return None if value is None else int(value)
+
+    @property
+    def time_s(self) -> float | None:
+        """The sweep's start [s since the epoch where the file states its start time]."""
+        value = self.extra.get("time_s")
+        return None if value is None else float(value)
 
 
 def analyze(
@@ -240,12 +271,7 @@ def analyze(
     to each candidate that has the parameter); ``initial_guess`` starts a given circuit there.
     """
     if asr and area_m2 is None:
-        # fail before the (slow) fit
-        raise InputError(
-            "an area-specific resistance (ohm cm2) needs the electrode area, and none is "
-            "known: the file's header states none. Give it, e.g. --area '1.13 cm^2' on the "
-            "command line or area_m2=1.13e-4 in Python, or ask for R in ohm only."
-        )
+        raise InputError(_ASR_NEEDS_AREA)  # before the (slow) fit
     if circuit == "auto":
         if initial_guess is not None:
             raise InputError("an initial guess needs a circuit, not 'auto'.")

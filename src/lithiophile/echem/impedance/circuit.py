@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from lithiophile.echem.impedance.validate import (
 )
 from lithiophile.errors import CalculationFailed, InputError, NotFittedError
 
-__all__ = ["Circuit", "Parameter"]
+__all__ = ["Circuit", "FitReport", "Parameter"]
 
 cite.define(
     cite.Citation(
@@ -74,20 +74,36 @@ class Parameter:
     name: str
     value: float
     stderr: float
-    ci_low: float
-    ci_high: float
+    ci_low: float = field(metadata={"payload": False})
+    ci_high: float = field(metadata={"payload": False})
     unit: str
     fixed: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "value": self.value,
-            "stderr": self.stderr,
-            "ci": [self.ci_low, self.ci_high],
-            "unit": self.unit,
-            "fixed": self.fixed,
-        }
+    #: shown by :func:`lithiophile.store.to_payload` in place of ``ci_low`` and ``ci_high``
+    PAYLOAD_EXTRA = ("ci",)
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        """The confidence interval, (low, high)."""
+        return self.ci_low, self.ci_high
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """What a fitted :class:`Circuit` reports (its JSON form, :meth:`Circuit.report`)."""
+
+    circuit: str
+    parameters: tuple[Parameter, ...]
+    chi_square: float
+    reduced_chi_square: float
+    weighting: str
+    confidence: float
+    points: int
+    dof: int
+    fixed: dict[str, float]
+    bounds: dict[str, tuple[float | None, float | None]]
+    lin_kk: LinKKResult | None
+    notes: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=256)
@@ -115,6 +131,52 @@ def _covariance(jac: np.ndarray, s2: float) -> tuple[np.ndarray, np.ndarray, np.
     var_theta = np.where(undetermined, np.inf, var_theta)
     cov_theta = (vt.T * inv[None, :]) @ vt * s2
     return var_theta, cov_theta, undetermined
+
+
+class _Problem:
+    """The least-squares problem of one fit: weighted residuals and Jacobian of the free
+    (internal) parameters, the fixed ones held at their values in ``theta0``.
+
+    least_squares asks for the residuals and then the Jacobian at the same point: the model
+    is evaluated once per point.
+    """
+
+    def __init__(
+        self, circuit: Circuit, w: np.ndarray, z: np.ndarray, wt: np.ndarray, theta0: np.ndarray
+    ) -> None:
+        self.circuit = circuit
+        self.w, self.wt = w, wt
+        self.target = np.concatenate([z.real * wt, z.imag * wt])
+        self.free = circuit.constraints.free
+        self.full0 = theta0.copy()  # the fixed parameters' values live here
+        self._last: list[Any] = [None, None, None, None]  # theta, Z, dZ, x
+
+    def model_at(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Z, dZ/dx and x at internal parameters ``theta``."""
+        last = self._last
+        if last[0] is None or not np.array_equal(last[0], theta):
+            x = self.circuit._to_params(theta)
+            zm, dz = self.circuit._model(self.w, x)
+            last[:] = [theta.copy(), zm, dz, x]
+        return last[1], last[2], last[3]
+
+    def expand(self, theta_free: np.ndarray) -> np.ndarray:
+        full = self.full0.copy()
+        full[self.free] = theta_free
+        return full
+
+    def residuals(self, theta_free: np.ndarray) -> np.ndarray:
+        zm, _, _ = self.model_at(self.expand(theta_free))
+        return np.concatenate([zm.real * self.wt, zm.imag * self.wt]) - self.target
+
+    def jacobian_full(self, theta: np.ndarray) -> np.ndarray:
+        _, dz, x = self.model_at(theta)
+        # d/d(ln x) = x d/dx for the positive parameters, then the weights
+        dz = dz * (np.where(self.circuit._positive, x, 1.0)[None, :] * self.wt[:, None])
+        return np.vstack([dz.real, dz.imag])
+
+    def jacobian(self, theta_free: np.ndarray) -> np.ndarray:
+        return self.jacobian_full(self.expand(theta_free))[:, self.free]
 
 
 class Circuit:
@@ -276,8 +338,35 @@ class Circuit:
 
     def _fit(self, f: object, z: object, name: str) -> Circuit:
         cite.register("Murbach2020")
-        spec = check_spectrum(f, z, name=name)
         notes: list[str] = []
+        spec = self._usable(check_spectrum(f, z, name=name), name, notes)
+        self.kk_ = self._kk(spec, name)
+        w, zd = spec.w, spec.z
+        wt = 1.0 / np.abs(zd) if self.weighting == "modulus" else np.ones(w.size)
+        free = self.constraints.free
+        lo, hi = self.constraints.internal_limits(
+            np.where(self._positive, _LOG_LO, 0.0), np.where(self._positive, _LOG_HI, 1.0)
+        )
+        feat = features(spec.f, spec.z)
+        starts = self._starts(feat, lo, hi)
+        self.guess_ = self._to_params(starts[0])
+        problem = _Problem(self, w, zd, wt, starts[0])
+        # a start whose reduced chi-square comes within FLOOR_FACTOR of a KK-compliant Voigt
+        # model's has nothing left to gain from further starts
+        floor = voigt_floor(w, zd, wt) * FLOOR_FACTOR if len(starts) > 1 else np.inf
+        dof = max(2 * w.size - int(free.sum()), 1)
+        starts_free = [theta0[free] for theta0 in starts]
+        limits = (lo[free], hi[free])
+        sol, chi2 = self._multistart(
+            problem.residuals, problem.jacobian, starts_free, limits, floor * dof, name
+        )
+        theta = problem.expand(sol.x)
+        self._finish(theta, int(sol.nfev), chi2, spec, wt, problem.jacobian_full, notes, feat)
+        return self
+
+    def _usable(self, spec: Spectrum, name: str, notes: list[str]) -> Spectrum:
+        """The spectrum to fit: inductive high frequencies left out (said in ``notes``) when
+        the circuit has no inductor; InputError when too few points remain."""
         has_l = any(e.kind.name in ("L",) for e in self.elements)
         if spec.n_inductive_hf and not has_l:
             k = spec.n_inductive_hf
@@ -286,78 +375,30 @@ class Circuit:
                 "series to fit them"
             )
             spec = Spectrum(spec.f[k:], spec.z[k:], 0)
-        cons = self.constraints
-        free = cons.free
-        n_p = int(free.sum())
+        n_p = int(self.constraints.free.sum())
         if 2 * spec.f.size <= n_p:
             raise InputError(
                 f"{name}: too few points ({spec.f.size} frequencies, {2 * spec.f.size} values) "
                 f"for the {n_p} parameters of {self.circuit!r}; measure more frequencies or "
                 "fit a smaller circuit."
             )
-        self.kk_: LinKKResult | None = None
-        if self.kk_check:
-            self.kk_ = lin_kk(spec.f, spec.z, threshold=self.kk_threshold)
-            if not self.kk_.passed:
-                warnings.warn(
-                    f"{name} fails the Lin-KK test (rms residual {self.kk_.rms:.2%} > "
-                    f"{self.kk_threshold:.2%}, Schönleber et al. 2014, and above the "
-                    f"{self.kk_.noise_text} the test estimates): the cell drifted or responded "
-                    "non-linearly during the measurement; fitted values are suspect.",
-                    KramersKronigWarning,
-                    stacklevel=3,
-                )
-        w, zd = spec.w, spec.z
-        wt = 1.0 / np.abs(zd) if self.weighting == "modulus" else np.ones(w.size)
-        target = np.concatenate([zd.real * wt, zd.imag * wt])
+        return spec
 
-        positive = self._positive
-        last: list[Any] = [None, None, None, None]  # theta, Z, dZ: least_squares asks for the
-        # residuals and then the Jacobian at the same point; evaluate the model once
-
-        def model_at(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # Z, dZ, x
-            if last[0] is None or not np.array_equal(last[0], theta):
-                x = self._to_params(theta)
-                zm, dz = self._model(w, x)
-                last[:] = [theta.copy(), zm, dz, x]
-            return last[1], last[2], last[3]
-
-        lo, hi = cons.internal_limits(
-            np.where(self._positive, _LOG_LO, 0.0), np.where(self._positive, _LOG_HI, 1.0)
-        )
-        feat = features(spec.f, spec.z)
-        starts = self._starts(feat, lo, hi)
-        self.guess_ = self._to_params(starts[0])
-        full0 = starts[0].copy()  # the fixed parameters' values live here
-
-        def expand(theta_free: np.ndarray) -> np.ndarray:
-            full = full0.copy()
-            full[free] = theta_free
-            return full
-
-        def residuals(theta_free: np.ndarray) -> np.ndarray:
-            zm, _, _ = model_at(expand(theta_free))
-            return np.concatenate([zm.real * wt, zm.imag * wt]) - target
-
-        def jacobian_full(theta: np.ndarray) -> np.ndarray:
-            _, dz, x = model_at(theta)
-            # d/d(ln x) = x d/dx for the positive parameters, then the weights
-            dz = dz * (np.where(positive, x, 1.0)[None, :] * wt[:, None])
-            return np.vstack([dz.real, dz.imag])
-
-        def jacobian(theta_free: np.ndarray) -> np.ndarray:
-            return jacobian_full(expand(theta_free))[:, free]
-
-        # a start whose reduced chi-square comes within FLOOR_FACTOR of a KK-compliant Voigt
-        # model's has nothing left to gain from further starts
-        floor = voigt_floor(w, zd, wt) * FLOOR_FACTOR if len(starts) > 1 else np.inf
-        dof = max(2 * w.size - n_p, 1)
-        starts_free = [theta0[free] for theta0 in starts]
-        limits = (lo[free], hi[free])
-        best = self._multistart(residuals, jacobian, starts_free, limits, floor * dof, name)
-        sol, chi2 = best
-        self._finish(expand(sol.x), int(sol.nfev), chi2, spec, wt, jacobian_full, notes, feat)
-        return self
+    def _kk(self, spec: Spectrum, name: str) -> LinKKResult | None:
+        """The Lin-KK test of the spectrum (None without ``kk_check``); warns when it fails."""
+        if not self.kk_check:
+            return None
+        kk = lin_kk(spec.f, spec.z, threshold=self.kk_threshold)
+        if not kk.passed:
+            warnings.warn(
+                f"{name} fails the Lin-KK test (rms residual {kk.rms:.2%} > "
+                f"{self.kk_threshold:.2%}, Schönleber et al. 2014, and above the "
+                f"{kk.noise_text} the test estimates): the cell drifted or responded "
+                "non-linearly during the measurement; fitted values are suspect.",
+                KramersKronigWarning,
+                stacklevel=4,
+            )
+        return kk
 
     def _multistart(
         self,
@@ -553,22 +594,32 @@ class Circuit:
             f"circuit {self.circuit!r} has no parameter {name!r}; it has {self.param_names}."
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-safe summary of the fit."""
+    def report(self) -> FitReport:
+        """What the fit reports: parameters, chi-square, constraints, Lin-KK, notes."""
         self._check_fitted()
-        return {
-            "circuit": self.circuit,
-            "parameters": [p.as_dict() for p in self.params_],
-            "chi_square": self.chi_square_,
-            "reduced_chi_square": self.reduced_chi_square_,
-            "weighting": self.weighting,
-            "confidence": self.confidence,
-            "points": int(self.frequencies_.size),
-            "dof": self.dof_,
-            **self.constraints.as_dict(),
-            "lin_kk": self.kk_.as_dict() if self.kk_ is not None else None,
-            "notes": list(self.notes_),
-        }
+        return FitReport(
+            self.circuit,
+            tuple(self.params_),
+            self.chi_square_,
+            self.reduced_chi_square_,
+            self.weighting,
+            self.confidence,
+            int(self.frequencies_.size),
+            self.dof_,
+            self.fixed,
+            self.bounds,
+            self.kk_,
+            tuple(self.notes_),
+        )
+
+    def model_dump(self, mode: str = "json") -> dict[str, Any]:
+        """The fit's :meth:`report` as JSON-safe data. :func:`lithiophile.store.to_payload`
+        serialises objects through this method (pydantic's name for it), so a result that
+        holds a fitted circuit shows its report."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self.report())
+        return out
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted model as JSON (:mod:`~lithiophile.echem.impedance.model_io`)."""

@@ -111,12 +111,6 @@ class Constraints:
                     out.append(f"{name} = {b:g}")
         return out
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "fixed": dict(self.fixed),
-            "bounds": {k: [lo, hi] for k, (lo, hi) in self.bounds.items()},
-        }
-
 
 def _span(lo: float | None, hi: float | None) -> str:
     return f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,8 @@ EXTEND = 1.0
 SPAN_TOLERANCE = 0.20
 #: fraction of the DRT's resistance outside the measured window above which a note says so
 OUTSIDE_NOTE = 0.05
+#: dataclass field metadata: the field is left out of :func:`lithiophile.store.to_payload`
+_HIDDEN = {"payload": False}
 
 
 @dataclass(frozen=True)
@@ -112,23 +114,12 @@ class DRTPeak:
     #: the time constant lies within the measured window [1/w_max, 1/w_min]
     in_window: bool = True
 
+    #: shown by :func:`lithiophile.store.to_payload` beside the fields
+    PAYLOAD_EXTRA = ("frequency_Hz",)
+
     @property
     def frequency_Hz(self) -> float:
         return 1.0 / (2 * np.pi * self.tau_s)
-
-    def as_dict(self) -> dict[str, float | bool | None]:
-        return {
-            "tau_s": self.tau_s,
-            "r_ohm": self.r_ohm,
-            "frequency_Hz": self.frequency_Hz,
-            "refined": self.refined,
-            "phi": self.phi,
-            "tau_stderr_s": self.tau_stderr_s,
-            "r_stderr_ohm": self.r_stderr_ohm,
-            "tau_drt_s": self.tau_drt_s,
-            "r_drt_ohm": self.r_drt_ohm,
-            "in_window": self.in_window,
-        }
 
 
 @dataclass(frozen=True)
@@ -162,15 +153,20 @@ class DRTResult:
     gamma_ohm: np.ndarray
     r_inf_ohm: float
     inductance_H: float
-    lam: float
-    method: str
+    lam: float = field(metadata={"payload_key": "lambda"})
+    method: str = field(metadata={"payload_key": "lambda_method"})
     peaks: tuple[DRTPeak, ...]
-    frequency_Hz: np.ndarray
-    z_fit: np.ndarray
+    frequency_Hz: np.ndarray = field(metadata=_HIDDEN)
+    z_fit: np.ndarray = field(metadata=_HIDDEN)
     residual_rms: float
     tau_window_s: tuple[float, float] = (0.0, np.inf)
     span_ohm: float | None = None
     notes: tuple[str, ...] = ()
+
+    #: shown by :func:`lithiophile.store.to_payload` after the fields (``lam`` and ``method``
+    #: show as ``lambda`` and ``lambda_method``; the fitted impedance and its frequencies stay
+    #: out)
+    PAYLOAD_EXTRA = ("r_polarisation_ohm", "r_window_ohm", "r_outside_ohm")
 
     @property
     def r_polarisation_ohm(self) -> float:
@@ -189,24 +185,6 @@ class DRTResult:
         extrapolated by the regulariser, not measured."""
         return self.r_polarisation_ohm - self.r_window_ohm
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "r_inf_ohm": self.r_inf_ohm,
-            "inductance_H": self.inductance_H,
-            "r_polarisation_ohm": self.r_polarisation_ohm,
-            "lambda": self.lam,
-            "lambda_method": self.method,
-            "peaks": [p.as_dict() for p in self.peaks],
-            "residual_rms": self.residual_rms,
-            "tau_window_s": list(self.tau_window_s),
-            "r_window_ohm": self.r_window_ohm,
-            "r_outside_ohm": self.r_outside_ohm,
-            "span_ohm": self.span_ohm,
-            "notes": list(self.notes),
-            "tau_s": self.tau_s.tolist(),
-            "gamma_ohm": self.gamma_ohm.tolist(),
-        }
-
 
 def _integral(tau: np.ndarray, gamma: np.ndarray, lo: float, hi: float) -> float:
     """Integral of gamma d ln tau between tau = lo and hi (gamma linear in ln tau)."""
@@ -222,16 +200,13 @@ def _integral(tau: np.ndarray, gamma: np.ndarray, lo: float, hi: float) -> float
 
 def _kernel(w: np.ndarray, ln_tau: np.ndarray, sub: int = 8) -> np.ndarray:
     """A[i, k] = integral of hat_k(u) / (1 + j w_i e^u) du (trapezoidal, ``sub`` per cell)."""
-    m = ln_tau.size
     h = ln_tau[1] - ln_tau[0]
     s = np.linspace(-1.0, 1.0, 2 * sub + 1)  # offsets in units of h around each node
     weight = (1.0 - np.abs(s)) * (s[1] - s[0]) * h
     weight[[0, -1]] = 0.0
     u = ln_tau[:, None] + s[None, :] * h  # (m, q)
     kern = 1.0 / (1.0 + 1j * w[:, None, None] * np.exp(u)[None, :, :])
-    a = kern @ weight
-    del m
-    return a
+    return kern @ weight
 
 
 def drt(
@@ -281,6 +256,38 @@ def drt(
     Wan et al. 2015, doi:10.1016/j.electacta.2015.09.097; Saccoccio et al. 2014,
     doi:10.1016/j.electacta.2014.09.058.
     """
+    _check_options(lam, method, weighting, derivative)
+    cite.register("Wan2015")
+    cite.register("Saccoccio2014")
+    spec = check_spectrum(f, z, name="drt")
+    with single_blas_thread():  # small dense problems: one thread is fastest
+        sol = _regularised(
+            spec.w, spec.z, lam, method, per_decade, inductance, weighting, derivative
+        )
+        peaks = _peaks(sol.ln_tau, sol.gamma, peak_fraction)
+        if refine and peaks:
+            peaks = _refine(spec.f, spec.z, peaks, sol.r_inf, sol.inductance, inductance, weighting)
+    window = (float(1 / spec.w.max()), float(1 / spec.w.min()))
+    peaks = tuple(replace(p, in_window=window[0] <= p.tau_s <= window[1]) for p in peaks)
+    result = DRTResult(
+        tau_s=np.exp(sol.ln_tau),
+        gamma_ohm=sol.gamma,
+        r_inf_ohm=sol.r_inf,
+        inductance_H=sol.inductance,
+        lam=sol.lam,
+        method=sol.method,
+        peaks=peaks,
+        frequency_Hz=spec.f,
+        z_fit=sol.z_fit,
+        residual_rms=sol.rms,
+        tau_window_s=window,
+        span_ohm=float(spec.z.real[-1] - spec.z.real[0]),
+    )
+    return replace(result, notes=_window_notes(result))
+
+
+def _check_options(lam: float | None, method: str, weighting: str, derivative: int) -> None:
+    """InputError naming a bad option of :func:`drt`."""
     if method not in _METHODS:
         raise InputError(f"drt 'method' must be one of {list(_METHODS)}. Got {method!r}.")
     if weighting not in ("unit", "modulus"):
@@ -289,41 +296,41 @@ def drt(
         raise InputError(f"drt 'derivative' must be 1 or 2. Got {derivative!r}.")
     if lam is not None and not (np.isfinite(lam) and lam > 0):
         raise InputError(f"drt 'lam' must be a positive number such as 1e-3. Got {lam!r}.")
-    cite.register("Wan2015")
-    cite.register("Saccoccio2014")
-    spec = check_spectrum(f, z, name="drt")
-    with single_blas_thread():  # small dense problems: one thread is fastest
-        w, zz = spec.w, spec.z
-        wt = 1.0 / np.abs(zz) if weighting == "modulus" else np.ones(w.size)
-        ln_tau, a_c, n_free = _design(w, per_decade, inductance)
-        x, lam, chosen = _solve(a_c, zz, wt, n_free, derivative, lam, method)
-        gamma = x[n_free:]
-        z_fit = a_c @ x
-        res = (zz - z_fit) * wt
-        rms = float(np.sqrt(np.mean(res.real**2 + res.imag**2) / 2))
-        tau = np.exp(ln_tau)
-        peaks = _peaks(ln_tau, gamma, peak_fraction)
-        if refine and peaks:
-            l_fit = float(x[1]) if inductance else 0.0
-            peaks = _refine(spec.f, zz, peaks, float(x[0]), l_fit, inductance, weighting)
-    window = (float(1 / w.max()), float(1 / w.min()))
-    peaks = tuple(replace(p, in_window=window[0] <= p.tau_s <= window[1]) for p in peaks)
-    span = float(zz.real[-1] - zz.real[0])
-    result = DRTResult(
-        tau_s=tau,
-        gamma_ohm=gamma,
-        r_inf_ohm=float(x[0]),
-        inductance_H=float(x[1]) if inductance else 0.0,
-        lam=float(lam),
-        method=chosen,
-        peaks=peaks,
-        frequency_Hz=spec.f,
-        z_fit=z_fit,
-        residual_rms=rms,
-        tau_window_s=window,
-        span_ohm=span,
-    )
-    return replace(result, notes=_window_notes(result))
+
+
+@dataclass(frozen=True)
+class _Solution:
+    """The regularised solution on the ln tau grid, before peaks are found."""
+
+    ln_tau: np.ndarray
+    gamma: np.ndarray
+    r_inf: float
+    inductance: float
+    lam: float
+    method: str
+    z_fit: np.ndarray
+    rms: float
+
+
+def _regularised(
+    w: np.ndarray,
+    zz: np.ndarray,
+    lam: float | None,
+    method: str,
+    per_decade: int,
+    inductance: bool,
+    weighting: str,
+    derivative: int,
+) -> _Solution:
+    """gamma, R_inf and L by non-negative Tikhonov regularisation, and how well they fit."""
+    wt = 1.0 / np.abs(zz) if weighting == "modulus" else np.ones(w.size)
+    ln_tau, a_c, n_free = _design(w, per_decade, inductance)
+    x, lam_used, chosen = _solve(a_c, zz, wt, n_free, derivative, lam, method)
+    z_fit = a_c @ x
+    res = (zz - z_fit) * wt
+    rms = float(np.sqrt(np.mean(res.real**2 + res.imag**2) / 2))
+    l_fit = float(x[1]) if inductance else 0.0
+    return _Solution(ln_tau, x[n_free:], float(x[0]), l_fit, float(lam_used), chosen, z_fit, rms)
 
 
 def _window_notes(res: DRTResult) -> tuple[str, ...]:

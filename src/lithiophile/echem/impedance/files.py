@@ -27,7 +27,7 @@ import json
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from lithiophile.echem.impedance.circuit import Circuit
 from lithiophile.echem.impedance.serial import fit_from_payload, fit_to_payload
 from lithiophile.errors import InputError
 from lithiophile.metrics import Conditions, Metric
+from lithiophile.store import from_payload, to_payload
 
 __all__ = ["STORE_KIND", "FileFits", "FitOptions", "ImpedanceResults", "fit_data", "fit_files"]
 
@@ -68,20 +69,8 @@ class FitOptions:
         if a is not None and not (isinstance(a, int | float) and math.isfinite(a) and a > 0):
             raise InputError(f"'area' must be a positive area such as '1.13 cm^2'. Got {a!r}.")
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> FitOptions:
-        kw = dict(d)
-        kw["fixed"] = tuple(tuple(p) for p in kw.get("fixed") or ())
-        kw["bounds"] = tuple(tuple(p) for p in kw.get("bounds") or ())
-        if kw.get("initial_guess") is not None:
-            kw["initial_guess"] = tuple(kw["initial_guess"])
-        return cls(**kw)
-
     def key(self) -> str:
-        return json.dumps({"algorithm": ALGORITHM, **self.as_dict()}, sort_keys=True)
+        return json.dumps({"algorithm": ALGORITHM, **to_payload(self)}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -93,9 +82,9 @@ class FileFits:
     provenance: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
-    error_type: str | None = None
+    error_type: str | None = field(default=None, metadata={"payload": False})
     cached: bool = False
-    citations: tuple[str, ...] = ()
+    citations: tuple[str, ...] = field(default=(), metadata={"payload": False})
 
     @property
     def ok(self) -> bool:
@@ -108,6 +97,9 @@ class ImpedanceResults:
 
     files: tuple[FileFits, ...]
     options: FitOptions
+
+    #: shown by :func:`lithiophile.store.to_payload` after the files and options
+    PAYLOAD_EXTRA = ("citations",)
 
     @property
     def citations(self) -> tuple[str, ...]:
@@ -131,23 +123,6 @@ class ImpedanceResults:
     def warnings(self) -> list[str]:
         """Every warning once, in the order first raised."""
         return list(dict.fromkeys(w for item in self.files for w in item.warnings))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": [
-                {
-                    "path": item.path,
-                    "fits": [fit.as_dict() for fit in item.fits],
-                    "provenance": list(item.provenance),
-                    "warnings": list(item.warnings),
-                    "error": item.error,
-                    "cached": item.cached,
-                }
-                for item in self.files
-            ],
-            "options": self.options.as_dict(),
-            "citations": list(self.citations),
-        }
 
 
 def _area(data: Any, options: FitOptions) -> tuple[float | None, list[str]]:
@@ -229,7 +204,7 @@ def _read(path: str) -> Any:
 def _job(item: tuple[str, dict[str, Any]]) -> dict[str, Any]:
     """Read and fit one file; the result as the serializer's dict (the process boundary)."""
     path, options = item
-    res = fit_data(_read(path), Path(path).name, FitOptions.from_dict(options))
+    res = fit_data(_read(path), Path(path).name, from_payload(FitOptions, options))
     return {
         "fits": [fit_to_payload(f) for f in res.fits],
         "provenance": list(res.provenance),
@@ -315,7 +290,7 @@ def fit_files(
     files = [str(p) for p in paths]
     batch = run_batch(
         _job,
-        [(f, options.as_dict()) for f in files],
+        [(f, to_payload(options)) for f in files],
         key=lambda item: _store_key(item[0], options),
         kind=STORE_KIND,
         store=store,
@@ -323,6 +298,12 @@ def fit_files(
         workers=workers,
         scheduler=scheduler,
     )
+    return _collect(batch, options)
+
+
+def _collect(batch: Iterable[Any], options: FitOptions) -> ImpedanceResults:
+    """The batch's outcomes as typed results, in input order; the works they cite are
+    registered in this session, wherever they were computed."""
     result = ImpedanceResults(
         tuple(
             _from_payload(job.item[0], job.value, cached=job.cached)
@@ -332,7 +313,7 @@ def fit_files(
         ),
         options,
     )
-    for key in result.citations:  # this session used them, wherever they were computed
+    for key in result.citations:
         if key in cite.CITATIONS:
             cite.register(key)
     return result

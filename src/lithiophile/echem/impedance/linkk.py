@@ -30,7 +30,7 @@ doi:10.1016/j.electacta.2014.01.034
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +55,8 @@ DEFAULT_THRESHOLD = 0.02
 #: residuals up to this multiple of the estimated noise are taken for noise (for independent
 #: residuals the ratio is 1 within about 1/sqrt(number of residuals))
 NOISE_FACTOR = 1.5
+#: dataclass field metadata: the field is left out of :func:`lithiophile.store.to_payload`
+_HIDDEN = {"payload": False}
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,15 @@ class LinKKResult:
 
     m: int
     mu: float
-    residuals_real: np.ndarray
-    residuals_imag: np.ndarray
-    rms: float
+    residuals_real: np.ndarray = field(metadata=_HIDDEN)
+    residuals_imag: np.ndarray = field(metadata=_HIDDEN)
+    rms: float = field(metadata={"payload_key": "rms_residual"})
     threshold: float
     noise: float | None = None
+
+    #: shown by :func:`lithiophile.store.to_payload` after the fields (the residual vectors
+    #: stay out; ``rms`` shows as ``rms_residual``)
+    PAYLOAD_EXTRA = ("max_residual", "passed")
 
     @property
     def passed(self) -> bool:
@@ -96,18 +102,10 @@ class LinKKResult:
     def noise_text(self) -> str:
         return "noise" if self.noise is None else f"noise of {self.noise:.2%}"
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "m": self.m,
-            "mu": self.mu,
-            "rms_residual": self.rms,
-            "max_residual": float(
-                max(np.abs(self.residuals_real).max(), np.abs(self.residuals_imag).max())
-            ),
-            "threshold": self.threshold,
-            "noise": self.noise,
-            "passed": self.passed,
-        }
+    @property
+    def max_residual(self) -> float:
+        """The largest residual, real or imaginary, in magnitude [1]."""
+        return float(max(np.abs(self.residuals_real).max(), np.abs(self.residuals_imag).max()))
 
 
 def lin_kk(

@@ -52,7 +52,8 @@ def model_to_dict(fit: Circuit) -> dict[str, Any]:
         "weighting": fit.weighting,
         "confidence": fit.confidence,
         "kk_threshold": fit.kk_threshold,
-        **fit.constraints.as_dict(),
+        "fixed": fit.fixed,
+        "bounds": fit.bounds,
         "parameters": [
             {
                 "name": p.name,

@@ -12,7 +12,8 @@ import numpy as np
 from lithiophile.echem.impedance.analysis import InterfaceFit
 from lithiophile.echem.impedance.drt import DRTPeak, DRTResult
 from lithiophile.echem.impedance.model_io import model_from_dict, model_to_dict
-from lithiophile.metrics import Conditions, Metric
+from lithiophile.metrics import Conditions, as_metric
+from lithiophile.store import from_payload, to_payload
 
 __all__ = ["fit_from_payload", "fit_to_payload"]
 
@@ -25,7 +26,9 @@ def _drt_to(res: DRTResult) -> dict[str, Any]:
         "inductance_H": res.inductance_H,
         "lam": res.lam,
         "method": res.method,
-        "peaks": [{k: v for k, v in p.as_dict().items() if k != "frequency_Hz"} for p in res.peaks],
+        "peaks": [
+            {k: v for k, v in to_payload(p).items() if k != "frequency_Hz"} for p in res.peaks
+        ],
         "frequency_Hz": res.frequency_Hz.tolist(),
         "z_fit": [res.z_fit.real.tolist(), res.z_fit.imag.tolist()],
         "residual_rms": res.residual_rms,
@@ -58,8 +61,8 @@ def fit_to_payload(item: InterfaceFit) -> dict[str, Any]:
     return {
         "name": item.name,
         "model": model_to_dict(item.fit),
-        "metrics": [m.as_dict() for m in item.metrics],
-        "conditions": item.conditions.as_dict(),
+        "metrics": [to_payload(m) for m in item.metrics],
+        "conditions": to_payload(item.conditions),
         "drt": None if item.drt is None else _drt_to(item.drt),
         "extra": dict(item.extra),
     }
@@ -70,8 +73,8 @@ def fit_from_payload(d: dict[str, Any]) -> InterfaceFit:
     return InterfaceFit(
         d["name"],
         model_from_dict(d["model"], source=d["name"]),
-        tuple(Metric.from_dict(m) for m in d["metrics"]),
-        Conditions.from_dict(d["conditions"]),
+        tuple(as_metric(m) for m in d["metrics"]),
+        from_payload(Conditions, d["conditions"]),
         None if d["drt"] is None else _drt_from(d["drt"]),
         dict(d.get("extra") or {}),
     )

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,7 +31,7 @@ class SeriesPoint:
     r_ohm: float
     stderr_ohm: float | None
     name: str
-    metric: Metric
+    metric: Metric = field(metadata={"payload": False})
 
 
 @dataclass(frozen=True)
@@ -56,19 +55,7 @@ class SeriesResult:
     points: tuple[SeriesPoint, ...]
     before: Metric
     after: Metric
-    activation: Metric | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "by": self.by,
-            "points": [
-                {"x": p.x, "r_ohm": p.r_ohm, "stderr_ohm": p.stderr_ohm, "name": p.name}
-                for p in self.points
-            ],
-            "before": self.before.as_dict(),
-            "after": self.after.as_dict(),
-            "activation_energy": self.activation.as_dict() if self.activation else None,
-        }
+    activation: Metric | None = field(metadata={"payload_key": "activation_energy"})
 
     def before_after_line(self) -> str:
         """``"Interfacial resistance before/after cycling: 12.3 -> 45.6 ohm cm2 (before
@@ -174,6 +161,16 @@ def series(
         raise InputError(
             f"series: {len(values)} values given for {len(fits)} spectra; give one each."
         )
+    points = _points(_positions(fits, by, values), fits, by)
+    activation = _activation(points) if by == "temperature" else None
+    return SeriesResult(by, tuple(points), points[0].metric, points[-1].metric, activation)
+
+
+def _positions(
+    fits: Sequence[InterfaceFit], by: str, values: Sequence[float] | None
+) -> list[float]:
+    """Each spectrum's place along the series: the given values, else its conditions (rest
+    times counted from the first spectrum)."""
     xs: list[float] = []
     for k, item in enumerate(fits):
         c = item.conditions
@@ -196,6 +193,11 @@ def series(
     if by == "rest" and values is None:
         first = min(xs)
         xs = [x - first for x in xs]
+    return xs
+
+
+def _points(xs: list[float], fits: Sequence[InterfaceFit], by: str) -> list[SeriesPoint]:
+    """One point per spectrum, its headline figure relabelled with its condition, in order."""
     points = []
     for x, item in zip(xs, fits, strict=False):
         metric = _headline(item)
@@ -210,26 +212,28 @@ def series(
         r = item.metric("interfacial_resistance")
         points.append(SeriesPoint(x, r.value, r.uncertainty, item.name, metric))
     points.sort(key=lambda p: p.x)
-    activation = None
-    if by == "temperature":
-        try:
-            ea, err = arrhenius(
-                [p.x for p in points], [p.r_ohm for p in points], [p.stderr_ohm for p in points]
-            )
-        except InputError:
-            activation = None
-        else:
-            if not math.isfinite(ea):
-                raise CalculationFailed("the Arrhenius fit gave a non-finite activation energy")
-            activation = Metric(
-                "activation_energy",
-                ea,
-                Conditions(extra=(("temperatures_K", ", ".join(f"{p.x:.1f}" for p in points)),)),
-                definition="slope of ln(1/R_int) against 1/T times -k_B (Arrhenius)",
-                uncertainty=err,
-                notes=("interfacial process (R_int of the circuit fit)",),
-            )
-    return SeriesResult(by, tuple(points), points[0].metric, points[-1].metric, activation)
+    return points
+
+
+def _activation(points: list[SeriesPoint]) -> Metric | None:
+    """The Arrhenius activation energy of a temperature series (None when it has a single
+    temperature)."""
+    try:
+        ea, err = arrhenius(
+            [p.x for p in points], [p.r_ohm for p in points], [p.stderr_ohm for p in points]
+        )
+    except InputError:
+        return None
+    if not math.isfinite(ea):
+        raise CalculationFailed("the Arrhenius fit gave a non-finite activation energy")
+    return Metric(
+        "activation_energy",
+        ea,
+        Conditions(extra=(("temperatures_K", ", ".join(f"{p.x:.1f}" for p in points)),)),
+        definition="slope of ln(1/R_int) against 1/T times -k_B (Arrhenius)",
+        uncertainty=err,
+        notes=("interfacial process (R_int of the circuit fit)",),
+    )
 
 
 def file_values(fits: Sequence[InterfaceFit], by: str) -> list[float] | None:
