@@ -153,13 +153,28 @@ def test_interrupt_stops_the_pool_workers():
     # Ctrl-C while 2 workers sleep: the parent terminates them and says how far it got
     # (children that other tests in this process left behind are not this batch's)
     before = set(multiprocessing.active_children())
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    done = threading.Event()
+
+    def press_ctrl_c() -> None:
+        # once after 1 s; again every 5 s only while this batch's workers all still run (on a
+        # loaded machine the first press can come before the pool exists; the jobs take 30 s,
+        # so a batch that is never interrupted still fails the test)
+        if done.wait(1.0):
+            return
+        os.kill(os.getpid(), signal.SIGINT)
+        while not done.wait(5.0):
+            mine = [p for p in multiprocessing.active_children() if p not in before]
+            if mine and all(p.is_alive() for p in mine):
+                os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c, daemon=True)
+    presser.start()
     try:
         with pytest.raises(BatchInterrupted, match=r"of 4 jobs had finished"):
             list(run_jobs(_sleep, [30.0] * 4, workers=2, pool_overhead_s=0))
     finally:
-        timer.cancel()
+        done.set()
+        presser.join()
     left = [p for p in multiprocessing.active_children() if p not in before]
     for p in left:  # one the pool was still spawning may need a moment to be reaped
         p.join(10)

@@ -21,7 +21,7 @@ _LAND_LABELS = (
 def write_land(data: CellData | Mapping[str, Any], path: str | Path) -> Path:
     """Write a LAND/LANHE record table as CSV.
 
-    No LAND file is in ``../shared``: the labels are those of the record sheet documented by
+    No public LAND file was at hand: the labels are those of the record sheet documented by
     LANDT-py (``TestTime/Sec, StepTime/Sec, Current/mA, Voltage/V, SysTime, StepNo,
     StepStatus``) with navani's ``Index`` and ``Capacity/mAh``, BatteryML's ``Cycle`` and an
     ``Energy/mWh`` column (see :mod:`lithiophile.io.land`), in the ``name/unit`` spelling that
