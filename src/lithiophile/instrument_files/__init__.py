@@ -1,7 +1,8 @@
 """Example files in instrument vendors' layouts, written from synthetic data.
 
 ``lithiophile demo``, the tests and the benchmarks need files in the layouts the readers of
-:mod:`lithiophile.io` read, without any real instrument file at hand (a user's machine has none). Each function here writes one layout from a :class:`~lithiophile.io.CellData`
+:mod:`lithiophile.io` read, without any real instrument file at hand (a user's machine has
+none). Each function here writes one layout from a :class:`~lithiophile.io.CellData`
 (cycling) or :class:`~lithiophile.io.ImpedanceData` (a spectrum), such as
 :func:`lithiophile.synth.examples.li_li_symmetric` and
 :func:`~lithiophile.synth.examples.rc_spectrum` make:
@@ -24,7 +25,8 @@
 * :func:`write_zplot` (``zplot``): as ``impedancepy__Circuit1_EIS_1.z``.
 
 The reference files named are public instrument files from the repositories named in their
-prefix (the test suite's data set; its tests skip where the set is absent); the layouts were learnt from them and from the readers' documentation, no file is copied.
+prefix (the test suite's data set; its tests skip where the set is absent); the layouts
+were learnt from them and from the readers' documentation, no file is copied.
 :func:`write_instrument_examples` writes one file of each; :data:`WRITERS` maps registry
 format names to the writers. Binary Neware ``.nda``/``.ndax`` and Arbin ``.res`` files cannot
 honestly be synthesised (undocumented, compressed or database formats) and are not written.

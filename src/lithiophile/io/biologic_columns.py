@@ -9,8 +9,8 @@ Sources of the bundled numbers
 [T] *Twin files*: the column was read from the .mpr with the id, dtype and bit mask given here and
     compared value by value with the column of the same label in the .mpt that EC-Lab exported
     from the same run (``yadg__{ocv,cp,gcpl,peis,geis}.issue_149``, ``yadg__mb.issue_95``,
-    ``yadg__gcpl.pr_182.1``, public files of the yadg repository; EC-Lab 11.43 and 11.50). Every value
-    matched (``rtol=1e-6``); see ``tests/io/test_biologic.py``.
+    ``yadg__gcpl.pr_182.1``, public files of the yadg repository; EC-Lab 11.43 and 11.50).
+    Every value matched (``rtol=1e-6``); see ``tests/io/test_biologic.py``.
 [G] *galvani run*: the navani .mpr files there have no .mpt twin; the label is the one galvani
     0.5.0 reports for the column when run on the file (a test-only cross-check; no code copied),
     and the dtype makes the row size match the data module's length exactly.

@@ -1,7 +1,8 @@
 """BioLogic EC-Lab / BT-Lab binary raw data (``.mpr``).
 
 Our own parser, written from public .mpr files (of the yadg, galvani, navani and other
-repositories) and their EC-Lab text exports (no code taken from GPL readers; galvani is run by the tests only as a cross-check).
+repositories) and their EC-Lab text exports (no code taken from GPL readers; galvani is run
+by the tests only as a cross-check).
 
 Layout (every offset checked on the files listed in :mod:`lithiophile.io.biologic_columns`)
 --------------------------------------------------------------------------------------------
