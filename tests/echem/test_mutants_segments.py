@@ -95,7 +95,7 @@ def test_a_biologic_file_declares_its_control():
 def test_segmentation_is_frozen():
     seg = segment(_one_half_cycle(np.full(60, 1e-3)))
     with pytest.raises(dataclasses.FrozenInstanceError):
-        seg.notes = ("changed",)  # type: ignore[misc]
+        seg.notes = ("changed",)
 
 
 def test_a_set_point_change_three_records_after_the_start_is_found():
@@ -165,3 +165,14 @@ def test_what_is_bridged_and_what_is_not():
     assert opening.segments.get_column("kind").to_list() == ["rest", "strip"]
     # one half-cycle alone: nothing bridged, nothing noted
     assert segment(_runs((600, 1e-3, "charge"))).notes == ()
+
+
+def test_current_at_the_rest_tolerance_is_rest():
+    # docs: rest is |I| at or below the tolerance (binary-exact 2^-10 A here); records of
+    # unknown kind (neither impedance nor open circuit) leave the class to the current
+    from lithiophile.echem.segments import KIND_CODE, _sign_class
+
+    tol = 2.0**-10
+    i = np.array([-1.0, -tol, 0.0, tol, 2 * tol])
+    kind = np.full(i.size, KIND_CODE["unknown"])
+    assert _sign_class(i, kind, tol).tolist() == [-1, 0, 0, 0, 1]

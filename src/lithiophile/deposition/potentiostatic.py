@@ -235,7 +235,7 @@ def _note(dens: dict, size: dict, span: float | None, growth: float) -> str:
     )
     if growth < 0.05:
         out.append(
-            f"the nuclei grew at most {growth:.0%} beyond r* in the hold, so the size exponent "
+            f"the nuclei grew at most {growth:.1%} beyond r* in the hold, so the size exponent "
             "restates r* ~ 1/eta (an input of the model, not a result)"
         )
     return "; ".join(out)

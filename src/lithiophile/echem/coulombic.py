@@ -374,7 +374,7 @@ def _conditioning_metrics(
             c["ce"],
             ctx.conditions(
                 cell=CELL,
-                abs_current_A=abs(rows[0]["current_A"]),
+                abs_current_A=abs(rows[c["k"]]["current_A"]),
                 capacity_C=c["q_plate_C"],
                 cycle=c["cycle"],
                 time_s=c["t_end_s"],

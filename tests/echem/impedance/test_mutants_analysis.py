@@ -254,10 +254,10 @@ def test_results_are_immutable(noisy_fit):
     z = _rc()
     part = spectra_of(_data({"frequency_Hz": F, "z_real_ohm": z.real, "z_imag_ohm": z.imag}))[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        part.cycle = 3  # type: ignore[misc]
+        part.cycle = 3
     res = analyze(F, z, circuit="one-arc")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        res.name = "other"  # type: ignore[misc]
+        res.name = "other"
 
 
 def test_a_sweep_takes_the_cycle_at_its_start():
@@ -325,3 +325,73 @@ def test_lin_kk_note_follows_the_fit_notes():
     notes = interfacial_metrics(fit)[0].notes
     assert notes[0] == "held fixed, not fitted (zero standard error): R0 = 10"
     assert notes[-1].startswith("fails the Lin-KK test") and len(notes) == len(fit.notes_) + 1
+
+
+# --- second round (issue 11): the survivors of the first mutation run -------------------------
+
+
+def test_asr_with_an_area_is_given_and_conditions_are_kept():
+    # ASR = R_int x area (METHODS.md); the conditions given are those of every metric
+    cond = Conditions(temperature_K=298.15, cycle=4)
+    res = analyze(F, _rc(), circuit="one-arc", area_m2=AREA, asr=True, conditions=cond)
+    r = res.metric("interfacial_resistance").value
+    assert r == pytest.approx(100.0, rel=1e-6)  # R1 by construction
+    assert res.metric("interfacial_asr").value == pytest.approx(r * AREA, rel=1e-12)
+    assert all(m.conditions.temperature_K == 298.15 for m in res.metrics)
+    assert all(m.conditions.cycle == 4 for m in res.metrics)
+
+
+def test_drt_cross_check_fits_the_inductance_and_warns_at_the_callers_line():
+    # R0 10 + 100 ohm at 1 ms + 100 ohm at 10 s (beyond the 0.1 Hz data) + 1 uH: the one-arc
+    # circuit holds about 100 ohm, the DRT (a decade past the window) about 200 ohm
+    w = 2 * np.pi * F
+    z = 10.0 + 100 / (1 + 1j * w * 1e-3) + 100 / (1 + 1j * w * 10.0) + 1j * w * 1e-6
+    with pytest.warns(DRTConsistencyWarning) as caught:
+        res = analyze(F, z, circuit="R0-p(R1,C1)", with_drt=True, n_starts=1)
+    assert res.drt is not None
+    assert res.drt.inductance_H == pytest.approx(1e-6, rel=0.1)  # the series inductance
+    mine = [c for c in caught if "differs from the circuit's R_int" in str(c.message)]
+    assert len(mine) == 1 and mine[0].filename == __file__
+
+
+def _fake_drt(total: float):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        r_polarisation_ohm=total,
+        notes=(),
+        method="gcv",
+        r_window_ohm=total,
+        tau_window_s=(1e-3, 1.0),
+    )
+
+
+def test_drt_metric_thresholds_by_hand():
+    cond = Conditions(cell="Li|Li")
+
+    def metric(r_drt, r_fit):
+        return _drt_metric(
+            _fake_drt(r_drt), Metric("interfacial_resistance", r_fit, cond), "s", None
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DRTConsistencyWarning)
+        # exactly 20 % (6 vs 5: 1.0 = 0.2 x 5.0 in floating point) is not "more than 20 %"
+        assert metric(6.0, 5.0).notes == ()
+        # a circuit R_int of 0 gives no relative difference to judge
+        assert metric(6.0, 0.0).notes == ()
+    # a milliohm DRT is still a DRT: its metric is given, and compared
+    assert metric(0.1, 0.1).value == 0.1
+    with pytest.warns(DRTConsistencyWarning):
+        assert len(metric(0.15, 0.1).notes) == 1
+
+
+def test_drt_metric_message_by_hand():
+    with pytest.warns(DRTConsistencyWarning):
+        m = _drt_metric(_fake_drt(300.0), Metric("interfacial_resistance", 100.0), "cell 3", None)
+    # 300 / 100 - 1 = 200 %
+    assert m.notes == (
+        "cell 3: the DRT's total resistance 300 ohm differs from the circuit's R_int 100 ohm by "
+        "200% (over 20%): the circuit leaves out resistance the DRT holds (diffusion, an arc it "
+        "does not model) or the DRT extrapolates beyond the data",
+    )

@@ -172,7 +172,7 @@ def test_result_is_immutable_and_noise_defaults_to_unknown():
     r = LinKKResult(3, 0.9, np.zeros(2), np.zeros(2), 0.05, 0.02)
     assert r.noise is None and r.noise_text == "noise" and not r.passed
     with pytest.raises(dataclasses.FrozenInstanceError):
-        r.rms = 0.0  # type: ignore[misc]
+        r.rms = 0.0
 
 
 def test_the_method_is_cited_as_published():
@@ -318,3 +318,34 @@ def test_voigt_floor_with_modulus_weights_is_the_relative_noise_variance():
         noisy = z + s * np.abs(z) * (rng.normal(size=F.size) + 1j * rng.normal(size=F.size))
         floors.append(voigt_floor(W, noisy, 1 / np.abs(noisy)))
     assert np.mean(floors) == pytest.approx(s**2, rel=0.1)
+
+
+# --- second round (issue 11): the survivors of the first mutation run -------------------------
+
+
+def test_max_residual_is_a_number_not_a_method():
+    r = LinKKResult(7, 0.9, np.array([0.1, -0.3]), np.array([0.2, 0.25]), 0.2, 0.02, 0.1)
+    assert r.max_residual == 0.3  # |-0.3|, by hand
+
+
+def test_voigt_floor_with_unequal_weights_against_a_general_least_squares_solver():
+    # the floor is min over R, L and the RC resistances of sum |weight (Z - model)|^2 divided
+    # by (2 n - parameters); found here by scipy's trust-region least squares on the same
+    # model (2.5 elements per decade over the window: 6 decades, 15 elements), an independent
+    # solver; two ZARCs and noise so that the minimum is not zero
+    from scipy.optimize import least_squares
+
+    rng = np.random.default_rng(11)
+    zarc = 30.0 / (1 + (1j * W * 1e-3) ** 0.7) + 60.0 / (1 + (1j * W * 1.0) ** 0.8)
+    z = 5.0 + zarc + rng.normal(0, 0.3, F.size) + 1j * rng.normal(0, 0.3, F.size)
+    weight = 1.0 / np.abs(z) ** 1.5  # unequal weights
+    taus = np.geomspace(1 / W.max(), 1 / W.min(), 15)
+
+    def resid(p):
+        model = p[0] + 1j * W * p[1] + (p[2:] / (1 + 1j * W[:, None] * taus[None, :])).sum(1)
+        r = (z - model) * weight
+        return np.concatenate([r.real, r.imag])
+
+    sol = least_squares(resid, np.ones(17), x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    expected = float(sol.fun @ sol.fun) / (2 * F.size - 17)
+    assert voigt_floor(W, z, weight) == pytest.approx(expected, rel=1e-6)

@@ -260,3 +260,46 @@ def test_file_values_from_what_the_files_state(fit):
     missing = [*items, _item(fit, "c", 1.0, extra={"cycle": 3})]
     assert file_values(missing, "rest") is None
     assert file_values(missing, "cycle") == [2.0, 7.0, 3.0]
+
+
+# --- second round (issue 11): survivors of the first mutation run of series.py ---------------
+
+
+def test_arrhenius_of_three_points_takes_its_error_from_the_scatter():
+    # reference: scipy.stats.linregress of ln(1/R) on 1/T (three points, no R errors given)
+    t = np.array([280.0, 310.0, 340.0])
+    r = 1e-4 * np.exp(0.5 / (K_B_EV * t)) * np.array([1.03, 0.98, 1.01])
+    ref = stats.linregress(1 / t, -np.log(r))
+    ea, err = arrhenius(t, r)
+    assert ea == pytest.approx(-ref.slope * K_B_EV, rel=1e-10)
+    assert err == pytest.approx(ref.stderr * K_B_EV, rel=1e-10)
+
+
+def test_arrhenius_takes_any_positive_temperature_and_refuses_zero():
+    # 0.5 K is cold but positive: E_a from two points by hand, ln(R1/R2) k_B / (1/T1 - 1/T2)
+    ea, _ = arrhenius([0.5, 1.0], [np.e**2, np.e])
+    assert ea == pytest.approx(1.0 * K_B_EV / (2.0 - 1.0), rel=1e-12)
+    with pytest.raises(InputError, match="must be positive"):
+        arrhenius([0.0, 300.0], [1.0, 2.0])
+
+
+def test_series_results_are_immutable_and_labels_default():
+    import dataclasses
+
+    from lithiophile.echem.impedance.series import SeriesPoint, SeriesResult
+
+    m0 = Metric("interfacial_resistance", 12.0, Conditions())
+    m1 = Metric("interfacial_resistance", 45.0, Conditions())
+    point = SeriesPoint(0.0, 12.0, None, "a", m0)
+    res = SeriesResult("rest", (point,), m0, m1, None)
+    # conditions that say nothing: the labels fall back to "first" and "last"
+    assert res.before_after_line() == (
+        "Interfacial resistance before/after rest: 12 -> 45 ohm (first -> last)"
+    )
+    for obj, attr in ((point, "x"), (res, "by")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, attr, 1.0)
+    # rest 0 with another condition: "before rest" joined to what else is known
+    cell = Conditions(cell="Li|Li")
+    at_zero = Metric("interfacial_resistance", 12.0, Conditions(cell="Li|Li", rest_time_s=0.0))
+    assert res.condition_label(at_zero) == f"before rest, {cell.display()}"
