@@ -105,8 +105,8 @@ cite.define(
     cite.Citation(
         "Yan2019AFM",
         "Yan, M.; Liang, J.; Zuo, T. et al. Stabilizing polymer-lithium interface in a "
-        "rechargeable solid battery. Adv. Funct. Mater. 2019, 30, 1908047 (a Mg3N2 layer "
-        "turned by Li into Mg and Li3N; the review's ref. 80).",
+        "rechargeable solid battery. Adv. Funct. Mater. 2020, 30, 1908047 (online 2019; a "
+        "Mg3N2 layer turned by Li into Mg and Li3N; the review's ref. 80).",
     ),
 )
 
