@@ -309,3 +309,92 @@ def test_parameter_payload_and_interval():
         "fixed": False,
         "ci": [96.0, 104.0],
     }
+
+
+def test_circuit_citations_are_the_published_records():
+    from lithiophile import cite
+
+    # Murbach et al., J. Open Source Softw. 2020, 5(52), 2349; Boukamp, J. Electrochem. Soc.
+    # 1995, 142(6), 1885-1894 (the records as published)
+    murbach, boukamp = cite.CITATIONS["Murbach2020"], cite.CITATIONS["Boukamp1995"]
+    assert murbach.text == (
+        "Murbach, M. D.; Gerwe, B.; Dawson-Elli, N.; Tsui, L. impedance.py: A Python package "
+        "for electrochemical impedance analysis. J. Open Source Softw. 2020, 5, 2349."
+    )
+    assert murbach.doi == "10.21105/joss.02349"
+    assert boukamp.text == (
+        "Boukamp, B. A. A Linear Kronig-Kramers Transform Test for Immittance Data Validation. "
+        "J. Electrochem. Soc. 1995, 142, 1885-1894."
+    )
+    assert boukamp.doi == "10.1149/1.2044210"
+
+
+def test_documented_defaults():
+    c = Circuit("R0-p(R1,C1)")
+    assert (c.n_starts, c.seed, c.weighting, c.confidence, c.kk_check, c.max_nfev) == (
+        8,
+        0,
+        "modulus",
+        0.95,
+        True,
+        None,
+    )
+    assert c.initial_guess is None and c.fixed == {} and c.bounds == {}
+
+
+def test_inductive_high_frequencies_left_out_without_an_inductor():
+    # R0 + R1 || C1 in series with a cable inductance L = 2 uH: Im Z = w L - Im(RC) > 0 only
+    # at the highest frequencies; k counted on the analytic spectrum (by construction)
+    z = _rc() + 1j * W * 2e-6
+    k = 0
+    while z[k].imag > 0:
+        k += 1
+    assert 1 <= k < 10  # the regime this test means
+    fit = Circuit("R0-p(R1,C1)").fit(F, z)
+    assert (
+        f"left out the {k} highest frequencies (Im Z > 0, inductance); add L0 in series to fit them"
+    ) in fit.notes_
+    np.testing.assert_array_equal(fit.frequencies_, F[k:])
+    # with the inductor in the circuit every point is fitted and the inductance recovered
+    with_l = Circuit("L0-R0-p(R1,C1)").fit(F, z)
+    assert with_l.frequencies_.size == F.size
+    assert not any("highest frequencies" in n for n in with_l.notes_)
+    assert with_l.parameters_["L0"] == pytest.approx(2e-6, rel=1e-5)
+
+
+def test_lin_kk_warning_full_text():
+    z = _rc()
+    z = z.real * np.linspace(1.0, 1.4, F.size) + 1j * z.imag
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = Circuit("R0-p(R1,C1)", kk_threshold=0.01).fit(F, z, name="drifting")
+    (kk,) = [w for w in caught if "Lin-KK" in str(w.message)]
+    text = str(kk.message)
+    assert text == (
+        f"drifting fails the Lin-KK test (rms residual {fit.kk_.rms:.2%} > 1.00%, Schönleber "
+        f"et al. 2014, and above the {fit.kk_.noise_text} the test estimates): the cell drifted "
+        "or responded non-linearly during the measurement; fitted values are suspect."
+    )
+
+
+def test_covariance_by_hand_full_rank_zero_column_and_collinear():
+    from lithiophile.echem.impedance.circuit import _covariance
+
+    # full rank: J^T J = diag(4, 1), so s2 (J^T J)^-1 = diag(3/4, 3)
+    var, cov, und = _covariance(np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), 3.0)
+    np.testing.assert_allclose(var, [0.75, 3.0], rtol=1e-12)
+    np.testing.assert_allclose(cov, np.diag([0.75, 3.0]), rtol=1e-12, atol=1e-15)
+    assert und.tolist() == [False, False]
+    # a column of zeros: that parameter is undetermined (infinite variance); the other
+    # keeps s2 / |column|^2 = 2 / 5
+    var, _, und = _covariance(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 0.0]]), 2.0)
+    assert und.tolist() == [False, True]
+    assert var[0] == pytest.approx(0.4, rel=1e-12) and np.isinf(var[1])
+    # two identical columns: only their sum is determined; the null vector (1, -1)/sqrt(2)
+    # loads both at 0.71 > 0.5, so both are undetermined
+    var, _, und = _covariance(np.array([[1.0, 1.0], [1.0, 1.0], [2.0, 2.0]]), 1.0)
+    assert und.tolist() == [True, True] and np.isinf(var).all()
+    # a small but resolved singular value (1e-7 of the largest) is kept: variance s2 / 1e-14
+    var, _, und = _covariance(np.array([[1.0, 0.0], [0.0, 1e-7]]), 1.0)
+    assert und.tolist() == [False, False]
+    assert var[1] == pytest.approx(1e14, rel=1e-9)
