@@ -1,6 +1,7 @@
 """The executor interface: in-process and process pools give the same results; failures are kept."""
 
 import math
+import sys
 
 import pytest
 
@@ -142,43 +143,91 @@ def _sleep(seconds: float) -> float:
     return seconds
 
 
-def test_interrupt_stops_the_pool_workers():
-    import multiprocessing
+_BATCH = """
+import sys, time
+from lithiophile.errors import BatchInterrupted
+from lithiophile.parallel import run_jobs
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+
+if __name__ == "__main__":
+    try:
+        list(run_jobs(nap, [30.0] * 4, workers=2, pool_overhead_s=0))
+    except BatchInterrupted as exc:
+        print(exc, flush=True)
+        sys.exit(130)
+    print("finished without an interrupt", flush=True)
+"""
+
+
+def _workers(pid: int) -> list[int]:
+    """The pool workers among the children of ``pid`` (not multiprocessing's resource
+    tracker)."""
+    from pathlib import Path
+
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    if not path.exists():
+        return []
+    out = []
+    for child in path.read_text().split():
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" not in cmdline:
+            out.append(int(child))
+    return out
+
+
+def _running(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
+def test_interrupt_stops_the_pool_workers(tmp_path):
+    import contextlib
     import os
     import signal
-    import threading
+    import subprocess
+    import time
 
-    from lithiophile.errors import BatchInterrupted
-
-    # Ctrl-C while 2 workers sleep: the parent terminates them and says how far it got
-    # (children that other tests in this process left behind are not this batch's)
-    before = set(multiprocessing.active_children())
-    done = threading.Event()
-
-    def press_ctrl_c() -> None:
-        # once after 1 s; again every 5 s only while this batch's workers all still run (on a
-        # loaded machine the first press can come before the pool exists; the jobs take 30 s,
-        # so a batch that is never interrupted still fails the test)
-        if done.wait(1.0):
-            return
-        os.kill(os.getpid(), signal.SIGINT)
-        while not done.wait(5.0):
-            mine = [p for p in multiprocessing.active_children() if p not in before]
-            if mine and all(p.is_alive() for p in mine):
-                os.kill(os.getpid(), signal.SIGINT)
-
-    presser = threading.Thread(target=press_ctrl_c, daemon=True)
-    presser.start()
+    # Ctrl-C (SIGINT to the process, as a terminal sends it) while 2 workers sleep: the parent
+    # terminates them and says how far it got. Run in a fresh process, as a user runs a batch.
+    script = tmp_path / "batch.py"
+    script.write_text(_BATCH)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so a failed run is cleaned up whole
+    )
     try:
-        with pytest.raises(BatchInterrupted, match=r"of 4 jobs had finished"):
-            list(run_jobs(_sleep, [30.0] * 4, workers=2, pool_overhead_s=0))
+        # wait for both pool workers, then press
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_workers(proc.pid)) < 2:
+            time.sleep(0.1)
+        workers = _workers(proc.pid)
+        assert len(workers) == 2, "the pool never started"
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=50)  # the jobs take 30 s: no interrupt, no exit
     finally:
-        done.set()
-        presser.join()
-    left = [p for p in multiprocessing.active_children() if p not in before]
-    for p in left:  # one the pool was still spawning may need a moment to be reaped
-        p.join(10)
-    assert [p for p in left if p.is_alive()] == []
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # leftover workers hold the output pipe
+        proc.communicate()
+    assert proc.returncode == 130, out
+    assert "of 4 jobs had finished" in out
+    time.sleep(0.5)
+    assert [p for p in workers if _running(p)] == []
 
 
 def test_unreadable_key_fails_that_item_only(tmp_path):
