@@ -180,6 +180,13 @@ def test_observed_energy_in_each_named_source():
     assert per_model["chgnet"] != pytest.approx(per_model["sevennet"], abs=1e-3)
     mean = (per_model["chgnet"] + per_model["sevennet"]) / 2
     assert observed_energy("bundled", obs) == pytest.approx(mean, abs=1e-6)
+    # the anchored variant is a named source too: its own LiC6 per atom (same 7-atom balance)
+    from lithiophile.thermo.sources import bundled_anchored
+
+    (anchored,) = [e for e in bundled_anchored().entries if e.composition.reduced_formula == "LiC6"]
+    assert observed_energy("bundled-anchored", obs) == pytest.approx(
+        anchored.energy_per_atom, abs=1e-9
+    )
     # the CRC Gibbs table holds neither Li3N nor Mg3N2 nor any Li-C phase: not computable
     assert observed_energy("crc-gibbs", obs) is None
     assert observed_energy("crc-gibbs", OBSERVED_IN_CELLS["Mg3N2"]) is None

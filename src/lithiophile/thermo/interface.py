@@ -295,19 +295,18 @@ OBSERVED_IN_CELLS: dict[str, Observed] = {
     ),
 }
 
-_NAMED_SOURCES = ("bundled", "crc-gibbs", "computed-chgnet", "computed-sevennet")
-
 
 def _side(side: tuple[tuple[str, int], ...]) -> str:
     return " + ".join(f if n == 1 else f"{n} {f}" for f, n in side)
 
 
 def observed_energy(source: str, obs: Observed) -> float | None:
-    """Energy of the observed reaction in a named energy source [eV per atom of reactants]
-    (negative: downhill); None where the source lacks one of its phases or is not named."""
+    """Energy of the observed reaction in a named offline energy source
+    (:data:`lithiophile.thermo.sources.OFFLINE_NAMES`) [eV per atom of reactants] (negative:
+    downhill); None where the source lacks one of its phases or is not one of them."""
     from pymatgen.core import Composition
 
-    if source not in _NAMED_SOURCES:
+    if source not in src.OFFLINE_NAMES:
         return None
     best, _ = src.index(src.resolve(source, ()))
     totals = []

@@ -478,6 +478,15 @@ def _mp_cache_put(chemsys: list[str], entries: list[Any], store: Any) -> None:
         warnings.warn(f"could not cache the Materials Project entries: {exc}", stacklevel=3)
 
 
+#: The energy sources :func:`resolve` knows by name and builds offline, from bundled data.
+OFFLINE_NAMES = (
+    "bundled",
+    "bundled-anchored",
+    "crc-gibbs",
+    "computed-chgnet",
+    "computed-sevennet",
+)
+
 _SOURCE_CHOICES = (
     "'source' must be 'bundled', 'bundled-anchored', 'crc-gibbs', 'computed-chgnet', "
     "'computed-sevennet', 'mp', a path to an entries .json file or a list of pymatgen entries."
