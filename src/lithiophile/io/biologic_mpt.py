@@ -32,10 +32,10 @@ from lithiophile.io.biologic_columns import (
     COLUMN_IDS,
     FLAG_IDS,
     TECHNIQUE_NAMES,
-    build_data,
     is_placeholder,
+    read_parsed,
 )
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance
+from lithiophile.io.celldata import CellData, ImpedanceData, Provenance
 from lithiophile.io.label_check import missing_label_position, name_missing
 from lithiophile.io.table import unique_labels
 from lithiophile.io.text import decode, looks_binary
@@ -431,23 +431,12 @@ def read(path: Path, *, kind: str | None = None, **_: Any) -> CellData | Impedan
         and no control-mode column).
     """
     columns, info = parse(path)
-    header = dict(info["header"])
-    header.update(
-        labels=info["labels"],
-        header_lines=info["header_lines"],
-        decimal_comma=info["decimal_comma"],
-        loop_starts=info["loop_starts"],
+    own = {
+        "labels": info["labels"],
+        "header_lines": info["header_lines"],
+        "decimal_comma": info["decimal_comma"],
+        "loop_starts": info["loop_starts"],
+    }
+    return read_parsed(
+        columns, info, path=path, fmt=FMT, format_name="biologic-mpt", header=own, kind=kind
     )
-    meta = Metadata(
-        instrument="BioLogic",
-        format="biologic-mpt",
-        format_version=info["format_version"],
-        start_time=info["start_time"],
-        area_m2=info["area_m2"],
-        mass_kg=info["mass_kg"],
-        techniques=tuple(info["techniques"]),
-        header=header,
-        notes=tuple(info["notes"]),
-        provenance=tuple(info.get("provenance", ())),
-    )
-    return build_data(columns, meta, path=path, fmt=FMT, loop_starts=info["loop_starts"], kind=kind)
