@@ -47,12 +47,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-import shutil
-import subprocess
-import threading
-import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -62,17 +56,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lithiophile.errors import DependencyMissing, FileFormatError, InputError
+from lithiophile.errors import FileFormatError, InputError
+from lithiophile.io import mdbtools as mdb
 from lithiophile.io.arbin_columns import arbin_metadata, build_celldata
 from lithiophile.io.celldata import CellData, Metadata
+from lithiophile.io.mdbtools import INSTALL_HINT
 
 __all__ = ["INSTALL_HINT", "read", "sniff"]
 
 FMT = "Arbin .res"
-INSTALL_HINT = (
-    "install mdbtools: 'apt-get install mdbtools' (Debian/Ubuntu), 'brew install mdbtools' "
-    "(macOS) or 'conda install -c conda-forge mdbtools', then make sure 'mdb-export' is on PATH"
-)
 _JET_MAGIC = b"\x00\x01\x00\x00Standard Jet DB\x00"
 _NORMAL = "Channel_Normal_Table"
 _INT_COLUMNS = frozenset(
@@ -90,7 +82,6 @@ _INT_COLUMNS = frozenset(
 )
 _LIMIT = 1e5  # |current| [A] and |voltage| [V] beyond which a value is a corrupted float
 _CATALOG_S = 3.0  # mdb-count reads the catalogue and one table definition: milliseconds
-_STALL_S = 3.0  # mdb-export writes rows every millisecond; silence this long is a loop
 
 
 def sniff(head: bytes, path: Path) -> int:
@@ -101,152 +92,6 @@ def sniff(head: bytes, path: Path) -> int:
     if "Channel_Normal_Table".encode("utf-16-le") in head or b"Channel_Normal_Table" in head:
         return 98
     return 90
-
-
-# -- running mdbtools -------------------------------------------------------------------------
-def _tool(name: str) -> str:
-    exe = shutil.which(name)
-    if exe is None:
-        raise DependencyMissing(
-            f"reading Arbin .res files needs the '{name}' program of mdbtools, which is not on "
-            f"PATH; {INSTALL_HINT}."
-        )
-    return exe
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("LC_ALL", None)
-    env["LC_NUMERIC"] = "C"  # decimal points, whatever the user's locale
-    return env
-
-
-def _run(
-    args: Sequence[str],
-    timeout_s: float,
-    *,
-    stall_s: float | None = None,
-    max_output: int = 1 << 40,
-) -> tuple[int | None, bytes, str]:
-    """Exit status (None when stopped), stdout and stderr of one mdbtools command.
-
-    The process is stopped as soon as it writes to stderr (after 0.1 s to finish its message:
-    on a damaged page mdbtools may print the same warning forever), when it runs past
-    ``timeout_s``, when it writes nothing to stdout for ``stall_s`` (a silent loop over a
-    damaged page chain), or when its output passes ``max_output`` bytes.
-    """
-    try:
-        proc = subprocess.Popen(  # fixed program, list arguments, no shell
-            list(args),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(),
-        )
-    except OSError as exc:
-        raise DependencyMissing(f"could not run '{args[0]}' ({exc}); {INSTALL_HINT}.") from None
-    try:
-        return _watch(proc, timeout_s, stall_s, max_output)
-    finally:
-        if proc.poll() is None:  # an exception (KeyboardInterrupt ...) while watching
-            proc.kill()
-            proc.wait()
-
-
-def _watch(
-    proc: subprocess.Popen[bytes], timeout_s: float, stall_s: float | None, max_output: int
-) -> tuple[int | None, bytes, str]:
-    out, err = bytearray(), bytearray()
-    wake = threading.Event()
-    last_output = [time.monotonic()]
-
-    def pump(stream: Any, buf: bytearray) -> None:
-        try:
-            while chunk := stream.read1(1 << 16):
-                buf.extend(chunk)
-                if buf is out:
-                    last_output[0] = time.monotonic()
-                if buf is err or len(buf) > max_output:
-                    wake.set()
-        finally:
-            stream.close()
-            wake.set()
-
-    pumps = [
-        threading.Thread(target=pump, args=(proc.stdout, out), daemon=True),
-        threading.Thread(target=pump, args=(proc.stderr, err), daemon=True),
-    ]
-    for t in pumps:
-        t.start()
-    end = time.monotonic() + timeout_s
-    why = ""
-    while True:
-        wake.clear()
-        if err:
-            try:
-                proc.wait(timeout=0.1)
-            except subprocess.TimeoutExpired:
-                why = "stopped"
-            break
-        if len(out) > max_output:
-            why = f"stopped after {len(out)} bytes of output (looping over damaged pages?)"
-            break
-        if not any(t.is_alive() for t in pumps):
-            break
-        now = time.monotonic()
-        remaining = end - now
-        if remaining <= 0:
-            why = f"timed out after {timeout_s:g} s"
-            break
-        if stall_s is not None:
-            quiet = now - last_output[0]
-            if quiet >= stall_s:
-                why = f"no output for {stall_s:g} s (looping over a damaged page chain?)"
-                break
-            remaining = min(remaining, stall_s - quiet)
-        wake.wait(remaining)
-    if why:
-        proc.kill()
-    rc = proc.wait()
-    for t in pumps:
-        t.join()
-    message = bytes(err[:8192]).decode("utf-8", "replace").strip()
-    if why and why != "stopped":
-        message = f"{message}; {why}" if message else why
-    return (None if why else rc), bytes(out), message
-
-
-def _first_lines(text: str, n: int = 3) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    seen: list[str] = []
-    for ln in lines:
-        if ln not in seen:
-            seen.append(ln)
-    out = "; ".join(seen[:n])
-    return out + (" ..." if len(seen) > n else "")
-
-
-def _export_all(
-    path: Path, tables: Sequence[str], timeout_s: float
-) -> dict[str, tuple[int | None, bytes, str]]:
-    """mdb-export of each table, all at once (one process per table)."""
-    export = _tool("mdb-export")
-    # a page holds at most ~200 rows of at most ~600 characters of CSV: 30 bytes per byte
-    limit = 40 * path.stat().st_size + (1 << 20)
-    with ThreadPoolExecutor(max_workers=len(tables)) as pool:
-        futures = {
-            t: pool.submit(
-                _run, [export, str(path), t], timeout_s, stall_s=_STALL_S, max_output=limit
-            )
-            for t in tables
-        }
-        return {t: f.result() for t, f in futures.items()}
-
-
-def _missing_table(stderr: str) -> bool:
-    """True when mdb-export's message says only that the table does not exist."""
-    lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    return bool(lines) and all("does not exist" in ln for ln in lines)
 
 
 def _csv(path: Path, table: str, raw: bytes, *, text: bool = False) -> pl.DataFrame:
@@ -477,15 +322,15 @@ class Parsed:
 def _declared_rows(path: Path, limit: float) -> tuple[int, bool]:
     """Rows the normal table declares, and whether the auxiliary table has any (mdb-count
     reads the catalogue, which loops silently in some damaged files: it runs first)."""
-    count = _tool("mdb-count")
+    count = mdb.tool("mdb-count")
     with ThreadPoolExecutor(max_workers=2) as pool:
         counts = [
-            pool.submit(_run, [count, str(path), table], min(limit, _CATALOG_S))
+            pool.submit(mdb.run, [count, str(path), table], min(limit, _CATALOG_S))
             for table in (_NORMAL, "Auxiliary_Table")
         ]
         (c_rc, c_out, c_err), (x_rc, x_out, _x_err) = (f.result() for f in counts)
     if c_rc == 1 and "No table named" in c_err:
-        tables = _run([_tool("mdb-tables"), "-1", str(path)], min(limit, _CATALOG_S))[1]
+        tables = mdb.run([mdb.tool("mdb-tables"), "-1", str(path)], min(limit, _CATALOG_S))[1]
         listed = ", ".join(tables.decode("utf-8", "replace").split()) or "none readable"
         raise FileFormatError(
             path,
@@ -501,7 +346,7 @@ def _declared_rows(path: Path, limit: float) -> tuple[int, bool]:
             path,
             FMT,
             f"mdb-count could not read the table list or {_NORMAL}: "
-            f"{_first_lines(c_err) or repr(c_out[:60])} (file truncated or corrupted?)",
+            f"{mdb.first_lines(c_err) or repr(c_out[:60])} (file truncated or corrupted?)",
         )
     return declared, x_rc == 0 and x_out.strip() not in (b"", b"0")
 
@@ -514,7 +359,7 @@ def _normal_table(
         raise FileFormatError(
             path,
             FMT,
-            f"mdb-export could not read {_NORMAL}: {_first_lines(err) or f'exit status {rc}'}"
+            f"mdb-export could not read {_NORMAL}: {mdb.first_lines(err) or f'exit status {rc}'}"
             " (file truncated or corrupted?)",
         )
     frame = _csv(path, _NORMAL, raw)
@@ -566,7 +411,7 @@ def _pick_test(
 def parse(path: Path, test_id: int | None = None, timeout_s: float | None = None) -> Parsed:
     """Export the tables with mdbtools and check them (see :func:`read`)."""
     path = Path(path)
-    _tool("mdb-export")
+    mdb.tool("mdb-export")
     _check_signature(path)
     size_mb = path.stat().st_size / 1e6
     limit = float(timeout_s) if timeout_s is not None else 10.0 + 0.5 * size_mb
@@ -574,7 +419,7 @@ def parse(path: Path, test_id: int | None = None, timeout_s: float | None = None
     wanted = [_NORMAL, "Global_Table", "Version_Table"]
     if has_aux:  # exported only when they have rows (most files have none)
         wanted += ["Auxiliary_Table", "Aux_Global_Data_Table"]
-    results = _export_all(path, wanted, limit)
+    results = mdb.export_all(path, wanted, limit)
     frame = _normal_table(path, results, declared)
     notes: list[str] = []
     glob: pl.DataFrame | None = None
@@ -582,7 +427,9 @@ def parse(path: Path, test_id: int | None = None, timeout_s: float | None = None
     if g_rc == 0 and not g_err:
         glob = _csv(path, "Global_Table", g_raw, text=True)
     else:
-        notes.append(f"Global_Table unreadable ({_first_lines(g_err) or g_rc}): no test metadata")
+        notes.append(
+            f"Global_Table unreadable ({mdb.first_lines(g_err) or g_rc}): no test metadata"
+        )
     tests, test_id = _pick_test(path, frame, glob, test_id, notes)
     frame = frame.filter(pl.col("Test_ID") == test_id).sort("Data_Point")
     _validate(path, frame)
@@ -604,8 +451,10 @@ def _aux_extra(p: Parsed, path: Path) -> dict[str, np.ndarray]:
                 except (TypeError, ValueError):
                     continue
         return aux_columns(aux, units, p.frame.select("Test_ID", "Data_Point"))
-    if a_rc != 0 and not _missing_table(a_err):
-        p.notes.append(f"Auxiliary_Table unreadable ({_first_lines(a_err)}): no auxiliary inputs")
+    if a_rc != 0 and not mdb.missing_table(a_err):
+        p.notes.append(
+            f"Auxiliary_Table unreadable ({mdb.first_lines(a_err)}): no auxiliary inputs"
+        )
     return {}
 
 
