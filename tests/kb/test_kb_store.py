@@ -8,7 +8,7 @@ import pytest
 
 from lithiophile.errors import InputError, UnitsError
 from lithiophile.kb import KnowledgeBase, bundled_records
-from lithiophile.kb import base as kb_base
+from lithiophile.kb import table as kb_table
 from lithiophile.metrics import Conditions, Metric
 from lithiophile.store import StoreError
 
@@ -158,7 +158,7 @@ def test_unknown_id_says_how_to_find_ids(base):
 
 
 def test_the_table_is_clustered_in_index_order_once_enough_rows_are_unsorted(base, monkeypatch):
-    monkeypatch.setattr(kb_base, "CLUSTER_MIN_ROWS", 200)
+    monkeypatch.setattr(kb_table, "CLUSTER_MIN_ROWS", 200)
     rows = [
         {
             "strategy": "control",
