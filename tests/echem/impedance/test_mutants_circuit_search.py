@@ -240,7 +240,7 @@ def test_the_model_is_evaluated_once_per_point():
         calls.append(1)
         return model(w, x)
 
-    c._model = counting  # type: ignore[method-assign]
+    c._model = counting
     z = _rc()
     theta = np.log(np.array([10.0, 100.0, 1e-5]))
     problem = _Problem(c, W, z, 1 / np.abs(z), theta)
@@ -285,12 +285,12 @@ def test_notes_list_every_held_bound_and_clipped_exponent():
 def test_results_are_frozen_and_quantiles_cached():
     p = Parameter("R0", 1.0, 0.1, 0.8, 1.2, "ohm")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        p.value = 2.0  # type: ignore[misc]
+        p.value = 2.0
     fit = Circuit("R0-p(R1,C1)").fit(F, _rc(noise=0.01, seed=1))
     rep = fit.report()
     assert isinstance(rep, FitReport)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        rep.chi_square = 0.0  # type: ignore[misc]
+        rep.chi_square = 0.0
     _t_quantile.cache_clear()
     assert _t_quantile(0.975, 7) == pytest.approx(stats.t.ppf(0.975, 7), rel=1e-15)
     _t_quantile(0.975, 7)
