@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, cumulative_charge_C
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata
+from lithiophile.io.derived import cumulative_charge_C
 
 
 def _square_wave(n_half=4, per_half=10, amp=1e-3, rest=0):

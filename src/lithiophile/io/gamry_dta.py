@@ -43,7 +43,8 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance, spectrum_index
+from lithiophile.io.celldata import CellData, ImpedanceData, Metadata, Provenance
+from lithiophile.io.derived import spectrum_index
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
     check_last_line,

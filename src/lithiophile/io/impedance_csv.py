@@ -34,7 +34,8 @@ import numpy as np
 import polars as pl
 
 from lithiophile.errors import FileFormatError, InputError, UnitsError
-from lithiophile.io.celldata import ImpedanceData, Metadata, Provenance, spectrum_index
+from lithiophile.io.celldata import ImpedanceData, Metadata, Provenance
+from lithiophile.io.derived import spectrum_index
 from lithiophile.io.text import decode, guess_separator, looks_binary
 from lithiophile.io.textblock import (
     check_frequencies,

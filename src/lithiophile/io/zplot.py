@@ -29,7 +29,8 @@ from typing import Any
 import polars as pl
 
 from lithiophile.errors import FileFormatError
-from lithiophile.io.celldata import ImpedanceData, Metadata, spectrum_index
+from lithiophile.io.celldata import ImpedanceData, Metadata
+from lithiophile.io.derived import spectrum_index
 from lithiophile.io.text import decode, looks_binary
 from lithiophile.io.textblock import (
     check_frequencies,
