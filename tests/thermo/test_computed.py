@@ -240,3 +240,35 @@ def test_stage_two_lic12_is_bound_and_on_the_chgnet_hull():
     pd = PhaseDiagram(es.in_system({"Li", "C"}))
     lic12 = next(e for e in es.entries if e.composition.reduced_formula == "LiC12")
     assert pd.get_e_above_hull(lic12) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_lipon_stand_in_is_reduced_to_li2o_li3n_li3p_by_both_models():
+    # SD-Li2PO2N (Senevirathne 2013) as LiPON's ordered stand-in, computed with both models;
+    # hand-balanced: Li2PO2N + 8 Li -> 2 Li2O + Li3N + Li3P (Li: 2 + 8 = 4 + 3 + 3; P, O, N
+    # conserved): Zhu 2015's LiPON products at Li metal, and Schwoebel 2015's XPS products
+    # (Li3P, Li3N, Li2O; type II: all electronic insulators)
+    p = computed.computed_phases()["Li2PNO2"]
+    assert set(p.by_model) == {"chgnet", "sevennet"}
+    assert p.structure == "Li2PO2N" and p.source == "Senevirathne2013"
+    assert p.per_atom_eV == pytest.approx(-2.21, abs=0.02)
+    for source in ("bundled", "bundled-anchored"):
+        rx = react("Li2PO2N", source=source)
+        assert rx.reacts is True
+        assert set(rx.final_products) == {"Li2O", "Li3N", "Li3P"}
+        assert rx.full.li_per_formula_unit == pytest.approx(8.0, abs=1e-6)
+        # onset 0.43 V in both referencing variants (Zhu 2015: 0.68 V, see below)
+        assert 0.3 < rx.reduction_onset_V < 0.68
+    it = interface_type("Li2PO2N")
+    assert it.type == "II" and it.basis == "computed"
+    assert it.literature is not None and it.literature["type"] == "II"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="LiPON: Zhu 2015 (MP GGA energies) reduce Li2PO2N at 0.68 V; the bundled models "
+    "give 0.43 V (both referencing variants) to the same products Li2O + Li3N + Li3P: "
+    "0.25 V lower, outside 0.2 V; reported, not hidden",
+)
+def test_lipon_reduction_onset_against_zhu_2015():
+    rx = react("Li2PO2N")
+    assert rx.reduction_onset_V == pytest.approx(0.68, abs=0.2)

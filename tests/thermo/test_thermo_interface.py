@@ -36,8 +36,9 @@ from lithiophile.thermo.interface import electronic_character
         # LLZO: computed (ordered tetragonal cell, issue 13): stable at Li metal with the
         # default referencing, as Zhu 2015 (reduced only below 0.05 V, kinetically stable)
         ("Li7La3Zr2O12", "I", "computed"),
-        # a solid electrolyte without a bundled energy: the cited literature type
-        ("Li2PO2N", "II", "literature"),  # Schwoebel 2015
+        # LiPON's crystalline stand-in SD-Li2PO2N, computed (issue 13): Li2O + Li3N + Li3P,
+        # all insulators, type II as Schwoebel 2015 observed on LiPON films
+        ("Li2PO2N", "II", "computed"),
     ],
 )
 def test_interface_types(material, expected, basis):

@@ -124,6 +124,14 @@ CITATIONS = {
     "Wakihara, M. High ionic conductivity in lithium lanthanum titanate. Solid State Commun. "
     "1993, 86, 689 (perovskite Li0.34La0.51TiO2.94, a_p = 3.87 A, doubled along c by La-rich "
     "and La-poor A-site layers).",
+    "Senevirathne2013": "Senevirathne, K.; Day, C. S.; Gross, M. D.; Lachgar, A.; Holzwarth, "
+    "N. A. W. A new crystalline LiPON electrolyte: synthesis, properties, and electronic "
+    "structure. Solid State Ionics 2013, 233, 95-101 (SD-Li2PO2N, Cmc2_1, a = 9.0692, "
+    "b = 5.3999, c = 4.6856 A; chains of corner-sharing PO2N2 tetrahedra held by Li+). "
+    "Positions (Li 8b, P 4a, N 4a, O 8b) not read from the paper: taken from the Li2PO2N "
+    "cell shipped as example/Li2PO2N.cif in the reaxnet repository (github.com/reaxnet/"
+    "reaxnet, a computed 5 x 3 x 6 supercell of 9.156 x 5.461 x 4.749 A; Cmc2_1 within "
+    "0.01 A), symmetrised by pymatgen and placed in the published cell.",
 }
 
 for _key, _text in CITATIONS.items():
@@ -469,6 +477,23 @@ _SPECS = [
         ((0.5, 0.5, 0.5), (0, 0, 0), (0, 0.5, 0.5)),
         "Zhao2012",
         "anti-perovskite: OLi6 octahedra, Cl in the cuboctahedral site; 5 atoms.",
+    ),
+    CrystalSpec(
+        "Li2PO2N",
+        "Cmc2_1",
+        (9.0692, 5.3999, 4.6856, 90, 90, 90),
+        ("Li", "P", "N", "O"),
+        (
+            (0.1657, 0.1595, 0.5016),
+            (0.5, 0.1538, 0.4985),
+            (0.5, 0.8870, 0.3412),
+            (0.6390, 0.3054, 0.4191),
+        ),
+        "Senevirathne2013",
+        "LiPON stand-in: crystalline SD-Li2PO2N, the ordered approximant of the glassy "
+        "LiPON film (a composition within LiPON's range, P-N-P chains); published cell, "
+        "positions from a computed cell (not the paper's table, see the citation); primitive "
+        "cell of 12 atoms.",
     ),
     CrystalSpec(
         "LiC12",
