@@ -8,7 +8,7 @@ import pytest
 
 from lithiophile.errors import InputError
 from lithiophile.kb import compare
-from lithiophile.kb.compare import condition_gaps
+from lithiophile.kb.gaps import condition_gaps
 from lithiophile.metrics import Conditions, Metric
 from lithiophile.store import to_payload
 

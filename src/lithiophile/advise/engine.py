@@ -252,7 +252,7 @@ def _elsewhere(e: Evidence, families: Sequence[str]) -> Evidence:
     """A record from another electrolyte family: half its weight, and said so."""
     from dataclasses import replace
 
-    from lithiophile.kb.compare import Gap
+    from lithiophile.kb.gaps import Gap
 
     gap = Gap("family", f"reported on {', '.join(families)} electrolytes", False)
     return replace(e, weight=e.weight * 0.5, gaps=(*e.gaps, gap))

@@ -1,7 +1,7 @@
 """The literature behind a strategy: its records, whether each is comparable, how strong it is.
 
 Each record a strategy names is set against the user's conditions with
-:func:`lithiophile.kb.compare.condition_gaps` (same electrolyte class required; current
+:func:`lithiophile.kb.gaps.condition_gaps` (same electrolyte class required; current
 density within a factor 2 where the user states one). Its *strength* says how far the result
 lies from what the review typically reports for the same metric and electrolyte class, on a
 log scale so that a factor of 10 counts 1 (rule R3 of docs/methods.md, "Advise"):
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lithiophile.kb.compare import Gap, condition_gaps
+from lithiophile.kb.gaps import Gap, condition_gaps
 from lithiophile.kb.schema import Record
 from lithiophile.metrics import METRICS, Conditions
 
