@@ -27,7 +27,8 @@ from lithiophile import cite
 from lithiophile.errors import InputError
 from lithiophile.metrics import Conditions, Metric
 from lithiophile.thermo.interface import InterfaceResult, classify_reaction
-from lithiophile.thermo.reactions import parse_material, react
+from lithiophile.thermo.material import parse_material
+from lithiophile.thermo.reactions import react
 from lithiophile.wetting.reactive import (
     WettingEstimate,
     estimate_from_adhesion,

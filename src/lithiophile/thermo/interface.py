@@ -35,7 +35,8 @@ from typing import Any
 
 from lithiophile import cite
 from lithiophile.thermo import sources as src
-from lithiophile.thermo.reactions import ReactionResult, parse_material, react
+from lithiophile.thermo.material import parse_material
+from lithiophile.thermo.reactions import ReactionResult, react
 
 cite.define(
     cite.Citation(

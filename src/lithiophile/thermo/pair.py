@@ -24,13 +24,13 @@ from typing import Any
 
 from lithiophile import cite
 from lithiophile.thermo import sources as src
-from lithiophile.thermo.reactions import (
-    TOL_EV,
-    _own_energy,
+from lithiophile.thermo.material import (
     check_coverage,
     material_uncertainty,
+    own_energy,
     parse_material,
 )
+from lithiophile.thermo.reactions import TOL_EV
 
 __all__ = ["PairReaction", "react_pair"]
 
@@ -171,7 +171,7 @@ def _metastable(pd: Any, comp: Any, material: str) -> str:
 
 
 def _energy(es: src.EnergySet, comp: Any, material: str) -> tuple[float | None, str]:
-    e, origin, _parts, _notes = _own_energy(es, comp, material, check_charge=False)
+    e, origin, _parts, _notes = own_energy(es, comp, material, check_charge=False)
     return e, origin
 
 
