@@ -156,7 +156,11 @@ class Variant:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "products": list(self.products)}
+        """The JSON view (:func:`lithiophile.store.to_payload`)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
 
 @dataclass(frozen=True)
@@ -205,18 +209,11 @@ class InterfaceResult:
     variants: tuple[Variant, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "material": self.material,
-            "type": self.type,
-            "basis": self.basis,
-            "products": list(self.products),
-            "characters": [c.__dict__ for c in self.characters],
-            "reasons": list(self.reasons),
-            "literature": self.literature,
-            "alloying_elements": list(self.alloying_elements),
-            "variants": [v.as_dict() for v in self.variants],
-            "reaction": self.reaction.as_dict(),
-        }
+        """The JSON view (:func:`lithiophile.store.to_payload`)."""
+        from lithiophile.store import to_payload
+
+        out: dict[str, Any] = to_payload(self)
+        return out
 
 
 @functools.lru_cache(maxsize=1)
