@@ -13,9 +13,11 @@ import dataclasses
 import struct
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 
-from lithiophile.io.biologic_mpr import MAGIC, _log, _loops, _Module, _Reader, _settings
+from lithiophile.errors import FileFormatError
+from lithiophile.io.biologic_mpr import MAGIC, _log, _loops, _Module, _Reader, _settings, parse
 
 
 def _reader(content: bytes) -> tuple[_Reader, _Module]:
@@ -226,3 +228,51 @@ def test_reads_from_an_open_file_stop_at_its_end(tmp_path):
         assert rd.at(18, 10) == bytes([18, 19])  # fewer at the end of the file
         assert rd.at(20, 10) == b""  # nothing past it
         assert _Reader(None, p, fh).size == 0
+
+
+def test_loops_of_zero_points_are_kept():
+    # a loop that recorded nothing starts where the next one does: [0, 5, 5, 10] -> three loops
+    rd, mod = _reader(_loop_content(4, [0, 5, 5, 10]))
+    assert _loops(rd, mod, 10) == [0, 5, 5]
+
+
+def test_texts_with_tabs_and_line_ends_are_kept_control_bytes_are_not():
+    rd, mod = _reader(b"\x07a\tb\r\nc!" + b"\x03a\x01b")
+    assert rd.text(mod, 0) == "a\tb\r\nc!"
+    assert rd.text(mod, 8) is None  # 0x01: not text
+
+
+def test_errors_name_what_was_read(tmp_path):
+    with pytest.raises(FileFormatError) as err:
+        parse(b"not an mpr at all")
+    assert str(err.value).startswith("cannot read '<bytes>' as BioLogic .mpr: ")
+    with pytest.raises(FileFormatError) as err2:
+        parse(tmp_path)  # a folder cannot be opened as a file
+    assert "cannot open it (Is a directory)" in str(err2.value)
+    # a module whose short name is blank, cut off: named '?'; its content would start at
+    # 52 + 57 = 109 and the file ends 10 bytes later, at 119
+    data = MAGIC.ljust(52, b"\x00") + _header("", "", 100, 0, "01/02/24") + bytes(10)
+    with pytest.raises(FileFormatError) as err3:
+        parse(data)
+    assert str(err3.value).endswith(
+        "the ? module (header at byte 52) ends at byte 119 but its header declares 100 bytes "
+        "from byte 109 (file truncated?)"
+    )
+
+
+def test_a_file_without_settings_names_no_technique(tmp_path):
+    from tests.io.test_mutants_mpr import _T, N
+
+    from lithiophile.instrument_files import biologic_mpr as w
+
+    rows = np.zeros(N, dtype=[("t", "<f8"), ("e", "<f4")])
+    rows["t"], rows["e"] = _T, 3.0
+    head = bytearray(w._ROWS_AT)
+    struct.pack_into("<IB", head, 0, N, 2)
+    struct.pack_into("<2H", head, 5, 4, 6)
+    head[w._ROWS_AT - 1] = 0x01
+    body = bytes(head) + rows.tobytes()
+    start = datetime(2024, 1, 2, 3, 4, 5)
+    data = w._MPR_MAGIC + w._module("VMP data", "VMP data", len(body), 3, start) + body
+    _, info = parse(data)
+    assert info["techniques"] == () and info["area_m2"] is None and info["mass_kg"] is None
