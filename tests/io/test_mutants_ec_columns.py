@@ -230,3 +230,58 @@ def test_technique_titles_of_an_mpt_header(title, short):
     info: dict = {"header": {}}
     _parse_header(["EC-Lab ASCII FILE", "Nb header lines : 5", "", title], info, [])
     assert info["techniques"] == (short,) and info["header"]["technique_titles"] == [title]
+
+
+def test_current_from_dq_resets_to_zero_where_nothing_was_recorded():
+    # dt = 0 with dq = 0 after a current: 0, as EC-Lab writes it (not the previous value)
+    out = _current_from_dq(np.array([0.0, 1.0, 1.0]), np.array([0.0, 1e-3, 0.0]))
+    np.testing.assert_allclose(out, [0.0, 3.6e-3, 0.0], rtol=1e-12)
+
+
+def test_changes_of_two_values():
+    from lithiophile.io.biologic_columns import _changes
+
+    assert _changes(np.array([1, 2])).tolist() == [False, True]
+    assert _changes(np.array([3])).tolist() == [False]
+
+
+@pytest.mark.parametrize("technique", ["PEIS", "GEIS", "SPEIS", "SGEIS"])
+def test_each_impedance_technique_gives_impedance_data(technique):
+    z = _build(dict(_Z), technique)
+    assert isinstance(z, ImpedanceData)
+    # EC-Lab's own labels are converted, not carried as extra columns
+    assert not {"freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "time/s"} & set(z.table.columns)
+
+
+def test_temperature_column_in_celsius():
+    raw = _cycling(**{"Temperature/°C": np.array([25.0, 26.0, 27.0])})
+    np.testing.assert_allclose(_build(raw, "GCPL")["temperature_K"], [298.15, 299.15, 300.15])
+
+
+def test_settings_technique_0x77_is_gcpl():
+    from tests.io.test_mutants_mpr_settings import _decode, _settings_content
+
+    info, notes = _decode(_settings_content(tid=0x77))
+    assert info["techniques"] == ("GCPL",) and notes == []
+
+
+def test_sweeps_numbered_by_run_from_the_first_row():
+    # the file starts with a sweep (rows 0-2, upwards) and has a second (rows 5-7, downwards)
+    # in the same EC-Lab cycle, below 1 Hz too: two spectra by their runs, although the
+    # frequencies alone would not split them
+    n = 8
+    freq = np.array([0.5, 5.0, 50.0, 0.0, 0.0, 40.0, 5.0, 0.5])
+    raw = {
+        "time/s": np.arange(n, dtype=float),
+        "Ewe/V": np.full(n, 0.1),
+        "I/mA": np.where(freq > 0, 0.0, 0.5),
+        "freq/Hz": freq,
+        "Re(Z)/Ohm": np.where(freq > 0, 10.0, 0.0),
+        "-Im(Z)/Ohm": np.where(freq > 0, 1.0, 0.0),
+        "cycle number": np.zeros(n),
+        "mode": np.where(freq > 0, 3, 1).astype(np.uint8),
+    }
+    sp = _build(raw, "MB").spectra
+    assert sp.table.get_column("spectrum").to_list() == [1, 1, 1, 2, 2, 2]
+    np.testing.assert_allclose(sp["frequency_Hz"], [0.5, 5, 50, 40, 5, 0.5])
+    assert sp.meta.techniques == ("EIS",)
