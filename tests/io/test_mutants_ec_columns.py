@@ -285,3 +285,93 @@ def test_sweeps_numbered_by_run_from_the_first_row():
     assert sp.table.get_column("spectrum").to_list() == [1, 1, 1, 2, 2, 2]
     np.testing.assert_allclose(sp["frequency_Hz"], [0.5, 5, 50, 40, 5, 0.5])
     assert sp.meta.techniques == ("EIS",)
+
+
+def test_impedance_cycles_counted_from_one_and_labels_converted():
+    z = dict(_Z)
+    z["cycle number"] = np.array([3.0, 3.0, 4.0])  # EC-Lab's numbers, shifted to start at 1
+    z["Temperature/°C"] = np.array([20.0, 20.0, 21.0])
+    data = _build(z, "PEIS")
+    assert data.table.get_column("cycle").to_list() == [1, 1, 2]
+    np.testing.assert_allclose(data["temperature_K"], [293.15, 293.15, 294.15])
+    assert not {"cycle number", "time/s", "Temperature/°C"} & set(data.table.columns)
+
+
+def test_time_and_potential_checks_name_the_row():
+    raw = _cycling()
+    del raw["time/s"]
+    raw.update({f"c{k}": np.zeros(3) for k in range(25)})
+    with pytest.raises(FileFormatError) as err:
+        _build(raw, "GCPL")
+    labels = list(raw)[:20]  # the first 20 labels are shown
+    assert str(err.value).endswith(f"no time/s column among {labels}")
+    for t_bad, ok in ((1e10, True), (-1e10, True), (1.5e10, False), (-1.5e10, False)):
+        raw = _cycling(**{"time/s": np.array([0.0, t_bad, 2.0])})
+        if ok:
+            _build(raw, "GCPL")
+            continue
+        with pytest.raises(FileFormatError) as err:
+            _build(raw, "GCPL")
+        assert str(err.value).endswith(
+            f"time/s on data row 2 is {t_bad!r}, not a time (corrupt data?)"
+        )
+    for v_bad, ok in ((1e6, True), (-1e6, True), (1.5e6, False), (-1.5e6, False)):
+        raw = _cycling(**{"Ewe/V": np.array([0.1, 0.1, v_bad])})
+        if ok:
+            _build(raw, "GCPL")
+            continue
+        with pytest.raises(FileFormatError) as err:
+            _build(raw, "GCPL")
+        assert str(err.value).endswith(
+            f"Ewe/V on data row 3 is {v_bad!r}, not a potential (corrupt data?)"
+        )
+    raw = _cycling(**{"Ewe/V": np.array([2e6, 0.1, 3e6])})  # the first bad row is named
+    with pytest.raises(FileFormatError, match=r"Ewe/V on data row 1 is 2000000\.0"):
+        _build(raw, "GCPL")
+    raw = _cycling()
+    del raw["Ewe/V"]
+    with pytest.raises(FileFormatError) as err:
+        _build(raw, "GCPL")
+    assert str(err.value).endswith(
+        "no working-electrode potential column (Ewe/V, <Ewe>/V, <Ewe/V>, Ecell/V, <Ecell>/V) "
+        "among ['time/s', 'I/mA']"
+    )
+
+
+def test_current_when_the_file_records_none():
+    raw = _cycling()
+    del raw["I/mA"]
+    raw["dq/mA.h"] = np.array([0.0, 1e-3, 1e-3])
+    data = _build(raw, "GCPL")
+    np.testing.assert_allclose(data["current_A"], [0.0, 3.6e-3, 3.6e-3], rtol=1e-12)
+    assert (
+        "the file records no current: current_A is EC-Lab's <I>, the charge dq recorded since "
+        "the previous point divided by the time since it"
+    ) in data.meta.notes
+    ocv = "open-circuit record without a current column: current_A set to 0"
+    for techniques, mode in ((("OCV",), None), (("MB",), [3, 3, 3])):
+        raw = _cycling()
+        del raw["I/mA"]
+        if mode is not None:
+            raw["mode"] = np.array(mode, dtype=np.uint8)
+        data = _build(raw, *techniques)
+        assert data["current_A"].tolist() == [0.0, 0.0, 0.0] and ocv in data.meta.notes
+    for techniques, mode in ((("GCPL",), None), (("MB",), [3, 1, 3]), (("MB",), [])):
+        raw = _cycling()
+        del raw["I/mA"]
+        if mode is not None:
+            raw["mode"] = np.array(mode, dtype=np.uint8)
+            if not mode:
+                raw = {k: v[:0] for k, v in raw.items()}
+        with pytest.raises(FileFormatError) as err:
+            _build(raw, *techniques)
+        assert f"no current column (I/mA, <I>/mA or dq/mA.h) among {list(raw)}" in str(err.value)
+
+
+@pytest.mark.parametrize(("label", "factor"), [("(Q-Qo)/mA.h", 3.6), ("(Q-Qo)/C", 1.0)])
+def test_charge_from_ec_labs_counter(label, factor):
+    # 1 mA for 1 s per interval: 1e-3 C, 2.7778e-4 mA.h; the counter as EC-Lab writes it
+    counter = np.array([0.0, 1e-3, 2e-3]) / factor
+    data = _build(_cycling(**{label: counter}), "GCPL")
+    np.testing.assert_allclose(data["charge_C"], [0.0, 1e-3, 2e-3], rtol=1e-12)
+    assert any(p.code == "charge-from-counter" and label in p.what for p in data.meta.provenance)
