@@ -375,3 +375,75 @@ def test_charge_from_ec_labs_counter(label, factor):
     data = _build(_cycling(**{label: counter}), "GCPL")
     np.testing.assert_allclose(data["charge_C"], [0.0, 1e-3, 2e-3], rtol=1e-12)
     assert any(p.code == "charge-from-counter" and label in p.what for p in data.meta.provenance)
+
+
+def _kinds_of(data) -> list[str]:
+    return data.table.get_column("step_kind").cast(pl.String).to_list()
+
+
+def test_steps_kinds_and_cycles_from_ec_labs_counters():
+    # by hand: Ns changes at rows 3, 5 and 8, with the control mode (1 current, 3 rest); a
+    # second GCPL sequence starts at row 5 (Ns 2) without a mode change at row 6; the current
+    # of a rest is 0 (NaN where the instrument wrote none); half cycles from 1 (odd), so
+    # EC-Lab's cycle = half cycle // 2 runs 0, 1, 1, 2
+    raw = _cycling(
+        **{
+            "time/s": np.arange(10.0),
+            "Ewe/V": np.full(10, 0.1),
+            "I/mA": np.array([1, 1, 1, 0, np.nan, -1, -1, -1, 0, 0], dtype=float),
+            "mode": np.array([1, 1, 1, 3, 3, 1, 1, 1, 3, 3], dtype=np.uint8),
+            "Ns": np.array([0, 0, 0, 1, 1, 2, 2, 2, 3, 3], dtype=np.uint8),
+            "half cycle": np.array([1, 1, 1, 2, 2, 2, 3, 3, 4, 4], dtype=np.uint8),
+        }
+    )
+    data = _build(raw, "GCPL")
+    assert data.table.get_column("step").to_list() == [1, 1, 1, 2, 2, 3, 3, 3, 4, 4]
+    kinds = ["charge"] * 3 + ["rest"] * 2 + ["discharge"] * 3 + ["rest"] * 2
+    assert _kinds_of(data) == kinds
+    assert data.table.get_column("cycle").to_list() == [1, 1, 1, 2, 2, 2, 2, 2, 3, 3]
+    assert "time/s" not in data.table.columns
+    # EC-Lab's cycle number (a text export's column) from 2: cycles from 1
+    raw2 = _cycling(**{"cycle number": np.array([2.0, 2.0, 3.0])})
+    assert _build(raw2, "GCPL").table.get_column("cycle").to_list() == [1, 1, 2]
+
+
+@pytest.mark.parametrize("counter", ["Ns", "Ns changes", "mode"])
+def test_each_counter_alone_splits_the_steps(counter):
+    # the current stays +1 mA: only the counter can split the step at row 2
+    values = {"Ns": [0, 0, 1, 1], "Ns changes": [0, 0, 1, 0], "mode": [1, 1, 2, 2]}[counter]
+    raw = {
+        "time/s": np.arange(4.0),
+        "Ewe/V": np.full(4, 0.1),
+        "I/mA": np.ones(4),
+        counter: np.array(values, dtype=np.uint8),
+    }
+    if counter == "Ns changes":  # a flag of the .mpr, beside the (here constant) mode
+        raw["mode"] = np.ones(4, dtype=np.uint8)
+    assert _build(raw, "GCPL").table.get_column("step").to_list() == [1, 1, 2, 2]
+
+
+def test_half_cycle_alone_keeps_one_step_and_open_circuit_is_ocv():
+    # a half-cycle counter states structure (no step change from it): one step, although
+    # the current changes sign
+    raw = {
+        "time/s": np.arange(4.0),
+        "Ewe/V": np.full(4, 0.1),
+        "I/mA": np.array([1.0, 1.0, -1.0, -1.0]),
+        "half cycle": np.array([0, 0, 1, 1], dtype=np.uint8),
+    }
+    assert _build(raw, "GCPL").table.get_column("step").to_list() == [1, 1, 1, 1]
+    ocv = {"time/s": np.arange(3.0), "Ewe/V": np.full(3, 2.9), "Ns": np.zeros(3, dtype=np.uint8)}
+    assert _kinds_of(_build(ocv, "OCV")) == ["ocv"] * 3
+    one = {"time/s": np.zeros(1), "Ewe/V": np.full(1, 0.1), "I/mA": np.ones(1)}
+    one["mode"] = np.ones(1, dtype=np.uint8)
+    assert _kinds_of(_build(one, "GCPL")) == ["charge"]
+
+
+def test_sweep_rows_are_their_own_steps_of_kind_eis():
+    raw = _modulo_bat()
+    raw["mode"] = np.ones(11, dtype=np.uint8)  # the sweeps alone mark the steps
+    data = _build(raw, "MB")
+    assert data.table.get_column("step").to_list() == [1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5]
+    kinds = _kinds_of(data)
+    assert kinds[2:5] == ["eis"] * 3 and kinds[7:10] == ["eis"] * 3
+    assert kinds[0] == kinds[5] == kinds[10] == "charge"
