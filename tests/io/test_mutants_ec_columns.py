@@ -370,10 +370,11 @@ def test_current_when_the_file_records_none():
 
 @pytest.mark.parametrize(("label", "factor"), [("(Q-Qo)/mA.h", 3.6), ("(Q-Qo)/C", 1.0)])
 def test_charge_from_ec_labs_counter(label, factor):
-    # 1 mA for 1 s per interval: 1e-3 C, 2.7778e-4 mA.h; the counter as EC-Lab writes it
-    counter = np.array([0.0, 1e-3, 2e-3]) / factor
+    # the counter passes 1.2e-3 then 1.3e-3 C, the records' 1 mA over 1 s only 1e-3 C each:
+    # charge_C is the counter's, not the integral
+    counter = np.array([0.0, 1.2e-3, 2.5e-3]) / factor
     data = _build(_cycling(**{label: counter}), "GCPL")
-    np.testing.assert_allclose(data["charge_C"], [0.0, 1e-3, 2e-3], rtol=1e-12)
+    np.testing.assert_allclose(data["charge_C"], [0.0, 1.2e-3, 2.5e-3], rtol=1e-12)
     assert any(p.code == "charge-from-counter" and label in p.what for p in data.meta.provenance)
 
 
@@ -441,6 +442,7 @@ def test_half_cycle_alone_keeps_one_step_and_open_circuit_is_ocv():
 
 def test_sweep_rows_are_their_own_steps_of_kind_eis():
     raw = _modulo_bat()
+    raw["freq/Hz"][7:10] = [10.0, 1.0, 0.5]  # a sweep below 1 Hz too
     raw["mode"] = np.ones(11, dtype=np.uint8)  # the sweeps alone mark the steps
     data = _build(raw, "MB")
     assert data.table.get_column("step").to_list() == [1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5]
