@@ -9,7 +9,8 @@ galvani (.mpr), fastnda and NewareNDA (Neware), pandas (CSV/text) and galvani's 
 (Arbin .res). A synthetic 2-million-row GCPL .mpr: our full read next to galvani. Then a
 synthetic 10-million-row file: time and peak memory (in a fresh process)
 to read it into canonical data, and to convert it to Parquet. Ratios are ours / theirs
-(< 1 = we are faster). Times are medians of --repeat runs after one warm-up.
+(< 1 = we are faster). Times are medians of --repeat runs after one warm-up; calls under
+~20 ms are timed in batches (timeit's autorange), both sides alike.
 
 galvani is GPL-3.0: it is imported here, in a benchmark, never by the package.
 """
@@ -37,18 +38,34 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cy
 ROWS: list[dict] = []
 
 
-def median_time(fn: Callable[[], object], repeat: int) -> float:
+def median_times(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float | None]:
+    """Median seconds per call of each function (None where it raises). The functions are timed
+    in turn within each repeat, so that a change of machine load affects every side alike; a
+    call of well under a millisecond is timed in batches of at least ~20 ms (as timeit's
+    autorange does): one call alone is timer noise."""
     # other libraries print progress (galvani's res2sqlite, fastnda's notices): silence it,
     # for ours and theirs alike
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
-        fn()  # warm-up: imports, caches
-        times = []
-        for _ in range(repeat):
+        batch: dict[str, int] = {}
+        for k, fn in fns.items():
             t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+            try:
+                fn()  # warm-up: imports, caches
+            except Exception as exc:  # the other library fails on this file: say so
+                print(f"    {k} failed: {type(exc).__name__}: {str(exc)[:80]}", file=sys.stderr)
+                continue
+            once = time.perf_counter() - t0
+            batch[k] = max(1, min(10_000, int(0.02 / max(once, 1e-7))))
+        times: dict[str, list[float]] = {k: [] for k in batch}
+        for _ in range(repeat):
+            for k, n in batch.items():
+                fn = fns[k]
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                times[k].append((time.perf_counter() - t0) / n)
+    return {k: (statistics.median(times[k]) if k in times else None) for k in fns}
 
 
 def compare(
@@ -60,14 +77,12 @@ def compare(
     target: float | None = None,
 ):
     """Time every callable; print ours/theirs ratios for the first of each."""
-    res_o = {k: median_time(f, repeat) for k, f in ours.items()}
-    res_t = {}
-    for k, f in theirs.items():
-        try:
-            res_t[k] = median_time(f, repeat)
-        except Exception as exc:  # the other library fails on this file: say so
-            res_t[k] = None
-            print(f"    {k} failed on {name}: {type(exc).__name__}: {str(exc)[:80]}")
+    both = median_times({**{f"ours {k}": f for k, f in ours.items()}, **theirs}, repeat)
+    res_o = {k: both[f"ours {k}"] for k in ours}
+    res_t = {k: both[k] for k in theirs}
+    for k, v in res_t.items():
+        if v is None:
+            print(f"    {k} failed on {name}")
     row = {
         "group": group,
         "file": name,
