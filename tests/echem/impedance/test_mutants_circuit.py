@@ -14,12 +14,8 @@ import pytest
 from scipy import stats
 
 from lithiophile.echem.impedance import Circuit
-from lithiophile.echem.impedance.circuit import (
-    EXPONENT_FLOOR,
-    Parameter,
-    _covariance,
-    element_kinds,
-)
+from lithiophile.echem.impedance.circuit import EXPONENT_FLOOR, Parameter, element_kinds
+from lithiophile.echem.impedance.lsq import covariance
 from lithiophile.errors import InputError, NotFittedError
 from lithiophile.store import to_payload
 
@@ -99,17 +95,17 @@ def test_intervals_are_student_t_on_the_log_and_the_exponent():
 def test_covariance_is_that_of_the_linearised_problem():
     # the fitted (internal) parameters' covariance s2 (J^T J)^-1, by hand on a full-rank J
     jac = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
-    var, cov, undetermined = _covariance(jac, 0.5)
+    var, cov, undetermined = covariance(jac, 0.5)
     expect = 0.5 * np.linalg.inv(jac.T @ jac)
     np.testing.assert_allclose(cov, expect, rtol=1e-12)
     np.testing.assert_allclose(var, np.diag(expect), rtol=1e-12)
     assert not undetermined.any()
     # a parameter the residuals do not depend on: infinite variance, said undetermined
-    var2, _, und2 = _covariance(np.array([[1.0, 0.0], [2.0, 0.0], [0.5, 0.0]]), 1.0)
+    var2, _, und2 = covariance(np.array([[1.0, 0.0], [2.0, 0.0], [0.5, 0.0]]), 1.0)
     assert und2.tolist() == [False, True] and np.isinf(var2[1])
     assert var2[0] == pytest.approx(1 / (1 + 4 + 0.25), rel=1e-12)
     # two parameters the residuals see only as their sum: both undetermined
-    var3, _, und3 = _covariance(np.array([[1.0, 1.0], [2.0, 2.0]]), 1.0)
+    var3, _, und3 = covariance(np.array([[1.0, 1.0], [2.0, 2.0]]), 1.0)
     assert und3.tolist() == [True, True] and np.isinf(var3).all()
 
 
@@ -378,23 +374,21 @@ def test_lin_kk_warning_full_text():
 
 
 def test_covariance_by_hand_full_rank_zero_column_and_collinear():
-    from lithiophile.echem.impedance.circuit import _covariance
-
     # full rank: J^T J = diag(4, 1), so s2 (J^T J)^-1 = diag(3/4, 3)
-    var, cov, und = _covariance(np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), 3.0)
+    var, cov, und = covariance(np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), 3.0)
     np.testing.assert_allclose(var, [0.75, 3.0], rtol=1e-12)
     np.testing.assert_allclose(cov, np.diag([0.75, 3.0]), rtol=1e-12, atol=1e-15)
     assert und.tolist() == [False, False]
     # a column of zeros: that parameter is undetermined (infinite variance); the other
     # keeps s2 / |column|^2 = 2 / 5
-    var, _, und = _covariance(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 0.0]]), 2.0)
+    var, _, und = covariance(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 0.0]]), 2.0)
     assert und.tolist() == [False, True]
     assert var[0] == pytest.approx(0.4, rel=1e-12) and np.isinf(var[1])
     # two identical columns: only their sum is determined; the null vector (1, -1)/sqrt(2)
     # loads both at 0.71 > 0.5, so both are undetermined
-    var, _, und = _covariance(np.array([[1.0, 1.0], [1.0, 1.0], [2.0, 2.0]]), 1.0)
+    var, _, und = covariance(np.array([[1.0, 1.0], [1.0, 1.0], [2.0, 2.0]]), 1.0)
     assert und.tolist() == [True, True] and np.isinf(var).all()
     # a small but resolved singular value (1e-7 of the largest) is kept: variance s2 / 1e-14
-    var, _, und = _covariance(np.array([[1.0, 0.0], [0.0, 1e-7]]), 1.0)
+    var, _, und = covariance(np.array([[1.0, 0.0], [0.0, 1e-7]]), 1.0)
     assert und.tolist() == [False, False]
     assert var[1] == pytest.approx(1e14, rel=1e-9)

@@ -16,15 +16,10 @@ import scipy.optimize
 from scipy import stats
 
 from lithiophile.echem.impedance import Circuit
-from lithiophile.echem.impedance.circuit import (
-    FitReport,
-    Parameter,
-    _covariance,
-    _Problem,
-    _t_quantile,
-)
+from lithiophile.echem.impedance.circuit import FitReport, Parameter
 from lithiophile.echem.impedance.guess import features
 from lithiophile.echem.impedance.linkk import voigt_floor
+from lithiophile.echem.impedance.lsq import LeastSquaresProblem, covariance, t_quantile
 from lithiophile.errors import CalculationFailed, InputError, NotFittedError
 
 F = np.geomspace(1e5, 1e-1, 31)
@@ -215,19 +210,19 @@ def _rotated(s: tuple[float, float]) -> np.ndarray:
 def test_covariance_singular_value_cut_is_1e10_of_the_largest():
     # 1.5e-10 of the largest is kept (finite, huge variance); 5e-11 is cut, and the null
     # direction loads both parameters at 0.71 > 0.5: both undetermined
-    var, _, und = _covariance(_rotated((1.0, 1.5e-10)), 1.0)
+    var, _, und = covariance(_rotated((1.0, 1.5e-10)), 1.0)
     assert not und.any() and np.isfinite(var).all()
     assert var[0] == pytest.approx(0.5 / (1.5e-10) ** 2, rel=1e-3)
-    var, _, und = _covariance(_rotated((10.0, 5e-10)), 1.0)  # cut at 1e-9
+    var, _, und = covariance(_rotated((10.0, 5e-10)), 1.0)  # cut at 1e-9
     assert und.all() and np.isinf(var).all()
 
 
 def test_covariance_column_cut_is_1e8_of_the_largest_column():
     # orthogonal columns of norms 1 and 1.5e-8: resolved, variance 1 / 2.25e-16
-    var, _, und = _covariance(np.array([[1.0, 0.0], [0.0, 1.5e-8], [0.0, 0.0]]), 1.0)
+    var, _, und = covariance(np.array([[1.0, 0.0], [0.0, 1.5e-8], [0.0, 0.0]]), 1.0)
     assert not und.any() and var[1] == pytest.approx(1 / 2.25e-16, rel=1e-9)
     # norms 10 and 5e-8: below 1e-8 x 10 = 1e-7, so the second is undetermined
-    var, _, und = _covariance(np.array([[10.0, 0.0], [0.0, 5e-8], [0.0, 0.0]]), 1.0)
+    var, _, und = covariance(np.array([[10.0, 0.0], [0.0, 5e-8], [0.0, 0.0]]), 1.0)
     assert und.tolist() == [False, True] and np.isinf(var[1])
 
 
@@ -243,7 +238,7 @@ def test_the_model_is_evaluated_once_per_point():
     c._model = counting
     z = _rc()
     theta = np.log(np.array([10.0, 100.0, 1e-5]))
-    problem = _Problem(c, W, z, 1 / np.abs(z), theta)
+    problem = LeastSquaresProblem(c, W, z, 1 / np.abs(z), theta)
     problem.residuals(theta)
     problem.jacobian(theta)
     assert len(calls) == 1  # the Jacobian reuses the residuals' evaluation
@@ -291,7 +286,7 @@ def test_results_are_frozen_and_quantiles_cached():
     assert isinstance(rep, FitReport)
     with pytest.raises(dataclasses.FrozenInstanceError):
         rep.chi_square = 0.0
-    _t_quantile.cache_clear()
-    assert _t_quantile(0.975, 7) == pytest.approx(stats.t.ppf(0.975, 7), rel=1e-15)
-    _t_quantile(0.975, 7)
-    assert _t_quantile.cache_info().hits == 1
+    t_quantile.cache_clear()
+    assert t_quantile(0.975, 7) == pytest.approx(stats.t.ppf(0.975, 7), rel=1e-15)
+    t_quantile(0.975, 7)
+    assert t_quantile.cache_info().hits == 1

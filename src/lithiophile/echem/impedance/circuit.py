@@ -17,7 +17,6 @@ fits absolute residuals. The chi-square reported is the weighted sum of squared 
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from lithiophile.echem.impedance.constraints import Bounds, Constraints
 from lithiophile.echem.impedance.elements import ELEMENTS
 from lithiophile.echem.impedance.guess import Features, features, initial_guess
 from lithiophile.echem.impedance.linkk import DEFAULT_THRESHOLD, LinKKResult, lin_kk, voigt_floor
+from lithiophile.echem.impedance.lsq import LeastSquaresProblem, covariance, t_quantile
 from lithiophile.echem.impedance.parser import Node, compile_model, parse
 from lithiophile.echem.impedance.threads import single_blas_thread
 from lithiophile.echem.impedance.validate import (
@@ -104,79 +104,6 @@ class FitReport:
     bounds: dict[str, tuple[float | None, float | None]]
     lin_kk: LinKKResult | None
     notes: tuple[str, ...]
-
-
-@functools.lru_cache(maxsize=256)
-def _t_quantile(p: float, dof: int) -> float:
-    from scipy import stats
-
-    return float(stats.t.ppf(p, dof))
-
-
-def _covariance(jac: np.ndarray, s2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Variances and covariance of the fitted (internal) parameters, s2 (J^T J)^-1 by SVD,
-    with s2 = chi2 / dof the residual variance; and which parameters the data leave
-    undetermined (infinite variance)."""
-    _, s, vt = np.linalg.svd(jac, full_matrices=False)
-    tol = s.max() * max(jac.shape) * np.finfo(float).eps if s.size else 0.0
-    keep = s > max(tol, 1e-10 * s.max()) if s.size else s > 0
-    inv = np.zeros_like(s)
-    inv[keep] = 1.0 / s[keep] ** 2
-    var_theta = np.sum(vt.T**2 * inv[None, :], axis=1) * s2
-    # a parameter the residuals do not depend on (e.g. a Warburg driven to zero) has no
-    # finite error
-    col = np.linalg.norm(jac, axis=0)
-    undetermined = col <= 1e-8 * max(col.max(), 1e-300)
-    undetermined |= np.abs(vt[~keep]).max(axis=0) > 0.5 if (~keep).any() else False
-    var_theta = np.where(undetermined, np.inf, var_theta)
-    cov_theta = (vt.T * inv[None, :]) @ vt * s2
-    return var_theta, cov_theta, undetermined
-
-
-class _Problem:
-    """The least-squares problem of one fit: weighted residuals and Jacobian of the free
-    (internal) parameters, the fixed ones held at their values in ``theta0``.
-
-    least_squares asks for the residuals and then the Jacobian at the same point: the model
-    is evaluated once per point.
-    """
-
-    def __init__(
-        self, circuit: Circuit, w: np.ndarray, z: np.ndarray, wt: np.ndarray, theta0: np.ndarray
-    ) -> None:
-        self.circuit = circuit
-        self.w, self.wt = w, wt
-        self.target = np.concatenate([z.real * wt, z.imag * wt])
-        self.free = circuit.constraints.free
-        self.full0 = theta0.copy()  # the fixed parameters' values live here
-        self._last: list[Any] = [None, None, None, None]  # theta, Z, dZ, x
-
-    def model_at(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Z, dZ/dx and x at internal parameters ``theta``."""
-        last = self._last
-        if last[0] is None or not np.array_equal(last[0], theta):
-            x = self.circuit._to_params(theta)
-            zm, dz = self.circuit._model(self.w, x)
-            last[:] = [theta.copy(), zm, dz, x]
-        return last[1], last[2], last[3]
-
-    def expand(self, theta_free: np.ndarray) -> np.ndarray:
-        full = self.full0.copy()
-        full[self.free] = theta_free
-        return full
-
-    def residuals(self, theta_free: np.ndarray) -> np.ndarray:
-        zm, _, _ = self.model_at(self.expand(theta_free))
-        return np.concatenate([zm.real * self.wt, zm.imag * self.wt]) - self.target
-
-    def jacobian_full(self, theta: np.ndarray) -> np.ndarray:
-        _, dz, x = self.model_at(theta)
-        # d/d(ln x) = x d/dx for the positive parameters, then the weights
-        dz = dz * (np.where(self.circuit._positive, x, 1.0)[None, :] * self.wt[:, None])
-        return np.vstack([dz.real, dz.imag])
-
-    def jacobian(self, theta_free: np.ndarray) -> np.ndarray:
-        return self.jacobian_full(self.expand(theta_free))[:, self.free]
 
 
 class Circuit:
@@ -350,7 +277,7 @@ class Circuit:
         feat = features(spec.f, spec.z)
         starts = self._starts(feat, lo, hi)
         self.guess_ = self._to_params(starts[0])
-        problem = _Problem(self, w, zd, wt, starts[0])
+        problem = LeastSquaresProblem(self, w, zd, wt, starts[0])
         # a start whose reduced chi-square comes within FLOOR_FACTOR of a KK-compliant Voigt
         # model's has nothing left to gain from further starts
         floor = voigt_floor(w, zd, wt) * FLOOR_FACTOR if len(starts) > 1 else np.inf
@@ -486,7 +413,7 @@ class Circuit:
         n_obs = 2 * spec.f.size
         dof = max(n_obs - int(free.sum()), 1)
         jac = jacobian(theta)[:, free]
-        var_f, cov_f, undet_f = _covariance(jac, chi2 / dof)
+        var_f, cov_f, undet_f = covariance(jac, chi2 / dof)
         n = x.size
         var_theta, undetermined = np.zeros(n), np.zeros(n, dtype=bool)
         var_theta[free], undetermined[free] = var_f, undet_f
@@ -495,7 +422,7 @@ class Circuit:
         scale = np.where(self._positive, x, 1.0)
         self.covariance_ = cov_theta * scale[:, None] * scale[None, :]
         sd_theta = np.sqrt(var_theta)
-        t = _t_quantile(0.5 + self.confidence / 2, dof)
+        t = t_quantile(0.5 + self.confidence / 2, dof)
         pos = self._positive
         with np.errstate(over="ignore", invalid="ignore"):
             stderr = np.where(pos, x * sd_theta, sd_theta)
