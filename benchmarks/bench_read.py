@@ -38,22 +38,26 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cy
 ROWS: list[dict] = []
 
 
-def median_times(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float | None]:
-    """Median seconds per call of each function (None where it raises). The functions are timed
-    in turn within each repeat, so that a change of machine load affects every side alike; a
-    call of well under a millisecond is timed in batches of at least ~20 ms (as timeit's
-    autorange does): one call alone is timer noise."""
+def median_times(
+    fns: dict[str, Callable[[], object]], repeat: int
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Median seconds per call of each function, and why each one that raised failed.
+
+    The functions are timed in turn within each repeat, so that a change of machine load
+    affects every side alike; a call of well under a millisecond is timed in batches of at
+    least ~20 ms (as timeit's autorange does): one call alone is timer noise."""
     # other libraries print progress (galvani's res2sqlite, fastnda's notices): silence it,
     # for ours and theirs alike
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         batch: dict[str, int] = {}
+        failed: dict[str, str] = {}
         for k, fn in fns.items():
             t0 = time.perf_counter()
             try:
                 fn()  # warm-up: imports, caches
             except Exception as exc:  # the other library fails on this file: say so
-                print(f"    {k} failed: {type(exc).__name__}: {str(exc)[:80]}", file=sys.stderr)
+                failed[k] = f"{type(exc).__name__}: {str(exc)[:80]}"
                 continue
             once = time.perf_counter() - t0
             batch[k] = max(1, min(10_000, int(0.02 / max(once, 1e-7))))
@@ -65,7 +69,7 @@ def median_times(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str,
                 for _ in range(n):
                     fn()
                 times[k].append((time.perf_counter() - t0) / n)
-    return {k: (statistics.median(times[k]) if k in times else None) for k in fns}
+    return {k: statistics.median(v) for k, v in times.items()}, failed
 
 
 def compare(
@@ -77,12 +81,11 @@ def compare(
     target: float | None = None,
 ):
     """Time every callable; print ours/theirs ratios for the first of each."""
-    both = median_times({**{f"ours {k}": f for k, f in ours.items()}, **theirs}, repeat)
+    both, failed = median_times({**{f"ours {k}": f for k, f in ours.items()}, **theirs}, repeat)
     res_o = {k: both[f"ours {k}"] for k in ours}
-    res_t = {k: both[k] for k in theirs}
-    for k, v in res_t.items():
-        if v is None:
-            print(f"    {k} failed on {name}")
+    res_t = {k: both.get(k) for k in theirs}
+    for k, why in failed.items():
+        print(f"    {k} failed on {name}: {why}")
     row = {
         "group": group,
         "file": name,

@@ -297,7 +297,29 @@ def test_impedance_cycles_counted_from_one_and_labels_converted():
     assert not {"cycle number", "time/s", "Temperature/°C"} & set(data.table.columns)
 
 
-def test_time_and_potential_checks_name_the_row():
+@pytest.mark.parametrize(
+    ("label", "column", "limit", "what"),
+    [
+        ("time/s", (0.0, None, 2.0), 1e10, "a time"),  # None: where the value under test goes
+        ("Ewe/V", (0.1, 0.1, None), 1e6, "a potential"),
+    ],
+)
+def test_time_and_potential_bounds(label, column, limit, what):
+    # |value| up to the limit is read; 1.5 times it is refused, naming the (1-based) row
+    row = column.index(None) + 1
+    for bad, ok in ((limit, True), (-limit, True), (1.5 * limit, False), (-1.5 * limit, False)):
+        raw = _cycling(**{label: np.array([bad if v is None else v for v in column])})
+        if ok:
+            _build(raw, "GCPL")
+            continue
+        with pytest.raises(FileFormatError) as err:
+            _build(raw, "GCPL")
+        assert str(err.value).endswith(
+            f"{label} on data row {row} is {bad!r}, not {what} (corrupt data?)"
+        )
+
+
+def test_missing_time_and_potential_and_the_first_bad_row():
     raw = _cycling()
     del raw["time/s"]
     raw.update({f"c{k}": np.zeros(3) for k in range(25)})
@@ -305,26 +327,6 @@ def test_time_and_potential_checks_name_the_row():
         _build(raw, "GCPL")
     labels = list(raw)[:20]  # the first 20 labels are shown
     assert str(err.value).endswith(f"no time/s column among {labels}")
-    for t_bad, ok in ((1e10, True), (-1e10, True), (1.5e10, False), (-1.5e10, False)):
-        raw = _cycling(**{"time/s": np.array([0.0, t_bad, 2.0])})
-        if ok:
-            _build(raw, "GCPL")
-            continue
-        with pytest.raises(FileFormatError) as err:
-            _build(raw, "GCPL")
-        assert str(err.value).endswith(
-            f"time/s on data row 2 is {t_bad!r}, not a time (corrupt data?)"
-        )
-    for v_bad, ok in ((1e6, True), (-1e6, True), (1.5e6, False), (-1.5e6, False)):
-        raw = _cycling(**{"Ewe/V": np.array([0.1, 0.1, v_bad])})
-        if ok:
-            _build(raw, "GCPL")
-            continue
-        with pytest.raises(FileFormatError) as err:
-            _build(raw, "GCPL")
-        assert str(err.value).endswith(
-            f"Ewe/V on data row 3 is {v_bad!r}, not a potential (corrupt data?)"
-        )
     raw = _cycling(**{"Ewe/V": np.array([2e6, 0.1, 3e6])})  # the first bad row is named
     with pytest.raises(FileFormatError, match=r"Ewe/V on data row 1 is 2000000\.0"):
         _build(raw, "GCPL")

@@ -155,13 +155,6 @@ class Variant:
     energy_per_atom_eV: float | None
     reason: str
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view (:func:`lithiophile.store.to_payload`)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
-
 
 @dataclass(frozen=True)
 class InterfaceResult:

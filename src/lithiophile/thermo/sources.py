@@ -488,8 +488,9 @@ OFFLINE_NAMES = (
 )
 
 _SOURCE_CHOICES = (
-    "'source' must be 'bundled', 'bundled-anchored', 'crc-gibbs', 'computed-chgnet', "
-    "'computed-sevennet', 'mp', a path to an entries .json file or a list of pymatgen entries."
+    "'source' must be "
+    + ", ".join(f"'{name}'" for name in OFFLINE_NAMES)
+    + ", 'mp', a path to an entries .json file or a list of pymatgen entries."
 )
 
 
