@@ -88,6 +88,11 @@ def test_run_batch_caches_by_key_and_stores(tmp_path):
     assert [r.cached for r in second] == [True, False]
     assert _calls == [2.0, 3.0, 5.0]  # 3.0 was not computed again
     assert store.get("sq", "5.0") == 25.0
+    # reuse=False (atoms --no-cache): everything runs again and the store is rewritten
+    store.put("sq", "2.0", -1.0)  # a stale value planted by hand
+    third = run_batch(_square_counted, [2.0, 5.0], key=str, kind="sq", store=store, reuse=False)
+    assert [r.value for r in third] == [4.0, 25.0] and not any(r.cached for r in third)
+    assert _calls[-2:] == [2.0, 5.0] and store.get("sq", "2.0") == 4.0
 
 
 def _warn_twice(x: int) -> int:

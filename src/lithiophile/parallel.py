@@ -326,6 +326,7 @@ def run_batch(
     on_result: Callable[[JobResult[T, R]], None] | None = None,
     catch: tuple[type[Warning], ...] = (UserWarning,),
     pool_overhead_s: float = POOL_OVERHEAD_S,
+    reuse: bool = True,
 ) -> Batch[T, R]:
     """Run ``fn`` over ``items`` with caching by content key and storing, for any capability.
 
@@ -350,6 +351,9 @@ def run_batch(
         As :func:`run_jobs` (small batches run in this process).
     on_result
         Called with each result as it arrives (cached ones first), e.g. to show progress.
+    reuse
+        Read earlier results from the store (False: run every item, and store the new
+        results over the old ones).
     catch
         Warning classes kept (as text) in each result; :attr:`Batch.warnings` lists them once.
 
@@ -361,7 +365,7 @@ def run_batch(
     from lithiophile.store import to_payload
 
     jobs = list(items)
-    cache = _Cache(key, kind, store, decode) if key and kind and store is not None else None
+    cache = _Cache(key, kind, store, decode, reuse) if key and kind and store is not None else None
     out: dict[int, JobResult[T, R]] = {}
     todo: list[int] = []
     for i, item in enumerate(jobs):
@@ -392,8 +396,10 @@ def run_batch(
 class _Cache:
     """The store lookups of one batch: each item's key, computed once."""
 
-    def __init__(self, key: Callable[[Any], str], kind: str, store: Any, decode: Any) -> None:
-        self.key, self.kind, self.store, self.decode = key, kind, store, decode
+    def __init__(
+        self, key: Callable[[Any], str], kind: str, store: Any, decode: Any, reuse: bool = True
+    ) -> None:
+        self.key, self.kind, self.store, self.decode, self.reuse = key, kind, store, decode, reuse
         self.keys: dict[int, str] = {}
 
     def lookup(self, i: int, item: Any) -> JobResult[Any, Any] | None:
@@ -403,7 +409,7 @@ class _Cache:
             self.keys[i] = self.key(item)
         except (OSError, LithiophileError) as exc:
             return _failure(item, exc)
-        payload = self.store.get(self.kind, self.keys[i])
+        payload = self.store.get(self.kind, self.keys[i]) if self.reuse else None
         if payload is None:
             return None
         value = self.decode(payload) if self.decode is not None else payload

@@ -49,16 +49,14 @@ def test_key_follows_content():
 def test_ranking_relative_to_pristine_and_relaxed_files(tmp_path):
     rows = run_screen(_jobs(), store=Store(tmp_path / "s.duckdb"))
     rank = rank_binding(rows, dft={"pristine": 0.6, "N3V": -1.0})
-    assert [d["name"] for d in rank] == ["N3V", "pristine"]
+    assert [d.name for d in rank] == ["N3V", "pristine"]
     n3v, ref = rank
     # relative = difference of the raw values (by definition, same model and cell)
-    assert n3v["relative"]["value"] == pytest.approx(
-        n3v["binding_vs_bcc"]["value"] - ref["binding_vs_bcc"]["value"]
-    )
-    assert ref["verdict"] == "reference site"
-    assert "more lithiophilic than the reference" in n3v["verdict"]
+    assert n3v.relative.value == pytest.approx(n3v.binding_vs_bcc.value - ref.binding_vs_bcc.value)
+    assert ref.verdict == "reference site"
+    assert "more lithiophilic than the reference" in n3v.verdict
     # two points: the calibration passes through both DFT values
-    assert n3v["calibrated"]["value"] == pytest.approx(-1.0)
+    assert n3v.calibrated.value == pytest.approx(-1.0)
     paths = write_relaxed(rows, tmp_path / "relaxed")
     assert sorted(p.name for p in paths) == ["N3V.extxyz", "pristine.extxyz"]
     from lithiophile.atomistic.structio import read_structure
@@ -71,8 +69,8 @@ def test_process_workers_give_the_same_results(tmp_path):
     serial = run_screen(_jobs(), store=Store(tmp_path / "a.duckdb"))
     parallel = run_screen(_jobs(), workers=2, store=Store(tmp_path / "b.duckdb"))
     for s, p in zip(serial, parallel, strict=True):
-        assert p.result["binding_vs_bcc"]["value"] == pytest.approx(
-            s.result["binding_vs_bcc"]["value"], abs=1e-4
+        assert p.result.binding_vs_bcc.value == pytest.approx(
+            s.result.binding_vs_bcc.value, abs=1e-4
         )
 
 
@@ -150,7 +148,7 @@ def test_screen_entry_point_typed_result(tmp_path):
     assert result.errors == {} and result.cached == 0
     assert all(isinstance(m, Metric) for m in result.metrics)
     assert [m.value for m in result.metrics] == [
-        (d["relative"] or d["binding_vs_bcc"])["value"] for d in result.ranking
+        (d.relative or d.binding_vs_bcc).value for d in result.ranking
     ]
     assert "Deng2023" in result.citations
     assert screen(_jobs(), store=store).cached == 2
@@ -171,20 +169,16 @@ def test_hosts_are_built_in_one_place():
 
 def test_model_disagreement_is_listed_per_model():
     # issue 13: with two models the ranking shows each model's value and the spread
+    from lithiophile.atomistic.binding import BindingResult, SiteResult
     from lithiophile.atomistic.jobs import ScreenRow
     from lithiophile.atomistic.structio import atoms_to_text
-    from lithiophile.metrics import Metric
 
     cell = atoms_to_text(carbon.graphene((3, 3)))
 
     def row(name, model, eb):
-        result = {
-            "host": "graphene B" if "B" in name else "graphene pristine",
-            "host_structure": cell,
-            "best_site": "hollow",
-            "binding_vs_bcc": Metric("binding_energy", eb).as_dict(),
-            "binding_vs_atom": Metric("binding_energy", eb - 1.6).as_dict(),
-        }
+        site = SiteResult("hollow", (0, 0, 1), True, 0.01, 5, (0, 0, 1.5), -1.0, eb, eb - 1.6)
+        host = "graphene B" if "B" in name else "graphene pristine"
+        result = BindingResult(host, "carbon", model, (site,), -90.0, -1.9, -0.3, cell)
         job = Job.bind(name, carbon.graphene((3, 3)), model, sites=["hollow"])
         return ScreenRow(job, result, cached=True)
 
@@ -196,9 +190,10 @@ def test_model_disagreement_is_listed_per_model():
         row("graphene-B@sevennet", "sevennet", 0.10),
     ]
     rank = rank_binding(rows)
-    b = next(d for d in rank if d["name"] == "graphene-B@chgnet")
+    b = next(d for d in rank if d.name == "graphene-B@chgnet")
     # relative to pristine of the same cell and model: -0.02 and -0.30 eV; half-range 0.14
-    assert b["by_model"] == pytest.approx({"chgnet": -0.02, "sevennet": -0.30})
-    assert b["spread_eV"] == pytest.approx(0.14)
+    assert b.by_model == pytest.approx({"chgnet": -0.02, "sevennet": -0.30})
+    assert b.spread_eV == pytest.approx(0.14)
+    assert b.relative.uncertainty == pytest.approx(0.14)  # the spread travels with the value
     # the CHGNet difference (-0.02) lies inside the spread: undecided, not "no effect"
-    assert "more lithiophilic" not in b["verdict"]
+    assert "more lithiophilic" not in b.verdict

@@ -27,9 +27,13 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lithiophile.errors import InputError
+
+if TYPE_CHECKING:
+    from lithiophile.atomistic.adhesion import AdhesionResult
+    from lithiophile.atomistic.ranking import RankedBinding
 
 __all__ = ["Job", "ScreenResult", "ScreenRow", "bind_jobs", "load_jobs", "run_screen", "screen"]
 
@@ -141,8 +145,10 @@ def _package_version(model: str) -> str:
         return f"{package}==?"
 
 
-def _execute(job: Job) -> dict[str, Any]:
-    """Run one job (module level: picklable for process and Dask workers)."""
+def _execute(job: Job) -> Any:
+    """Run one job (module level: picklable for process and Dask workers): a
+    :class:`~lithiophile.atomistic.binding.BindingResult` or an
+    :class:`~lithiophile.atomistic.adhesion.AdhesionResult`."""
     opts = json.loads(job.options)
     if job.task == "bind":
         from lithiophile.atomistic.binding import li_binding
@@ -150,19 +156,28 @@ def _execute(job: Job) -> dict[str, Any]:
 
         if "sites" in opts and opts["sites"] is not None:
             opts["sites"] = tuple(opts["sites"])
-        return li_binding(text_to_atoms(job.structure), job.model, **opts).as_dict()
+        return li_binding(text_to_atoms(job.structure), job.model, **opts)
     from lithiophile.atomistic.adhesion import work_of_adhesion
 
     substrate, facet = opts.pop("substrate"), opts.pop("facet")
-    return work_of_adhesion(substrate, facet, job.model, **opts).as_dict()
+    return work_of_adhesion(substrate, facet, job.model, **opts)
+
+
+def _decode(payload: dict[str, Any]) -> Any:
+    """A stored result back as its type (a binding result is the one with sites)."""
+    from lithiophile.atomistic.adhesion import AdhesionResult
+    from lithiophile.atomistic.binding import BindingResult
+
+    return (BindingResult if "sites" in payload else AdhesionResult).from_dict(payload)
 
 
 @dataclass(frozen=True)
 class ScreenRow:
-    """The outcome of one job: its result dict (``as_dict`` of the task's record) or its error."""
+    """The outcome of one job: its typed result (a ``BindingResult`` for ``bind``, an
+    ``AdhesionResult`` for ``adhesion``) or its error."""
 
     job: Job
-    result: dict[str, Any] | None
+    result: Any
     cached: bool
     error: str | None = None
 
@@ -201,7 +216,7 @@ def run_screen(
     on_result
         Called with each row as it finishes.
     """
-    from lithiophile.parallel import run_jobs
+    from lithiophile.parallel import run_batch
     from lithiophile.store import Store
 
     names = [j.name for j in jobs]
@@ -211,42 +226,45 @@ def run_screen(
     if workers < 1:
         raise InputError(f"'workers' must be a positive integer such as 2. Got {workers!r}.")
     st = store if isinstance(store, Store) else Store(store)
-    rows: dict[str, ScreenRow] = {}
-    todo: list[Job] = []
-    for job in jobs:
-        cached = st.get(STORE_KIND, job.key) if use_cache else None
-        if cached is not None:
-            rows[job.name] = ScreenRow(job, cached, True)
-            if on_result:
-                on_result(rows[job.name])
+    stored = st.keys(STORE_KIND) if use_cache else set()
+    todo = [j for j in jobs if j.key not in stored]
+    threads = max(1, (os.cpu_count() or 1) // max(1, min(workers, len(todo))))
+    old = os.environ.get("LITHIOPHILE_TORCH_THREADS")
+    if workers > 1 and scheduler is None:
+        os.environ["LITHIOPHILE_TORCH_THREADS"] = str(threads)  # inherited by spawned workers
+    try:
+        with _progress(progress and bool(todo), len(jobs), len(jobs) - len(todo)) as advance:
+
+            def arrived(res: Any) -> None:
+                if not res.cached:
+                    advance(res.item.name)
+                if on_result:
+                    on_result(_row(res))
+
+            batch = run_batch(
+                _execute,
+                jobs,
+                key=lambda job: job.key,
+                kind=STORE_KIND,
+                store=st,
+                decode=_decode,
+                reuse=use_cache,
+                workers=workers,
+                scheduler=scheduler,
+                on_result=arrived,
+            )
+    finally:
+        if old is None:
+            os.environ.pop("LITHIOPHILE_TORCH_THREADS", None)
         else:
-            todo.append(job)
-    if todo:
-        threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
-        old = os.environ.get("LITHIOPHILE_TORCH_THREADS")
-        if workers > 1 and scheduler is None:
-            os.environ["LITHIOPHILE_TORCH_THREADS"] = str(threads)  # inherited by spawned workers
-        try:
-            with _progress(progress, len(jobs), len(jobs) - len(todo)) as advance:
-                for res in run_jobs(
-                    _execute, todo, workers=workers, scheduler=scheduler, ordered=False
-                ):
-                    job = res.item
-                    if res.ok and res.value is not None:
-                        st.put(STORE_KIND, job.key, res.value)
-                        row = ScreenRow(job, res.value, False)
-                    else:
-                        row = ScreenRow(job, None, False, f"{res.error_type}: {res.error}")
-                    rows[job.name] = row
-                    advance(job.name)
-                    if on_result:
-                        on_result(row)
-        finally:
-            if old is None:
-                os.environ.pop("LITHIOPHILE_TORCH_THREADS", None)
-            else:
-                os.environ["LITHIOPHILE_TORCH_THREADS"] = old
-    return [rows[n] for n in names]
+            os.environ["LITHIOPHILE_TORCH_THREADS"] = old
+    return [_row(res) for res in batch]
+
+
+def _row(res: Any) -> ScreenRow:
+    if res.ok and res.value is not None:
+        return ScreenRow(res.item, res.value, res.cached)
+    return ScreenRow(res.item, None, res.cached, f"{res.error_type}: {res.error}")
 
 
 @dataclass(frozen=True)
@@ -268,7 +286,7 @@ class ScreenResult:
     """
 
     rows: tuple[ScreenRow, ...]
-    ranking: tuple[dict[str, Any], ...]
+    ranking: tuple[RankedBinding, ...]
     metrics: tuple[Any, ...]
     citations: tuple[str, ...]
 
@@ -281,8 +299,8 @@ class ScreenResult:
         return sum(r.cached for r in self.rows)
 
     @property
-    def adhesion(self) -> list[dict[str, Any]]:
-        return [r.result for r in self.rows if r.ok and r.result and r.job.task == "adhesion"]
+    def adhesion(self) -> list[AdhesionResult]:
+        return [r.result for r in self.rows if r.ok and r.job.task == "adhesion"]
 
 
 def screen(
@@ -316,7 +334,6 @@ def screen(
     """
     from lithiophile import cite
     from lithiophile.atomistic.ranking import rank_binding
-    from lithiophile.metrics import Metric
 
     if isinstance(jobs, (str, Path)):
         job_list, dft = load_jobs(jobs, model=model)
@@ -331,7 +348,7 @@ def screen(
         progress=progress,
     )
     rank = rank_binding(rows, (calibration if calibration is not None else dft) or None)
-    metrics = tuple(Metric.from_dict(d["relative"] or d["binding_vs_bcc"]) for d in rank)
+    metrics = tuple(d.value for d in rank)
     models = {r.job.model for r in rows}
     keys = ["Larsen2017"] + [
         k for m, k in (("chgnet", "Deng2023"), ("sevennet", "Park2024")) if m in models
@@ -460,16 +477,10 @@ def write_relaxed(rows: Iterable[ScreenRow], folder: str | Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for row in rows:
-        if not row.ok or row.result is None:
+        if not row.ok:
             continue
         safe = "".join(c if c.isalnum() or c in "-_@" else "_" for c in row.job.name)
-        if row.job.task == "bind":
-            best = row.result["best_site"]
-            text = next(
-                s["structure"] for s in row.result["sites"] if s["kind"] == best and s["converged"]
-            )
-        else:
-            text = row.result["structure"]
+        text = row.result.best.structure if row.job.task == "bind" else row.result.structure
         p = folder / f"{safe}.extxyz"
         p.write_text(text)
         out.append(p)

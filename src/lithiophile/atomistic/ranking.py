@@ -6,7 +6,9 @@ Units: eV.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from lithiophile.atomistic.calibration import (
@@ -16,8 +18,53 @@ from lithiophile.atomistic.calibration import (
     model_spread,
     relative_to_reference,
 )
+from lithiophile.metrics import Metric
 
-__all__ = ["rank_binding"]
+__all__ = ["RankedBinding", "rank_binding"]
+
+
+@dataclass(frozen=True)
+class RankedBinding:
+    """One bind job in the ranking.
+
+    Attributes
+    ----------
+    name, model, host, family, best_site
+        The job, its model, the host's label and family, and the kind of its best site.
+    binding_vs_bcc, binding_vs_atom
+        The raw binding energies of the best site [eV] (Metric records).
+    relative
+        Relative to the family's reference site of the same cell and model (None without one),
+        with the spread between models as its uncertainty where several ran.
+    calibrated
+        After the user's DFT calibration of this model (None without one).
+    cached
+        Read from the store rather than computed.
+    spread_eV, by_model
+        Half the range over models and each model's value, where several models ran (their
+        disagreement is shown, not averaged away); None otherwise.
+    verdict
+        The judgement against the reference site, with the uncertainty.
+    """
+
+    name: str
+    model: str
+    host: str
+    family: str
+    best_site: str
+    binding_vs_bcc: Metric
+    binding_vs_atom: Metric
+    relative: Metric | None
+    calibrated: Metric | None
+    cached: bool
+    spread_eV: float | None = None
+    by_model: dict[str, float] | None = None
+    verdict: str = ""
+
+    @property
+    def value(self) -> Metric:
+        """The figure the ranking orders by: relative where there is a reference, else raw."""
+        return self.relative or self.binding_vs_bcc
 
 
 def _base(name: str) -> str:
@@ -41,8 +88,8 @@ def _cell_key(family: str, text: str) -> Any:
 
 def rank_binding(
     rows: Sequence[Any], dft: Mapping[str, float] | None = None
-) -> list[dict[str, Any]]:
-    """One JSON-able dict per bind job, strongest relative binding first.
+) -> list[RankedBinding]:
+    """One :class:`RankedBinding` per bind job, strongest relative binding first.
 
     Parameters
     ----------
@@ -51,24 +98,12 @@ def rank_binding(
     dft
         User DFT binding energies vs bcc Li [eV] by job name (without ``@model``), for a
         :class:`LinearCalibration` per model (at least two names must be in the screen).
-
-    Returns
-    -------
-    list of dict
-        ``name``, ``model``, ``host``, ``best_site``, ``binding_vs_bcc``, ``binding_vs_atom``
-        (Metric dicts), ``relative`` (Metric dict or None), ``calibrated`` (Metric dict or None),
-        ``spread_eV`` (half-range over models, or None), ``by_model`` (each model's value where
-        several ran, so their disagreement shows), ``verdict``.
     """
     done = [r for r in rows if r.ok and r.job.task == "bind"]
     refs = _reference_values(done)
     calibrations = _calibrations(done, dft) if dft else {}
-    out = [_row(r, refs, calibrations) for r in done]
-    _add_spreads(out)
-    for d in out:
-        _judge(d)
-    out.sort(key=lambda d: (d["relative"] or d["binding_vs_bcc"])["value"])
-    return out
+    out = _with_spreads([_row(r, refs, calibrations) for r in done])
+    return sorted((_judged(d) for d in out), key=lambda d: d.value.value)
 
 
 def _reference_values(done: Sequence[Any]) -> dict[tuple[str, str, Any], float]:
@@ -76,9 +111,9 @@ def _reference_values(done: Sequence[Any]) -> dict[tuple[str, str, Any], float]:
     refs: dict[tuple[str, str, Any], float] = {}
     for r in done:
         for family, ref_name in REFERENCE_SITES.items():
-            if r.result["host"] == ref_name and r.job.family in (family, "metal"):
-                key = (family, r.job.model, _cell_key(family, r.result["host_structure"]))
-                refs[key] = r.result["binding_vs_bcc"]["value"]
+            if r.result.host == ref_name and r.job.family in (family, "metal"):
+                key = (family, r.job.model, _cell_key(family, r.result.host_structure))
+                refs[key] = r.result.binding_vs_bcc.value
     return refs
 
 
@@ -87,7 +122,7 @@ def _calibrations(done: Sequence[Any], dft: Mapping[str, float]) -> dict[str, Li
     calibrations: dict[str, LinearCalibration] = {}
     for model in {r.job.model for r in done}:
         pairs = [
-            (r.result["binding_vs_bcc"]["value"], dft[_base(r.job.name)])
+            (r.result.binding_vs_bcc.value, dft[_base(r.job.name)])
             for r in done
             if r.job.model == model and _base(r.job.name) in dft
         ]
@@ -100,69 +135,65 @@ def _row(
     r: Any,
     refs: dict[tuple[str, str, Any], float],
     calibrations: dict[str, LinearCalibration],
-) -> dict[str, Any]:
-    """The ranking dict of one bind job (spread, by_model and verdict filled in later)."""
-    raw = r.result["binding_vs_bcc"]["value"]
+) -> RankedBinding:
+    """The ranking row of one bind job (spread, by_model and verdict filled in later)."""
+    result = r.result
+    raw = result.binding_vs_bcc.value
     ref_host = REFERENCE_SITES.get(r.job.family)
-    ref_val = refs.get(
-        (r.job.family, r.job.model, _cell_key(r.job.family, r.result["host_structure"]))
-    )
+    ref_val = refs.get((r.job.family, r.job.model, _cell_key(r.job.family, result.host_structure)))
     rel = (
         relative_to_reference(raw, ref_val, ref_host, model=r.job.model)
         if ref_val is not None and ref_host
         else None
     )
     cal = calibrations.get(r.job.model)
-    return {
-        "name": r.job.name,
-        "model": r.job.model,
-        "host": r.result["host"],
-        "family": r.job.family,
-        "best_site": r.result["best_site"],
-        "binding_vs_bcc": r.result["binding_vs_bcc"],
-        "binding_vs_atom": r.result["binding_vs_atom"],
-        "relative": rel.as_dict() if rel else None,
-        "calibrated": cal.apply(raw).as_dict() if cal else None,
-        "cached": r.cached,
-        "spread_eV": None,
-        "by_model": None,
-        "verdict": "",
-    }
+    return RankedBinding(
+        name=r.job.name,
+        model=r.job.model,
+        host=result.host,
+        family=r.job.family,
+        best_site=result.best_site,
+        binding_vs_bcc=result.binding_vs_bcc,
+        binding_vs_atom=result.binding_vs_atom,
+        relative=rel,
+        calibrated=cal.apply(raw) if cal else None,
+        cached=r.cached,
+    )
 
 
-def _add_spreads(out: list[dict[str, Any]]) -> None:
+def _with_spreads(rows: list[RankedBinding]) -> list[RankedBinding]:
     """Each model's value and their half-range on every job that several models ran."""
-    by_base: dict[str, list[dict[str, Any]]] = {}
-    for d in out:
-        by_base.setdefault(_base(d["name"]), []).append(d)
-    for group in by_base.values():
+    by_base: dict[str, list[RankedBinding]] = {}
+    for d in rows:
+        by_base.setdefault(_base(d.name), []).append(d)
+    out = []
+    for d in rows:
+        group = by_base[_base(d.name)]
         if len(group) > 1:
-            vals = {d["model"]: (d["relative"] or d["binding_vs_bcc"])["value"] for d in group}
+            vals = {g.model: g.value.value for g in group}
             _, spread = model_spread(vals)
-            for d in group:
-                d["spread_eV"] = spread
-                d["by_model"] = dict(vals)  # each model's value: the disagreement is shown
+            d = dataclasses.replace(d, spread_eV=spread, by_model=dict(vals))
+        out.append(d)
+    return out
 
 
-def _judge(d: dict[str, Any]) -> None:
-    """The verdict of one row (relative to its family's reference site, with the spread)."""
-    from lithiophile.metrics import Metric
-
-    u = d["spread_eV"]
-    if d["calibrated"] and d["calibrated"]["uncertainty"] is not None:
-        u = max(u or 0.0, d["calibrated"]["uncertainty"])
-    if d["relative"] is None:
-        d["verdict"] = (
+def _judged(d: RankedBinding) -> RankedBinding:
+    """The row with its verdict (relative to its family's reference site, with the spread)."""
+    u = d.spread_eV
+    if d.calibrated is not None and d.calibrated.uncertainty is not None:
+        u = max(u or 0.0, d.calibrated.uncertainty)
+    if d.relative is None:
+        verdict = (
             "no reference site in the screen: add "
-            f"{REFERENCE_SITES.get(d['family'], 'a reference host')} of the same "
+            f"{REFERENCE_SITES.get(d.family, 'a reference host')} of the same "
             "cell to judge this host (the raw sign is not a verdict)"
         )
-        return
-    ref = REFERENCE_SITES[d["family"]]
-    d["verdict"] = (
-        "reference site"
-        if d["host"] == ref
-        else assess(d["relative"]["value"], ref, u, family=d["family"])
+        return dataclasses.replace(d, verdict=verdict)
+    ref = REFERENCE_SITES[d.family]
+    verdict = (
+        "reference site" if d.host == ref else assess(d.relative.value, ref, u, family=d.family)
     )
-    if d["spread_eV"] is not None:
-        d["relative"] = Metric.from_dict({**d["relative"], "uncertainty": d["spread_eV"]}).as_dict()
+    relative = d.relative
+    if d.spread_eV is not None:
+        relative = dataclasses.replace(relative, uncertainty=d.spread_eV)
+    return dataclasses.replace(d, verdict=verdict, relative=relative)

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli.display import echo_json
 from lithiophile.cli.options import JSON, NO_CACHE, SCHEDULER
 
 HELP = (
@@ -28,28 +29,27 @@ def _models(text: str) -> list[str]:
     return iter_models([m.strip() for m in text.split(",") if m.strip()] or ["chgnet"])
 
 
-def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> None:
+def _print_ranking(rank: list[Any], echo: Callable[[str], None]) -> None:
+    """Render :class:`~lithiophile.atomistic.ranking.RankedBinding` rows."""
     for d in rank:
-        raw = d["binding_vs_bcc"]["value"]
-        atom = d["binding_vs_atom"]["value"]
         line = (
-            f"  {d['name']:<22} {d['model']:<8} site {d['best_site']:<10} E_b {raw:+.3f} eV "
-            f"vs bcc Li ({atom:+.3f} vs atom)"
+            f"  {d.name:<22} {d.model:<8} site {d.best_site:<10} E_b "
+            f"{d.binding_vs_bcc.value:+.3f} eV vs bcc Li ({d.binding_vs_atom.value:+.3f} vs atom)"
         )
-        if d["relative"] is not None:
-            line += f", {d['relative']['value']:+.3f} eV vs {d['relative']['variant'][12:]}"
-            if d["spread_eV"] is not None:
-                line += f" ± {d['spread_eV']:.2f}"
-        if d["calibrated"] is not None:
-            line += f", calibrated {d['calibrated']['value']:+.3f} eV"
+        if d.relative is not None:
+            line += f", {d.relative.value:+.3f} eV vs {d.relative.variant[12:]}"
+            if d.spread_eV is not None:
+                line += f" ± {d.spread_eV:.2f}"
+        if d.calibrated is not None:
+            line += f", calibrated {d.calibrated.value:+.3f} eV"
         echo(line)
-        if d.get("by_model"):
-            each = ", ".join(f"{m} {v:+.3f}" for m, v in d["by_model"].items())
-            echo(f"      models: {each} eV (spread ± {d['spread_eV']:.2f} eV)")
-        elif d["relative"] is not None:
+        if d.by_model:
+            each = ", ".join(f"{m} {v:+.3f}" for m, v in d.by_model.items())
+            echo(f"      models: {each} eV (spread ± {d.spread_eV:.2f} eV)")
+        elif d.relative is not None:
             echo("      one model only: run --model chgnet,sevennet to see the model spread")
-        echo(f"      {d['verdict']}")
-    if any(d["family"] == "metal" for d in rank):
+        echo(f"      {d.verdict}")
+    if any(d.family == "metal" for d in rank):
         from lithiophile.atomistic.binding import METAL_NOTE
 
         echo(f"  note: {METAL_NOTE}.")
@@ -57,6 +57,13 @@ def _print_ranking(rank: list[dict[str, Any]], echo: Callable[[str], None]) -> N
         "  raw E_b of machine-learned potentials over-bind Li (CHGNet ~1 eV, SevenNet-0 ~0.5 eV "
         "on graphene): judge by the relative or calibrated values."
     )
+
+
+def _without_structure(results: list[Any]) -> list[dict[str, Any]]:
+    """Adhesion results as JSON, less the relaxed structure's text (``--out`` writes it)."""
+    from lithiophile.store import to_payload
+
+    return [{k: v for k, v in to_payload(d).items() if k != "structure"} for d in results]
 
 
 def _run(
@@ -121,8 +128,6 @@ def bind(
     json_: bool = JSON,
 ) -> None:
     """Li binding energy on a host: every starting site relaxed, the lowest kept."""
-    import json
-
     from lithiophile.atomistic.hosts import HostSpec
     from lithiophile.atomistic.jobs import bind_jobs
 
@@ -136,24 +141,20 @@ def bind(
     result = _run(jobs, use_cache=not no_cache, progress=not json_, out=out)
     rows, rank = result.rows, list(result.ranking)
     if json_:
-        typer.echo(
-            json.dumps(
-                {"ranking": rank, "errors": {r.job.name: r.error for r in rows if not r.ok}},
-                indent=2,
-            )
-        )
+        errors = {r.job.name: r.error for r in rows if not r.ok}
+        echo_json({"ranking": rank, "errors": errors})
         return
     typer.echo(f"Li binding on {name} ({', '.join(models)}):")
     for r in rows:
         if r.ok:
-            for s in r.result["sites"]:
+            for s in r.result.sites:
                 state = (
-                    f"E_b {s['binding_vs_bcc_eV']:+.3f} eV vs bcc Li"
-                    if s["converged"]
-                    else f"NOT converged after {s['steps']} steps, "
-                    f"max force {s['max_force_eV_A']:.3f} eV/A"
+                    f"E_b {s.binding_vs_bcc_eV:+.3f} eV vs bcc Li"
+                    if s.converged
+                    else f"NOT converged after {s.steps} steps, "
+                    f"max force {s.max_force_eV_A:.3f} eV/A"
                 )
-                typer.echo(f"  {r.job.name:<22} {s['kind']:<11} {state}")
+                typer.echo(f"  {r.job.name:<22} {s.kind:<11} {state}")
         else:
             typer.echo(f"  {r.job.name}: failed: {r.error}")
     _print_ranking(rank, typer.echo)
@@ -181,8 +182,6 @@ def adhesion(
     json_: bool = JSON,
 ) -> None:
     """Work of adhesion of Li on a substrate, interface energy and predicted contact angle."""
-    import json
-
     from lithiophile.atomistic.jobs import Job
     from lithiophile.errors import InputError
     from lithiophile.units import temperature_to_K
@@ -204,31 +203,24 @@ def adhesion(
     ]
     result = _run(jobs, use_cache=not no_cache, progress=not json_, out=out)
     rows = result.rows
-    results = [r.result for r in rows if r.ok]
+    results = result.adhesion
     if json_:
-        typer.echo(
-            json.dumps(
-                {
-                    "results": [{k: v for k, v in d.items() if k != "structure"} for d in results],
-                    "errors": {r.job.name: r.error for r in rows if not r.ok},
-                },
-                indent=2,
-            )
-        )
+        errors = {r.job.name: r.error for r in rows if not r.ok}
+        echo_json({"results": _without_structure(results), "errors": errors})
         return
     for d in results:
         angle = (
-            f"{d['contact_angle_deg']:.0f} deg at {d['temperature_K']:.0f} K"
-            if d["contact_angle_deg"] is not None
+            f"{d.contact_angle_deg:.0f} deg at {d.temperature_K:.0f} K"
+            if d.contact_angle_deg is not None
             else "not computed"
         )
         typer.echo(
-            f"Li({d['li_facet']})|{d['substrate']}({d['facet']}) with {d['model']}: "
-            f"W_ad {d['work_of_adhesion_J_m2']:.3f} J m-2, interface energy "
-            f"{d['interface_energy_J_m2']:.3f} J m-2, Li strain {d['strain']:.1%}, "
+            f"Li({d.li_facet})|{d.substrate}({d.facet}) with {d.model}: "
+            f"W_ad {d.work_of_adhesion_J_m2:.3f} J m-2, interface energy "
+            f"{d.interface_energy_J_m2:.3f} J m-2, Li strain {d.strain:.1%}, "
             f"predicted contact angle {angle}"
         )
-        for note in d["notes"]:
+        for note in d.notes:
             typer.echo(f"  note: {note}")
     for r in rows:
         if not r.ok:
@@ -256,8 +248,6 @@ def screen(
     task: adhesion, substrate: Cu, facet: '111'}; optional 'model:' (one or a list) and
     'calibration:' (your DFT E_b vs bcc Li in eV, by job name).
     """
-    import json
-
     result = _run(
         file,
         model=_models(model) if model else None,
@@ -269,24 +259,16 @@ def screen(
     )
     rows, rank, adh, errors = result.rows, list(result.ranking), result.adhesion, result.errors
     if json_:
-        typer.echo(
-            json.dumps(
-                {
-                    "ranking": rank,
-                    "adhesion": [{k: v for k, v in d.items() if k != "structure"} for d in adh],
-                    "errors": errors,
-                    "cached": sum(r.cached for r in rows),
-                },
-                indent=2,
-            )
+        adhesion_view = _without_structure(adh)
+        echo_json(
+            {"ranking": rank, "adhesion": adhesion_view, "errors": errors, "cached": result.cached}
         )
         return
     typer.echo(f"{len(rows)} jobs, {sum(r.cached for r in rows)} from the store:")
     _print_ranking(rank, typer.echo)
     for d in adh:
         typer.echo(
-            f"  Li|{d['substrate']}({d['facet']}) {d['model']}: "
-            f"W_ad {d['work_of_adhesion_J_m2']:.3f} J m-2"
+            f"  Li|{d.substrate}({d.facet}) {d.model}: W_ad {d.work_of_adhesion_J_m2:.3f} J m-2"
         )
     for name, err in errors.items():
         typer.echo(f"  {name}: failed: {err}")
@@ -296,7 +278,7 @@ def demo_part(folder: Path, echo: Callable[[str], None], results: dict[str, Any]
     """Rank three carbon host motifs by Li binding relative to pristine graphene (CHGNet)."""
     from lithiophile.atomistic.carbon import graphene
     from lithiophile.atomistic.jobs import Job, screen, write_relaxed
-    from lithiophile.store import Store
+    from lithiophile.store import Store, to_payload
 
     start = time.perf_counter()
     motifs = [("pristine", ["hollow"]), ("monovacancy", ["vacancy"]), ("pyridinic-N3", ["vacancy"])]
@@ -312,11 +294,9 @@ def demo_part(folder: Path, echo: Callable[[str], None], results: dict[str, Any]
     echo("== atoms: Li binding on carbon host motifs (CHGNet 0.3.0, 4x4 graphene) ==")
     _print_ranking(rank, echo)
     echo(f"  ({seconds:.1f} s; relaxed structures in {folder / 'atomistic'})")
+    keep = ("name", "best_site", "binding_vs_bcc", "relative", "verdict")
     return {
         "model": "chgnet",
         "seconds": seconds,
-        "ranking": [
-            {k: d[k] for k in ("name", "best_site", "binding_vs_bcc", "relative", "verdict")}
-            for d in rank
-        ],
+        "ranking": [{k: v for k, v in to_payload(d).items() if k in keep} for d in rank],
     }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from lithiophile.cli.display import echo_json
 from lithiophile.cli.options import JSON
 
 HELP = (
@@ -24,33 +24,30 @@ _SOURCE_HELP = (
 
 
 def _print_reaction(rx: Any) -> None:
-    d = rx.as_dict()
-    typer.echo(f"{d['material']} + Li at {d['potential_V']:g} V vs Li/Li+ (source {d['source']})")
-    if d["energy_per_atom_eV"] is None:
-        typer.echo(f"  products at equilibrium with Li: {d['full']['equation']}")
+    """Render a :class:`~lithiophile.thermo.reactions.ReactionResult`."""
+    typer.echo(f"{rx.material} + Li at {rx.potential_V:g} V vs Li/Li+ (source {rx.source})")
+    if rx.energy_per_atom_eV is None:
+        typer.echo(f"  products at equilibrium with Li: {rx.full.equation}")
         typer.echo("  reaction energy: unknown (the material has no energy in this source)")
-    elif not d["reacts"]:
+    elif not rx.reacts:
         typer.echo("  no reaction: stable against Li in this source")
     else:
-        typer.echo(f"  most negative per atom: {d['equation']}")
+        typer.echo(f"  most negative per atom: {rx.equation}")
         typer.echo(
-            f"    {d['energy_per_atom_eV']:.3f} eV/atom, {d['energy_per_formula_unit_eV']:.3f} eV "
-            f"per formula unit, {d['energy_per_mol_Li_eV']:.3f} eV per Li"
+            f"    {rx.energy_per_atom_eV:.3f} eV/atom, {rx.energy_per_formula_unit_eV:.3f} eV "
+            f"per formula unit, {rx.energy_per_mol_Li_eV:.3f} eV per Li"
         )
-        full = d["full"]
-        typer.echo(
-            f"  with excess Li: {full['equation']} ({full['energy_per_atom_eV']:.3f} eV/atom)"
-        )
-        if d["reduction_onset_V"] is not None:
-            typer.echo(f"  reduced below {d['reduction_onset_V']:.2f} V vs Li/Li+")
-        if len(d["path"]) > 1:
+        typer.echo(f"  with excess Li: {rx.full.equation} ({rx.full.per_atom_eV:.3f} eV/atom)")
+        if rx.reduction_onset_V is not None:
+            typer.echo(f"  reduced below {rx.reduction_onset_V:.2f} V vs Li/Li+")
+        if len(rx.path) > 1:
             typer.echo("  path as Li is added:")
-            for step in d["path"]:
-                typer.echo(f"    {step['equation']}  ({step['energy_per_atom_eV']:.3f} eV/atom)")
-    typer.echo(f"  energies: {d['energy_kind']}")
-    for formula, origin in d["energy_sources"].items():
+            for step in rx.path:
+                typer.echo(f"    {step.equation}  ({step.per_atom_eV:.3f} eV/atom)")
+    typer.echo(f"  energies: {rx.energy_kind}")
+    for formula, origin in rx.energy_sources.items():
         typer.echo(f"    {formula}: {origin}")
-    for note in d["missing_phases"]:
+    for note in rx.missing_phases:
         typer.echo(f"  note: {note}")
 
 
@@ -67,7 +64,7 @@ def react_cmd(
 
     rx = react(material, source=source, potential_V=potential)
     if json_:
-        typer.echo(json.dumps(rx.as_dict(), indent=2))
+        echo_json(rx)
         return
     _print_reaction(rx)
 
@@ -82,7 +79,7 @@ def interface_cmd(
 
     it = interface_type(material, source=source)
     if json_:
-        typer.echo(json.dumps(it.as_dict(), indent=2))
+        echo_json(it)
         return
     typer.echo(f"{it.material}: interface type {it.type} ({it.basis})")
     for c in it.characters:
@@ -109,7 +106,7 @@ def map_cmd(
     if output is not None:
         write_map(records, output)
     if json_:
-        typer.echo(json.dumps([r.as_dict() for r in records], indent=2))
+        echo_json(records)
         return
     agree = [
         r for r in records if r.review_class in ("green", "blue") and r.predicted == "reacts/wets"
@@ -158,37 +155,38 @@ def assess_cmd(
         work_of_adhesion_J_m2=adhesion,
     )
     if json_:
-        typer.echo(json.dumps(a.as_dict(), indent=2))
+        echo_json(a.as_dict())
         return
-    _print_assessment(a.as_dict(), typer.echo)
+    _print_assessment(a, typer.echo)
 
 
-def _print_assessment(d: dict[str, Any], echo: Any, indent: str = "") -> None:
-    echo(f"{indent}{d['material']} ({d['electrolyte']} electrolyte): {d['verdict']}")
-    if not d["energy_known"]:
-        echo(f"{indent}  reaction energy: unknown ({d['material']} has no energy in the source);")
-        echo(f"{indent}  if it is reduced, its elements give: {d['full_reaction']}")
-    elif not d["reacts"]:
+def _print_assessment(a: Any, echo: Any, indent: str = "") -> None:
+    """Render an :class:`~lithiophile.thermo.assessment.Assessment`."""
+    rx = a.reaction
+    echo(f"{indent}{a.material} ({a.electrolyte} electrolyte): {a.verdict}")
+    if rx.full.per_formula_unit_eV is None:
+        echo(f"{indent}  reaction energy: unknown ({a.material} has no energy in the source);")
+        echo(f"{indent}  if it is reduced, its elements give: {rx.full.equation}")
+    elif not rx.reacts:
         echo(f"{indent}  reaction: none (stable against Li metal)")
     else:
-        unc = d["energy_uncertainty_per_atom_eV"]
+        unc = rx.full.uncertainty_per_atom_eV
         pm = f" +- {unc:.3f}" if unc else ""
-        echo(f"{indent}  reaction: {d['reaction']} ({d['energy_per_atom_eV']:.3f}{pm} eV/atom)")
-        echo(f"{indent}  with excess Li: {d['full_reaction']}")
-        if d["marginal"]:
+        echo(f"{indent}  reaction: {rx.equation} ({rx.energy_per_atom_eV:.3f}{pm} eV/atom)")
+        echo(f"{indent}  with excess Li: {rx.full.equation}")
+        if rx.marginal:
             echo(f"{indent}  (downhill by less than its uncertainty: marginal)")
-    echo(f"{indent}  interface type {d['interface_type']} ({d['interface_basis']})")
-    if d["contact_angle_deg"] is None:
-        echo(f"{indent}  wets molten Li: unknown ({d['wetting_basis']})")
+    echo(f"{indent}  interface type {a.interface.type} ({a.interface.basis})")
+    est = a.wetting.estimate
+    if est is None:
+        echo(f"{indent}  wets molten Li: unknown ({a.wetting.basis})")
     else:
-        lo, hi = d["contact_angle_range_deg"]
-        wets = "yes" if d["wets_molten_li"] else "no"
         echo(
-            f"{indent}  wets molten Li: {wets}, contact angle {d['contact_angle_deg']:.0f} deg "
-            f"(range {lo:.0f}-{hi:.0f}) at {d['temperature_K']:.2f} K, "
-            f"{d['contact_angle_model']}"
+            f"{indent}  wets molten Li: {'yes' if est.wets else 'no'}, contact angle "
+            f"{est.angle_deg:.0f} deg (range {est.low_deg:.0f}-{est.high_deg:.0f}) at "
+            f"{est.temperature_K:.2f} K, {est.model}"
         )
-        echo(f"{indent}    {d['wetting_basis']}")
+        echo(f"{indent}    {a.wetting.basis}")
 
 
 def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any]:
@@ -213,9 +211,9 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         ("Li3PS4", "solid"),
         ("Li7La3Zr2O12", "solid"),
     ):
-        d = assess(material, electrolyte=electrolyte).as_dict()
-        _print_assessment(d, echo, indent="  ")
-        out["assessments"].append(d)
+        a = assess(material, electrolyte=electrolyte)
+        _print_assessment(a, echo, indent="  ")
+        out["assessments"].append(a.as_dict())
     records = element_map()
     png = write_map(records, folder / "element_map.png")
     named = [r for r in records if r.review_class in ("green", "blue")]
