@@ -108,9 +108,10 @@ def test_demo_runs(tmp_path, monkeypatch, capsys):
     formats = {m["detected_format"] for m in result["measure"]}
     assert {"bdf-csv", "parquet", "generic-csv", "impedance-csv"} <= formats
     for m in result["measure"]:  # written where the user can open them, each read once
-        assert Path(m["file"]).is_file() and out in Path(m["file"]).parents
+        file = m["summary"]["file"]
+        assert Path(file).is_file() and out in Path(file).parents
         assert Path(m["converted_to"]).is_file()
-        assert reads.count(m["file"]) == 1
+        assert reads.count(file) == 1
     assert "Li2021" in result["citations"]
 
 

@@ -220,7 +220,7 @@ def test_res_running_step_count(shared):
     cycles_with_3 = ref.loc[ref["Step_Index"] == 3, "Cycle_Index"].nunique()
     assert cycles_with_3 > 1
     assert t.filter(pl.col("step_index") == 3).get_column("step").n_unique() == cycles_with_3
-    assert data.summary()["cycles"] == 18  # MANIFEST: cellpy "summary 18 cycles"
+    assert data.summary().cycles == 18  # MANIFEST: cellpy "summary 18 cycles"
 
 
 @needs_mdbtools

@@ -199,7 +199,7 @@ def test_gcpl_steps_cycles_kinds(shared):
     # (EC-Lab's, from 0) reads 0 x 44, 1 x 33, 2 x 33, 3 x 22: a loop's rest still belongs to
     # the cycle in progress, and EC-Lab's cycle 0 is a real cycle, so lithiophile adds 1
     assert d["cycle"].tolist() == np.repeat([1, 2, 3, 4], [44, 33, 33, 22]).tolist()
-    assert d.summary()["step_kinds"] == {"rest": 44, "charge": 44, "discharge": 44}
+    assert d.summary().step_kinds == {"rest": 44, "charge": 44, "discharge": 44}
     assert d["step"].max() == 12
     # 30 uA set current (.mpt parameter table "Is 30,000 uA")
     charge = d["current_A"][d["step_kind"] == "charge"]
@@ -232,7 +232,7 @@ def test_ocv_and_potentiostatic_kinds(shared):
 def test_mb_kinds(shared):
     # .mpt header: ctrl_type Rest, CC 100 mA (charge), CC C/N discharge
     d = lio.read(shared("yadg__mb.issue_95.mpr"))
-    assert d.summary()["step_kinds"] == {"rest": 11, "charge": 11, "discharge": 11}
+    assert d.summary().step_kinds == {"rest": 11, "charge": 11, "discharge": 11}
 
 
 # -- impedance ---------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_eis_spectra(shared, stem):
 
 def test_impedancepy_mpt(shared):
     z = lio.read(shared("impedancepy__exampleDataBioLogic.mpt"))
-    assert z.summary()["spectra"] == 1
+    assert z.summary().spectra == 1
     # first line of data (hand copy): 1.0003201E+003  6.5470886E+001  3.8998979E-001
     assert z["frequency_Hz"][0] == pytest.approx(1000.3201)
     assert z["z_real_ohm"][0] == pytest.approx(65.470886)

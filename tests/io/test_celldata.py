@@ -131,14 +131,15 @@ def test_summary():
         {"time_s": t, "voltage_V": v, "current_A": i}, Metadata(area_m2=1e-4)
     )
     s = cd.summary()
-    assert s["rows"] == 52 and s["cycles"] == 2 and s["steps"] == 8
-    assert s["step_kinds"] == {"discharge": 20, "charge": 20, "rest": 12}
-    assert s["time_span_s"] == 51.0
+    assert s.rows == 52 and s.cycles == 2 and s.steps == 8
+    assert s.step_kinds == {"discharge": 20, "charge": 20, "rest": 12}
+    assert s.time_span_s == 51.0
+    assert s.area_m2 == 1e-4 and s.kind == "cell" and not hasattr(s, "spectra")
 
 
 def test_empty_table():
     cd = CellData.from_columns({"time_s": [], "voltage_V": [], "current_A": []})
-    assert len(cd) == 0 and cd.summary()["cycles"] == 0
+    assert len(cd) == 0 and cd.summary().cycles == 0
 
 
 def test_parquet_round_trip_keeps_metadata(tmp_path):

@@ -74,7 +74,7 @@ def test_join_uses_start_times_and_reports_the_gap(whole):
 def test_join_spectra_numbered_on_and_kinds_not_mixed(whole):
     spec = rc_spectrum()
     both = join([spec, spec])
-    assert both.summary()["spectra"] == 2 and len(both) == 2 * len(spec)
+    assert both.summary().spectra == 2 and len(both) == 2 * len(spec)
     with pytest.raises(InputError, match="parts of one kind"):
         join([whole, spec])
     with pytest.raises(InputError, match="at least one file"):

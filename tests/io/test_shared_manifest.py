@@ -205,7 +205,7 @@ def test_modulo_bat_with_peis_gives_cycling_data_and_spectra(shared):
     assert len(spectra) == int((f > 0).sum())
     sizes = spectra.table.group_by("spectrum").len().sort("spectrum")["len"].to_list()
     assert len(sizes) >= 6 and len(set(sizes)) == 1  # one sweep per PEIS, all alike
-    lo, hi = spectra.summary()["frequency_range_Hz"]
+    lo, hi = spectra.summary().frequency_range_Hz
     assert lo == pytest.approx(0.1, rel=0.01) and hi == pytest.approx(1e6, rel=0.01)
     modulus = np.abs(spectra.z)
     assert modulus.min() > 400 and modulus.max() < 1200  # manifest: 440-1147 ohm

@@ -39,13 +39,12 @@ def convert(
     from lithiophile.errors import InputError
     from lithiophile.io import read
     from lithiophile.io.convert import check_output, convert_tree, write_converted
-    from lithiophile.store import to_payload
 
     if not source.is_dir():
         check_output(source, output)
         data = read(source, format=fmt)
         dest = write_converted(data, output)
-        provenance = to_payload(data.meta.all_provenance())
+        provenance = data.meta.all_provenance()
         if json_:
             echo_json({"converted": [{"source": source, "output": dest, "provenance": provenance}]})
         else:

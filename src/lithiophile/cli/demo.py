@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from lithiophile.cli import advise, atoms, cell, chem, deposit, eis, kb, report
+
+if TYPE_CHECKING:
+    from lithiophile.io.summary import FileSummary
 
 HELP = (
     "Run every capability on example data that lithiophile makes itself, and show the "
@@ -65,15 +69,15 @@ def demo(
     with _progress(not json_) as step:
         results = _measure(folder, step)
     if not json_:
-        layouts = len({r["detected_format"] for r in results})
+        layouts = len({r.detected_format for r in results})
         typer.echo(
             f"\n== measure: {len(results)} example files written in {layouts} layouts under "
             f"{folder / 'examples'} and {folder / 'instruments'}, each detected from its "
             f"content, read and converted to Parquet in {folder / 'converted'}"
         )
-        print_files(results)
+        print_files([r.summary for r in results], [r.detected_format for r in results])
         typer.echo("\n== one of them in full (lithiophile read FILE)")
-        print_summary(next(r for r in results if r["detected_format"] == "biologic-mpr"))
+        print_summary(next(r.summary for r in results if r.detected_format == "biologic-mpr"))
     parts: dict[str, Any] = {"measure": results}
     for name, module in PARTS.items():
         echo("")
@@ -90,7 +94,17 @@ def demo(
     typer.echo(f"\nThe files written are in {folder}.")
 
 
-def _measure(folder: Path, step: Callable[[str], None]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ExampleFile:
+    """One example file of the demo: what is in it, the format detected from its content,
+    and its Parquet conversion."""
+
+    summary: FileSummary
+    detected_format: str
+    converted_to: str
+
+
+def _measure(folder: Path, step: Callable[[str], None]) -> list[ExampleFile]:
     """Write the example files, then detect, read (once) and convert each."""
     from lithiophile.instrument_files import write_instrument_examples
     from lithiophile.io import detect, read
@@ -104,11 +118,9 @@ def _measure(folder: Path, step: Callable[[str], None]) -> list[dict[str, Any]]:
         step(f"measure: reading {path.name} ({i} of {len(paths)})")
         fmt = detect(path)  # the head only
         data = read(path, format=fmt.name)  # the one full read
-        summary = data.summary()
-        summary["detected_format"] = fmt.name
         dest = folder / "converted" / (path.name + ".parquet")
-        summary["converted_to"] = str(atomic_output(dest, data.write_parquet))
-        results.append(summary)
+        converted = str(atomic_output(dest, data.write_parquet))
+        results.append(ExampleFile(data.summary(), fmt.name, converted))
     return results
 
 

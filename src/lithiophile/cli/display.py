@@ -5,10 +5,12 @@ CSV), file summaries and batch outcomes. Display units come from
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from lithiophile.io.celldata import Provenance
+    from lithiophile.io.summary import FileSummary
     from lithiophile.metrics import Metric
     from lithiophile.parallel import Batch
 
@@ -155,58 +157,72 @@ def _quantity(value_si: float, si_unit: str) -> str:
     return f"{value:.4g} {unit}"
 
 
-def print_summary(summary: dict[str, Any]) -> None:
+def print_summary(summary: FileSummary) -> None:
     """A file summary (``CellData.summary()`` / ``ImpedanceData.summary()``) as a table."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=str(summary.get("file") or "data"), show_header=False, title_justify="left")
+    from lithiophile.io.summary import CellSummary, ImpedanceSummary
+
+    table = Table(title=str(summary.file or "data"), show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
-    version = summary.get("format_version")
+    version = summary.format_version
     table.add_row(
         "format",
-        f"{summary['format']} ({summary.get('instrument')})" + (f", {version}" if version else ""),
+        f"{summary.format} ({summary.instrument})" + (f", {version}" if version else ""),
     )
-    table.add_row("rows", f"{summary['rows']:,}")
-    table.add_row("columns", ", ".join(summary["columns"]))
-    if summary.get("start_time"):
-        table.add_row("start", summary["start_time"])
-    if summary["kind"] == "cell":
-        table.add_row("time span", _span(summary["time_span_s"]))
-        table.add_row("cycles / steps", f"{summary['cycles']:,} / {summary['steps']:,}")
-        table.add_row(
-            "step kinds", ", ".join(f"{k}: {v:,}" for k, v in summary["step_kinds"].items())
-        )
-    else:
-        lo, hi = summary["frequency_range_Hz"] or (float("nan"), float("nan"))
-        table.add_row("spectra", str(summary["spectra"]))
+    table.add_row("rows", f"{summary.rows:,}")
+    table.add_row("columns", ", ".join(summary.columns))
+    if summary.start_time:
+        table.add_row("start", summary.start_time)
+    if isinstance(summary, CellSummary):
+        kinds = summary.step_kinds
+        table.add_row("time span", _span(summary.time_span_s))
+        table.add_row("cycles / steps", f"{summary.cycles:,} / {summary.steps:,}")
+        table.add_row("step kinds", ", ".join(f"{k}: {v:,}" for k, v in kinds.items()))
+    elif isinstance(summary, ImpedanceSummary):
+        lo, hi = summary.frequency_range_Hz or (float("nan"), float("nan"))
+        table.add_row("spectra", str(summary.spectra))
         table.add_row("frequency", f"{lo:.3g} Hz to {hi:.3g} Hz")
-    if summary.get("techniques"):
-        table.add_row("techniques", ", ".join(summary["techniques"]))
-    area = summary.get("area_m2")
+    if summary.techniques:
+        table.add_row("techniques", ", ".join(summary.techniques))
+    area, mass = summary.area_m2, summary.mass_kg
     table.add_row("electrode area", _quantity(area, "m^2") if area else "not stated")
-    mass = summary.get("mass_kg")
     table.add_row("active mass", _quantity(mass, "kg") if mass else "not stated")
     Console().print(table)
-    print_provenance(summary.get("provenance") or [])
+    print_provenance(summary.provenance)
 
 
-def print_provenance(entries: list[dict[str, Any]], indent: str = "") -> None:
-    """What the reader read, assumed or repaired (``CellData.summary()["provenance"]``), one
-    line each, so that no manipulation of the data goes unsaid."""
+def print_provenance(entries: Sequence[Provenance], indent: str = "") -> None:
+    """What the reader read, assumed or repaired (``Metadata.all_provenance()``), one line
+    each, so that no manipulation of the data goes unsaid."""
     import typer
 
     if not entries:
         return
     typer.echo(f"{indent}provenance (what was read, assumed or repaired):")
     for p in entries:
-        where = f" [{p['where']}]" if p.get("where") else ""
-        typer.echo(f"{indent}  - {p['kind']}: {p['what']}{where}")
+        where = f" [{p.where}]" if p.where else ""
+        typer.echo(f"{indent}  - {p.kind}: {p.what}{where}")
 
 
-def print_files(summaries: list[dict[str, Any]]) -> None:
-    """One line per file: format, rows, what it holds, electrode area."""
+def _holds(s: FileSummary) -> tuple[str, str]:
+    """What a file holds and the range it spans: ``("2 cycles, 4 steps", "1.5 h")`` for
+    cycling data, ``("1 spectrum", "0.1-1e+05 Hz")`` for impedance."""
+    from lithiophile.io.summary import CellSummary, ImpedanceSummary
+
+    if isinstance(s, CellSummary):
+        holds = f"{plural(s.cycles, 'cycle')}, {plural(s.steps, 'step')}"
+        return holds, _span(s.time_span_s)
+    if isinstance(s, ImpedanceSummary):
+        lo, hi = s.frequency_range_Hz or (float("nan"), float("nan"))
+        return plural(s.spectra, "spectrum", "spectra"), f"{lo:.3g}-{hi:.3g} Hz"
+    return "-", "-"
+
+
+def print_files(summaries: Sequence[FileSummary], detected: Sequence[str] | None = None) -> None:
+    """One line per file: format (as detected, where given), rows, what it holds, area."""
     from pathlib import Path
 
     from rich.console import Console
@@ -215,19 +231,13 @@ def print_files(summaries: list[dict[str, Any]]) -> None:
     table = Table(show_lines=False)
     for name in ("file", "detected as", "rows", "holds", "span", "area"):
         table.add_column(name, no_wrap=name in ("file", "detected as", "rows"))
-    for s in summaries:
-        if s["kind"] == "cell":
-            holds = f"{plural(s['cycles'], 'cycle')}, {plural(s['steps'], 'step')}"
-            span = _span(s["time_span_s"])
-        else:
-            holds = plural(s["spectra"], "spectrum", "spectra")
-            lo, hi = s["frequency_range_Hz"] or (float("nan"), float("nan"))
-            span = f"{lo:.3g}-{hi:.3g} Hz"
-        area = s.get("area_m2")
+    for i, s in enumerate(summaries):
+        holds, span = _holds(s)
+        area = s.area_m2
         table.add_row(
-            Path(str(s["file"])).name,
-            s.get("detected_format") or str(s["format"]),
-            f"{s['rows']:,}",
+            Path(str(s.file)).name,
+            detected[i] if detected else str(s.format),
+            f"{s.rows:,}",
             holds,
             span,
             _quantity(area, "m^2") if area else "-",

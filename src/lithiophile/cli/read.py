@@ -30,12 +30,7 @@ def read(
     from lithiophile.io.generic import parse_map
 
     mapping = parse_map(column_map) if column_map else None
-    summaries = []
-    for path in files:
-        data = lio.read(path, format=fmt, column_map=mapping)
-        summary = data.summary()
-        summary["sha256"] = data.meta.sha256
-        summaries.append(summary)
+    summaries = [lio.read(path, format=fmt, column_map=mapping).summary() for path in files]
     from lithiophile.cli.display import echo_json, print_summary
 
     if json_:

@@ -18,7 +18,7 @@ Examples
 --------
 >>> import lithiophile.io as lio                      # doctest: +SKIP
 >>> data = lio.read("cell3.mpr")                      # doctest: +SKIP
->>> data.summary()["format"]                          # doctest: +SKIP
+>>> data.summary().format                          # doctest: +SKIP
 'biologic-mpr'
 """
 

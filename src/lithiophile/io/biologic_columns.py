@@ -408,7 +408,7 @@ def build_data(
         data.meta = data.meta.with_provenance(
             Provenance(
                 "assumption",
-                f"the {spectra.summary()['spectra']} impedance sweeps between the cycling steps "
+                f"the {spectra.summary().spectra} impedance sweeps between the cycling steps "
                 f"({len(spectra)} rows, step_kind 'eis') are also given as data.spectra, one "
                 "spectrum per uninterrupted sweep",
                 "",

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
 
+    from lithiophile.io.summary import CellSummary, ImpedanceSummary
+
 __all__ = [
     "CHARGE",
     "CURRENT",
@@ -416,31 +418,24 @@ class CellData(_Table):
             meta = (meta if meta is not None else Metadata()).with_provenance(*derived)
         return cls(frame, meta)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> CellSummary:
         """What is in the data: the answer of ``lithiophile read``."""
+        from lithiophile.io.summary import CellSummary, summarize_meta
+
         t = self[TIME]
-        m = self.meta
         cycles = self._table.get_column(CYCLE)
         kinds = self._table.get_column(STEP_KIND).value_counts(sort=True)
-        return {
-            "file": m.source_path,
-            "format": m.format,
-            "instrument": m.instrument,
-            "format_version": m.format_version,
-            "kind": "cell",
-            "rows": len(self),
-            "columns": self.columns,
-            "start_time": m.start_time.isoformat() if m.start_time else None,
-            "time_span_s": float(t.max() - t.min()) if t.size else 0.0,
-            "cycles": int(cycles.n_unique()) if len(self) else 0,
-            "steps": int(self._table.get_column(STEP).n_unique()) if len(self) else 0,
-            "step_kinds": {str(k): int(c) for k, c in kinds.iter_rows()},
-            "techniques": list(m.techniques),
-            "area_m2": m.area_m2,
-            "mass_kg": m.mass_kg,
-            "notes": list(m.notes),
-            "provenance": to_payload(m.all_provenance()),
-        }
+        return summarize_meta(
+            CellSummary,
+            self.meta,
+            "cell",
+            len(self),
+            self.columns,
+            time_span_s=float(t.max() - t.min()) if t.size else 0.0,
+            cycles=int(cycles.n_unique()) if len(self) else 0,
+            steps=int(self._table.get_column(STEP).n_unique()) if len(self) else 0,
+            step_kinds={str(k): int(c) for k, c in kinds.iter_rows()},
+        )
 
 
 class ImpedanceData(_Table):
@@ -453,7 +448,7 @@ class ImpedanceData(_Table):
     --------
     >>> zd = ImpedanceData.from_columns({"frequency_Hz": [1e3, 1.0],
     ...                                  "z_real_ohm": [10.0, 60.0], "z_imag_ohm": [-1.0, -5.0]})
-    >>> zd.summary()["spectra"]
+    >>> zd.summary().spectra
     1
     """
 
@@ -488,26 +483,20 @@ class ImpedanceData(_Table):
         """Complex impedance [ohm]."""
         return self[Z_REAL] + 1j * self[Z_IMAG]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> ImpedanceSummary:
+        """What is in the data: the answer of ``lithiophile read``."""
+        from lithiophile.io.summary import ImpedanceSummary, summarize_meta
+
         f = self[FREQUENCY]
-        m = self.meta
-        return {
-            "file": m.source_path,
-            "format": m.format,
-            "instrument": m.instrument,
-            "format_version": m.format_version,
-            "kind": "impedance",
-            "rows": len(self),
-            "columns": self.columns,
-            "start_time": m.start_time.isoformat() if m.start_time else None,
-            "spectra": int(self._table.get_column(SPECTRUM).n_unique()) if len(self) else 0,
-            "frequency_range_Hz": [float(f.min()), float(f.max())] if f.size else None,
-            "techniques": list(m.techniques),
-            "area_m2": m.area_m2,
-            "mass_kg": m.mass_kg,
-            "notes": list(m.notes),
-            "provenance": to_payload(m.all_provenance()),
-        }
+        return summarize_meta(
+            ImpedanceSummary,
+            self.meta,
+            "impedance",
+            len(self),
+            self.columns,
+            spectra=int(self._table.get_column(SPECTRUM).n_unique()) if len(self) else 0,
+            frequency_range_Hz=(float(f.min()), float(f.max())) if f.size else None,
+        )
 
 
 def _column_dict(columns: Mapping[str, Any] | pl.DataFrame) -> dict[str, Any]:

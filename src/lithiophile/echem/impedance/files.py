@@ -193,7 +193,7 @@ def _read(path: str) -> Any:
 
     data = lio.read(path)
     if not isinstance(data, lio.ImpedanceData):
-        kind = data.summary().get("kind", "cycling") if hasattr(data, "summary") else "cycling"
+        kind = getattr(data, "KIND", "cycling")
         raise InputError(
             f"'{path}' holds {kind} data, not an impedance spectrum; give a PEIS/GEIS or other "
             "impedance file (lithiophile read FILE shows what a file holds)."
