@@ -294,24 +294,24 @@ def test_report_nucleus_density_and_size_against_overpotential(capsys):
     rep = nucleation_scaling(nz=64)
     with capsys.disabled():
         print("\nnucleation scaling (Pei et al. 2017: density ~ eta^3, size ~ 1/eta):")
-        for r in rep["rows"]:
+        for r in rep.rows:
             print("  ", r)
-        print("   fitted exponents: density", rep["density_exponent"], "size", rep["size_exponent"])
-        print("  ", rep["exponent_note"])
-    rows = rep["rows"]
+        print("   fitted exponents: density", rep.density_exponent, "size", rep.size_exponent)
+        print("  ", rep.exponent_note)
+    rows = rep.rows
     assert len(rows) == 4
-    assert all(r["eta_peak_V"] > 0 for r in rows)
+    assert all(r.eta_peak_V > 0 for r in rows)
     # the exponents are fitted only over rows the model's cap did not decide (saturated: every
     # candidate site nucleated; covered: islands merged), and are unknown (None) otherwise
-    free = [r for r in rows if not r["saturated"]]
-    assert rep["density_rows_used"] == len(free)
-    eta = [r["eta_peak_V"] for r in rows]
-    assert rep["eta_span"] == pytest.approx(max(eta) / min(eta))
-    narrow = rep["eta_span"] < 1.5
-    assert (rep["density_exponent"] is None) == (len(free) < 2 or narrow)
-    assert (rep["size_exponent"] is None) == (sum(not r["covered"] for r in rows) < 2 or narrow)
-    if rep["density_exponent"] is None:
-        assert "unknown" in rep["exponent_note"]
+    free = [r for r in rows if not r.saturated]
+    assert rep.density_rows_used == len(free)
+    eta = [r.eta_peak_V for r in rows]
+    assert rep.eta_span == pytest.approx(max(eta) / min(eta))
+    narrow = rep.eta_span < 1.5
+    assert (rep.density_exponent is None) == (len(free) < 2 or narrow)
+    assert (rep.size_exponent is None) == (sum(not r.covered for r in rows) < 2 or narrow)
+    if rep.density_exponent is None:
+        assert "unknown" in rep.exponent_note
 
 
 def test_sweep_runs_the_grid_once_and_then_reads_the_cache(tmp_path, monkeypatch):

@@ -40,13 +40,13 @@ def test_growth_speed_is_butler_volmer_by_hand():
 def test_power_law_fit_recovers_exponents_known_by_construction():
     x = np.array([0.02, 0.04, 0.08, 0.16])
     fit = fit_power_law(x, 5.0 * x**3)
-    assert fit["exponent"] == pytest.approx(3.0, abs=1e-9)
-    assert fit["stderr"] == pytest.approx(0.0, abs=1e-9) and fit["rows"] == 4
+    assert fit.exponent == pytest.approx(3.0, abs=1e-9)
+    assert fit.stderr == pytest.approx(0.0, abs=1e-9) and fit.rows == 4
     # scatter gives a non-zero standard error; two points give a slope but no error; one none
     noisy = fit_power_law(x, 5.0 * x**-1 * np.array([1.0, 1.1, 0.9, 1.05]))
-    assert noisy["exponent"] == pytest.approx(-1.0, abs=0.1) and noisy["stderr"] > 0.01
-    assert fit_power_law(x[:2], x[:2] ** 2)["stderr"] is None
-    assert fit_power_law(x[:1], x[:1])["exponent"] is None
+    assert noisy.exponent == pytest.approx(-1.0, abs=0.1) and noisy.stderr > 0.01
+    assert fit_power_law(x[:2], x[:2] ** 2).stderr is None
+    assert fit_power_law(x[:1], x[:1]).exponent is None
 
 
 def test_sparse_hold_counts_the_expected_number_of_nuclei():
@@ -58,37 +58,37 @@ def test_sparse_hold_counts_the_expected_number_of_nuclei():
     mean = m.sites_per_side**2 * -math.expm1(-k * m.time_s)
     row = hold(m, eta)
     assert 50 < mean < 5000  # the regime this test means
-    assert abs(row["nuclei"] - mean) < 4 * math.sqrt(mean)
-    assert row["nuclei_per_um2"] == pytest.approx(row["nuclei"] / (0.6**2), rel=1e-9)
-    assert not (row["saturated"] or row["coalesced"] or row["too_few"])
+    assert abs(row.nuclei - mean) < 4 * math.sqrt(mean)
+    assert row.nuclei_per_um2 == pytest.approx(row.nuclei / (0.6**2), rel=1e-9)
+    assert not (row.saturated or row.coalesced or row.too_few)
 
 
 def test_every_site_firing_at_once_is_flagged_saturated():
     params = dataclasses.replace(Parameters(), nucleation_prefactor_m2_s=1e40)
     row = hold(SiteModel(params=params, sites_per_side=40, steps=4), 0.1)
-    assert row["nuclei"] == 40 * 40 and row["saturated"]
+    assert row.nuclei == 40 * 40 and row.saturated
 
 
 def test_no_usable_rows_give_unknown_exponents_with_the_reason():
     params = dataclasses.replace(Parameters(), nucleation_prefactor_m2_s=1e-10)
     out = potentiostatic_scaling((0.03, 0.05), SiteModel(params=params, sites_per_side=50))
-    assert all(r["too_few"] for r in out["rows"])
-    assert all(r["mean_radius_nm"] is None for r in out["rows"] if r["nuclei"] == 0)
-    assert out["density"]["exponent"] is None and out["size"]["exponent"] is None
-    assert out["note"].startswith("exponents unknown")
+    assert all(r.too_few for r in out.rows)
+    assert all(r.mean_radius_nm is None for r in out.rows if r.nuclei == 0)
+    assert out.density.exponent is None and out.size.exponent is None
+    assert out.note.startswith("exponents unknown")
 
 
 def test_default_sweep_reports_against_pei():
     out = potentiostatic_scaling()
-    used = [r for r in out["rows"] if not (r["saturated"] or r["coalesced"] or r["too_few"])]
-    assert out["density"]["rows"] == len(used) >= 3
+    used = [r for r in out.rows if not (r.saturated or r.coalesced or r.too_few)]
+    assert out.density.rows == len(used) >= 3
     # nuclei barely grow in the hold: the size exponent restates r* ~ 1/eta, and says so
-    assert out["size"]["exponent"] == pytest.approx(-1.0, abs=0.05)
-    assert "restates r* ~ 1/eta" in out["note"]
+    assert out.size.exponent == pytest.approx(-1.0, abs=0.05)
+    assert "restates r* ~ 1/eta" in out.note
     # density rises with eta among the rows used
-    dens = [r["nuclei_per_um2"] for r in used]
+    dens = [r.nuclei_per_um2 for r in used]
     assert dens == sorted(dens) and dens[-1] > 10 * dens[0]
-    assert out["classical"] == {"density_exponent": 3.0, "size_exponent": -1.0}
+    assert out.classical == {"density_exponent": 3.0, "size_exponent": -1.0}
 
 
 @pytest.mark.parametrize("bad", [0.0, -0.05, float("nan")])

@@ -199,15 +199,14 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
         echo("  " + line)
     out: dict[str, Any] = to_payload(table)
     scaling = potentiostatic_scaling()
-    dens, size = scaling["density"], scaling["size"]
-    echo(f"  potentiostatic holds ({scaling['conditions']}), against Pei et al. 2017:")
-    if dens["exponent"] is None:
-        echo(f"    {scaling['note']}")
+    dens, size = scaling.density, scaling.size
+    echo(f"  potentiostatic holds ({scaling.conditions}), against Pei et al. 2017:")
+    if dens.exponent is None or size.exponent is None:
+        echo(f"    {scaling.note}")
     else:
         echo(
-            f"    density ~ eta^{dens['exponent']:.2f} (classical 3), size ~ "
-            f"eta^{size['exponent']:.2f} (classical -1) over {dens['rows']} rows; "
-            f"{scaling['note']}"
+            f"    density ~ eta^{dens.exponent:.2f} (classical 3), size ~ "
+            f"eta^{size.exponent:.2f} (classical -1) over {dens.rows} rows; {scaling.note}"
         )
-    out["potentiostatic_scaling"] = scaling
+    out["potentiostatic_scaling"] = to_payload(scaling)
     return out

@@ -143,13 +143,45 @@ def island_widths(xi: np.ndarray, dx_m: float) -> np.ndarray:
 MIN_SPAN = 1.5
 
 
+@dataclass(frozen=True)
+class ScalingRow:
+    """One galvanostatic run of :func:`nucleation_scaling`.
+
+    ``saturated``: the density reached the model's cap (every candidate site nucleated);
+    ``covered``: the islands merged into a film."""
+
+    current_A_m2: float
+    eta_peak_V: float
+    nuclei_per_um: float
+    mean_island_um: float | None
+    saturated: bool
+    covered: bool
+
+
+@dataclass(frozen=True)
+class NucleationScaling:
+    """Nucleus density and size against the nucleation overpotential (a report, not a pass
+    mark); see :func:`nucleation_scaling` for when an exponent is None."""
+
+    rows: tuple[ScalingRow, ...]
+    density_exponent: float | None
+    size_exponent: float | None
+    eta_span: float
+    slopes_over_too_narrow_span: dict[str, float | None] | None
+    density_rows_used: int
+    size_rows_used: int
+    classical: dict[str, float]
+    exponent_note: str
+    note: str
+
+
 def nucleation_scaling(
     currents_A_m2: tuple[float, ...] = (10.0, 20.0, 40.0, 80.0),
     nx: int = 128,
     nz: int = 32,
     theta_deg: float = 120.0,
     time_s: float = 20.0,
-) -> dict[str, Any]:
+) -> NucleationScaling:
     """Nucleus density and size against the nucleation overpotential, with the power-law
     exponents fitted in log-log (Pei et al., Nano Lett. 2017, 17, 1132: size ~ 1/eta,
     density ~ eta^3). A report, not a pass mark.
@@ -170,11 +202,11 @@ def nucleation_scaling(
             substrate=Substrate.uniform(nx, theta_deg, name=f"{theta_deg:g} deg"),
         )
         rows.append(_scaling_row(s, deposit(s)))
-    eta = np.array([r["eta_peak_V"] for r in rows])
-    free = np.array([not r["saturated"] for r in rows])
-    apart = np.array([not r["covered"] for r in rows])
-    dens = np.array([r["nuclei_per_um"] for r in rows])
-    size = np.array([r["mean_island_um"] for r in rows])
+    eta = np.array([r.eta_peak_V for r in rows])
+    free = np.array([not r.saturated for r in rows])
+    apart = np.array([not r.covered for r in rows])
+    dens = np.array([r.nuclei_per_um for r in rows])
+    size = np.array([np.nan if r.mean_island_um is None else r.mean_island_um for r in rows])
 
     def slope(y: np.ndarray, use: np.ndarray) -> float | None:
         ok = use & (y > 0) & np.isfinite(y)
@@ -187,35 +219,35 @@ def nucleation_scaling(
     narrow = {"density": d_exp, "size": s_exp} if span < MIN_SPAN else None
     if narrow is not None:
         d_exp = s_exp = None
-    return {
-        "rows": rows,
-        "density_exponent": d_exp,
-        "size_exponent": s_exp,
-        "eta_span": span,
-        "slopes_over_too_narrow_span": narrow,
-        "density_rows_used": int(free.sum()),
-        "size_rows_used": int(apart.sum()),
-        "classical": {"density_exponent": 3.0, "size_exponent": -1.0},
-        "exponent_note": _exponent_note(d_exp, s_exp, span, narrow is not None),
-        "note": "2-D slice: density per substrate length; sizes are island widths at the "
+    return NucleationScaling(
+        rows=tuple(rows),
+        density_exponent=d_exp,
+        size_exponent=s_exp,
+        eta_span=span,
+        slopes_over_too_narrow_span=narrow,
+        density_rows_used=int(free.sum()),
+        size_rows_used=int(apart.sum()),
+        classical={"density_exponent": 3.0, "size_exponent": -1.0},
+        exponent_note=_exponent_note(d_exp, s_exp, span, narrow is not None),
+        note="2-D slice: density per substrate length; sizes are island widths at the "
         "end of the run, limited below by the planted nucleus (1.25 interface widths)",
-    }
+    )
 
 
-def _scaling_row(s: Setup, r: DepositionResult) -> dict[str, Any]:
+def _scaling_row(s: Setup, r: DepositionResult) -> ScalingRow:
     from lithiophile.deposition.simulate import candidate_spacing
 
     widths = island_widths(r.raw.xi, s.dx_m)
     per_um = r.nuclei / (s.nx * s.dx_m * 1e6)
     cap = 1.0 / (candidate_spacing(s) * s.dx_m * 1e6)
-    return {
-        "current_A_m2": s.current_density_A_m2,
-        "eta_peak_V": float(np.max(np.abs(r.raw.trace[:, 1]))),
-        "nuclei_per_um": per_um,
-        "mean_island_um": float(widths.mean() * 1e6) if widths.size else float("nan"),
-        "saturated": bool(per_um >= 0.9 * cap),
-        "covered": bool(r.morphology.coverage >= 0.999),
-    }
+    return ScalingRow(
+        current_A_m2=s.current_density_A_m2,
+        eta_peak_V=float(np.max(np.abs(r.raw.trace[:, 1]))),
+        nuclei_per_um=per_um,
+        mean_island_um=float(widths.mean() * 1e6) if widths.size else None,
+        saturated=bool(per_um >= 0.9 * cap),
+        covered=bool(r.morphology.coverage >= 0.999),
+    )
 
 
 def _exponent_note(d_exp: float | None, s_exp: float | None, span: float, narrow: bool) -> str:

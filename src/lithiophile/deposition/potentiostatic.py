@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -34,7 +33,15 @@ from lithiophile.deposition.params import FARADAY, Parameters
 from lithiophile.deposition.substrate import check_angle
 from lithiophile.errors import InputError
 
-__all__ = ["SiteModel", "fit_power_law", "hold", "potentiostatic_scaling"]
+__all__ = [
+    "Hold",
+    "PotentiostaticScaling",
+    "PowerLaw",
+    "SiteModel",
+    "fit_power_law",
+    "hold",
+    "potentiostatic_scaling",
+]
 
 cite.define(
     cite.Citation(
@@ -123,7 +130,67 @@ class SiteModel:
         return i * p.molar_volume_m3_mol / FARADAY
 
 
-def hold(model: SiteModel, eta_V: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Hold:
+    """One potentiostatic hold: the nuclei it left and whether the fit may use it.
+
+    Attributes
+    ----------
+    eta_V
+        The overpotential held [V].
+    nuclei, nuclei_per_um2
+        Nuclei born in the hold, and per square micrometre of surface.
+    mean_radius_nm
+        Their mean radius at the end of the hold [nm] (None without nuclei).
+    critical_radius_nm
+        r* at this overpotential [nm].
+    coverage
+        Fraction of the surface covered (Avrami: 1 - exp(-sum of nucleus areas / area)).
+    saturated, coalesced, too_few
+        Every candidate site fired (:data:`SATURATED_SITE_FRACTION`), the nuclei merged
+        (:data:`COALESCED_COVERAGE`), or fewer than :data:`MIN_NUCLEI` were born: such a row
+        says nothing about the scaling and is left out of the fit.
+    """
+
+    eta_V: float
+    nuclei: int
+    nuclei_per_um2: float
+    mean_radius_nm: float | None
+    critical_radius_nm: float
+    coverage: float
+    saturated: bool
+    coalesced: bool
+    too_few: bool
+
+    @property
+    def usable(self) -> bool:
+        return not (self.saturated or self.coalesced or self.too_few)
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """A log-log slope with its standard error (None below three points) over ``rows``."""
+
+    exponent: float | None
+    stderr: float | None
+    rows: int
+
+
+@dataclass(frozen=True)
+class PotentiostaticScaling:
+    """Nucleus density and size against the held overpotential, fitted as power laws beside
+    Pei et al.'s exponents (``classical``); ``note`` says what the fit can and cannot show."""
+
+    rows: tuple[Hold, ...]
+    density: PowerLaw
+    size: PowerLaw
+    fit_eta_span: float | None
+    classical: dict[str, float]
+    conditions: str
+    note: str
+
+
+def hold(model: SiteModel, eta_V: float) -> Hold:
     """Hold the surface at ``eta_V`` (> 0, cathodic) for ``model.time_s``; one table row."""
     if not isinstance(eta_V, int | float) or not math.isfinite(eta_V) or eta_V <= 0:
         raise InputError(f"overpotential 'eta_V' must be a positive number [V]. Got {eta_V!r}.")
@@ -153,17 +220,17 @@ def hold(model: SiteModel, eta_V: float) -> dict[str, Any]:
     area_um2 = model.area_m2 * 1e12
     cover = -math.expm1(-float(np.sum(math.pi * radii**2)) / model.area_m2)
     count = int(tb_all.size)
-    return {
-        "eta_V": float(eta_V),
-        "nuclei": count,
-        "nuclei_per_um2": count / area_um2,
-        "mean_radius_nm": float(radii.mean() * 1e9) if count else None,
-        "critical_radius_nm": r0 * 1e9,
-        "coverage": cover,
-        "saturated": bool(count >= SATURATED_SITE_FRACTION * n * n),
-        "coalesced": bool(cover >= COALESCED_COVERAGE),
-        "too_few": bool(count < MIN_NUCLEI),
-    }
+    return Hold(
+        eta_V=float(eta_V),
+        nuclei=count,
+        nuclei_per_um2=count / area_um2,
+        mean_radius_nm=float(radii.mean() * 1e9) if count else None,
+        critical_radius_nm=r0 * 1e9,
+        coverage=cover,
+        saturated=bool(count >= SATURATED_SITE_FRACTION * n * n),
+        coalesced=bool(cover >= COALESCED_COVERAGE),
+        too_few=bool(count < MIN_NUCLEI),
+    )
 
 
 def _offsets(radius_m: float, a: float) -> list[tuple[int, int, float]]:
@@ -177,26 +244,26 @@ def _offsets(radius_m: float, a: float) -> list[tuple[int, int, float]]:
     ]
 
 
-def fit_power_law(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+def fit_power_law(x: np.ndarray, y: np.ndarray) -> PowerLaw:
     """Least-squares slope of ln y against ln x with its standard error (None below three
     points, where the scatter cannot be estimated); ``rows`` the points used."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     n = int(x.size)
     if n < 2 or np.ptp(np.log(x)) < 1e-12:
-        return {"exponent": None, "stderr": None, "rows": n}
+        return PowerLaw(None, None, n)
     lx, ly = np.log(x), np.log(y)
     sxx = float(np.sum((lx - lx.mean()) ** 2))
     slope = float(np.sum((lx - lx.mean()) * (ly - ly.mean())) / sxx)
     if n < 3:
-        return {"exponent": slope, "stderr": None, "rows": n}
+        return PowerLaw(slope, None, n)
     resid = ly - (ly.mean() + slope * (lx - lx.mean()))
     stderr = math.sqrt(float(np.sum(resid**2)) / (n - 2) / sxx)
-    return {"exponent": slope, "stderr": stderr, "rows": n}
+    return PowerLaw(slope, stderr, n)
 
 
 def potentiostatic_scaling(
     etas_V: tuple[float, ...] = ETAS_V, model: SiteModel | None = None
-) -> dict[str, Any]:
+) -> PotentiostaticScaling:
     """Hold each overpotential, then fit density and mean nucleus radius against eta in log-log
     over the rows that are neither saturated, coalesced nor too few; each exponent with its
     standard error beside Pei's (3 and -1). Exponents are None, with the reason, where fewer
@@ -204,26 +271,26 @@ def potentiostatic_scaling(
     m = model or SiteModel()
     cite.register("Pei2017")
     rows = [hold(m, float(e)) for e in etas_V]
-    use = [r for r in rows if not (r["saturated"] or r["coalesced"] or r["too_few"])]
-    eta = np.array([r["eta_V"] for r in use])
-    dens = fit_power_law(eta, np.array([r["nuclei_per_um2"] for r in use]))
-    size = fit_power_law(eta, np.array([r["mean_radius_nm"] for r in use]))
+    use = [r for r in rows if r.usable]
+    eta = np.array([r.eta_V for r in use])
+    dens = fit_power_law(eta, np.array([r.nuclei_per_um2 for r in use]))
+    size = fit_power_law(eta, np.array([r.mean_radius_nm for r in use]))
     span = float(eta.max() / eta.min()) if eta.size else None
-    growth = max((r["mean_radius_nm"] / r["critical_radius_nm"] - 1 for r in use), default=0.0)
-    return {
-        "rows": rows,
-        "density": dens,
-        "size": size,
-        "fit_eta_span": span,
-        "classical": dict(PEI),
-        "conditions": f"potentiostatic hold {m.time_s:g} s, theta {m.theta_deg:g} deg, "
+    growth = max(((r.mean_radius_nm or 0.0) / r.critical_radius_nm - 1 for r in use), default=0.0)
+    return PotentiostaticScaling(
+        rows=tuple(rows),
+        density=dens,
+        size=size,
+        fit_eta_span=span,
+        classical=dict(PEI),
+        conditions=f"potentiostatic hold {m.time_s:g} s, theta {m.theta_deg:g} deg, "
         f"{m.sites_per_side**2} candidate sites {m.site_spacing_m * 1e9:g} nm apart",
-        "note": _note(dens, size, span, growth),
-    }
+        note=_note(dens, span, growth),
+    )
 
 
-def _note(dens: dict, size: dict, span: float | None, growth: float) -> str:
-    if dens["exponent"] is None:
+def _note(dens: PowerLaw, span: float | None, growth: float) -> str:
+    if dens.exponent is None:
         return (
             "exponents unknown: fewer than two rows are neither saturated, coalesced nor too few "
             "(change the hold time or the site lattice)"
