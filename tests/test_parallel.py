@@ -67,6 +67,47 @@ def test_pool_decision():
     assert not _pool_pays(10, 2, 1.5, [10.0, 10.0], free=1)  # no free core to share with
 
 
+def test_busy_cores_from_two_cpu_readings():
+    from lithiophile.parallel import busy_cores
+
+    # by hand: 100 jiffies elapsed on 2 CPUs, 50 of them idle -> half the time busy -> 1 core
+    assert busy_cores((100, 1000, 2), (150, 1100, 2)) == 1.0
+    # 4 CPUs, 30 of 40 idle -> 4 * (1 - 0.75) = 1 core; all idle -> 0; no time elapsed -> 0
+    assert busy_cores((0, 0, 4), (30, 40, 4)) == 1.0
+    assert busy_cores((0, 0, 2), (10, 10, 2)) == 0.0
+    assert busy_cores((5, 5, 2), (5, 5, 2)) == 0.0
+
+
+def test_free_cores_are_measured_only_when_a_pool_would_pay(monkeypatch):
+    import lithiophile.parallel as par
+
+    asked: list[int] = []
+
+    def fake_free(sample_s: float = 0.1) -> int:
+        asked.append(1)
+        return 1
+
+    monkeypatch.setattr(par, "free_cores", fake_free)
+    monkeypatch.setattr(par, "_FREE_SEEN", [])
+    # 10 jobs of 0.1 s save 0.5 s < 1.5 s even on free cores: nothing is measured
+    assert not par._pool_pays(10, 2, 1.5, [0.1, 0.1])
+    assert asked == []
+    # 10 jobs of 1 s would pay on 2 cores, but only 1 is free: measured once, then remembered
+    assert not par._pool_pays(10, 2, 1.5, [1.0, 1.0])
+    assert not par._pool_pays(9, 2, 1.5, [1.0, 1.0, 1.0])
+    assert asked == [1]
+
+
+def test_free_cores_measured_now_on_this_machine():
+    # between 1 and the cores this process may use, whatever else runs
+    import os
+
+    from lithiophile.parallel import free_cores
+
+    n = free_cores(0.05)
+    assert 1 <= n <= len(os.sched_getaffinity(0))
+
+
 _calls: list[object] = []
 
 

@@ -177,30 +177,104 @@ def _pool_pays(
     Judged from the jobs already run here: the first job's time includes one-off imports
     (which a pool's workers pay again, inside ``overhead_s``), so the estimate waits for a
     second job unless the first alone took longer than twice the overhead. A pool can only use
-    the cores other programs leave free (``free``, default :func:`free_cores`)."""
+    the cores other programs leave free (``free``, default :func:`free_cores`, measured only
+    when a pool over every worker would pay)."""
     if left <= 1:
         return False
     if overhead_s <= 0:
         return True
     if not times or (len(times) == 1 and times[0] <= 2 * overhead_s):
         return False
-    usable = min(workers, left, free_cores() if free is None else free)
-    if usable < 2:
-        return False
-    return min(times) * left * (1 - 1 / usable) > overhead_s
+
+    def saves(usable: int) -> bool:
+        return usable >= 2 and min(times) * left * (1 - 1 / usable) > overhead_s
+
+    # the free cores are measured only when the pool would pay with every worker on a core
+    return saves(min(workers, left)) and saves(
+        min(workers, left, _recent_free_cores() if free is None else free)
+    )
 
 
-def free_cores() -> int:
-    """Cores not busy with other work: the core count less the 1-minute load average (this
-    process's own share excluded); at least 1."""
+#: (time.monotonic() of the measurement, free cores) of the last :func:`free_cores` call
+_FREE_SEEN: list[tuple[float, int]] = []
+
+
+def _recent_free_cores(max_age_s: float = 5.0) -> int:
+    """:func:`free_cores`, measured at most every ``max_age_s`` seconds (each measurement
+    sleeps 0.1 s, and a batch asks after every job while a pool does not yet pay)."""
+    now = time.monotonic()
+    if not _FREE_SEEN or now - _FREE_SEEN[-1][0] > max_age_s:
+        _FREE_SEEN[:] = [(now, free_cores())]
+    return _FREE_SEEN[-1][1]
+
+
+def free_cores(sample_s: float = 0.1) -> int:
+    """Cores not busy with other work, at least 1.
+
+    On Linux, measured now: the idle share of the CPUs over ``sample_s`` seconds
+    (``/proc/stat``; this process sleeps meanwhile, so only other programs count). Elsewhere,
+    or where ``/proc/stat`` counts other CPUs than this process may use (a container), the core
+    count less the 1-minute load average. The load average lags by about a minute: right after
+    a pool of this process's own has finished it still counts those workers, and would keep
+    the next batch in one process on an idle machine."""
     import os
 
-    cores = os.cpu_count() or 1
+    cores = _usable_cores()
+    busy = _busy_cores_now(sample_s, cores)
+    if busy is None:
+        try:
+            busy = max(0.0, os.getloadavg()[0] - 1.0)  # this process's own share excluded
+        except (AttributeError, OSError):  # not on every platform
+            return cores
+    return max(1, round(cores - busy))
+
+
+def _usable_cores() -> int:
+    import os
+
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not on every platform
-        return cores
-    return max(1, round(cores - max(0.0, load - 1.0)))
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _busy_cores_now(sample_s: float, cores: int) -> float | None:
+    """Cores busy over the next ``sample_s`` seconds from two ``/proc/stat`` readings, or None
+    where they cannot be read or count other CPUs than ``cores``."""
+    first = _cpu_times()
+    if first is None or first[2] != cores:
+        return None
+    time.sleep(sample_s)
+    second = _cpu_times()
+    if second is None:
+        return None
+    return busy_cores(first, second)
+
+
+def _cpu_times() -> tuple[int, int, int] | None:
+    """(idle, total, CPUs) jiffies from ``/proc/stat`` (idle includes I/O wait), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    if not lines or not lines[0].startswith("cpu "):
+        return None
+    fields = [int(x) for x in lines[0].split()[1:9]]  # user .. steal; guest is inside user
+    if len(fields) < 5:
+        return None
+    cpus = sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit())
+    return fields[3] + fields[4], sum(fields), cpus
+
+
+def busy_cores(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """Cores busy between two ``(idle, total, CPUs)`` readings: the non-idle share of the
+    elapsed CPU time, times the CPUs (0 when no time elapsed)."""
+    total = second[1] - first[1]
+    if total <= 0:
+        return 0.0
+    idle = second[0] - first[0]
+    return first[2] * (1.0 - idle / total)
 
 
 def _run_pool(

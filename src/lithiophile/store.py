@@ -45,6 +45,7 @@ from lithiophile.errors import InputError, LithiophileError
 __all__ = ["Store", "StoreError", "content_key", "from_payload", "to_payload"]
 
 _T = TypeVar("_T")
+J = TypeVar("J", bound="JsonFields")
 
 #: Sidecar locks this process holds, by store path (how many transactions hold each).
 _HELD: dict[str, int] = {}
@@ -262,6 +263,26 @@ class Store:
                 ).fetchone()
                 con.execute("DELETE FROM results WHERE kind = ? AND key = ?", [kind, key])
         return int(n[0]) if n else 0
+
+
+class JsonView:
+    """Mixin for a result dataclass whose JSON is :func:`to_payload`'s, with no hand-written
+    view: ``as_dict()`` gives that JSON (fields shown through ``payload_as`` do not come back:
+    such a class has no ``from_dict``)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_payload(self)
+        return out
+
+
+class JsonFields(JsonView):
+    """:class:`JsonView` whose JSON holds every field: ``from_dict()`` builds the result back
+    (:func:`from_payload`, following the annotations)."""
+
+    @classmethod
+    def from_dict(cls: type[J], d: Mapping[str, Any]) -> J:
+        out: J = from_payload(cls, d)
+        return out
 
 
 def to_payload(obj: Any, *, drop_none: bool = False) -> Any:

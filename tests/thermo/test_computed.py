@@ -83,10 +83,13 @@ def test_li_ge_alloying_makes_germanium_phosphate_type_iii():
 # potential [V vs Li/Li+] from first principles (MP GGA energies) and phases at equilibrium
 # with Li metal. Ours: the bundled source (experiment + CHGNet/SevenNet), first kink of the
 # Li + material path.
-# Checked (issue 13): the full text was not reachable here; a secondary tabulation of Zhu's
-# values (study notes in a public repository) gives LLZO 0.05 V, beta-Li3PS4 1.71 V and LATP
-# 2.16 V, agreeing with the values below (LATP 2.17 V here: within 0.01 V); LGPS 1.71,
-# Li3PO4 0.69 and LAGP 2.70 V remain as first entered, not re-checked.
+# Checked (issue 13): the full text was not reachable here. Two secondary copies agree with
+# the values below: study notes in a public repository (LLZO 0.05 V, beta-Li3PS4 1.71 V,
+# LATP 2.16 V) and a digest transcribed from the paper and its SI (Table 1: LGPS 1.71,
+# Li3PS4 1.71, LiPON 0.68, LLZO 0.05, LATP 2.17, LAGP 2.70 V; SI Table S3: Li3PO4 0.69 V;
+# Table 2, at 0 V: LGPS -> Li15Ge4 + Li3P + Li2S, Li3PS4 -> Li3P + Li2S, LiPON -> Li3P +
+# Li3N + Li2O, LAGP -> Li9Al4 + Li15Ge4 + Li3P + Li2O, of which the Al-free end member
+# modelled here gives all but Li9Al4).
 ZHU2015 = {
     "Li10GeP2S12": (1.71, {"Li2S", "Li3P", "Li15Ge4"}),
     "Li3PS4": (1.71, {"Li2S", "Li3P"}),

@@ -14,12 +14,13 @@ from typing import Any
 from lithiophile.errors import InputError
 from lithiophile.kb.electrolytes import Electrolyte, classify_electrolyte
 from lithiophile.metrics import Metric
+from lithiophile.store import JsonView
 
 __all__ = ["System", "load_results", "make_system"]
 
 
 @dataclass(frozen=True)
-class System:
+class System(JsonView):
     """What the user is building (SI inside)."""
 
     anode: str  # "Li" | "Cu" | "host"
@@ -36,13 +37,6 @@ class System:
     def label(self) -> str:
         anode = {"Li": "Li metal", "Cu": "anode-free Cu", "host": f"host {self.anode_text}"}
         return f"{anode[self.anode]} | {self.electrolyte.label}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
 
 
 def _electrolyte_view(e: Electrolyte) -> dict[str, Any]:

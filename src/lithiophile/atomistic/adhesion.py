@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lithiophile.store import JsonFields
+
 __all__ = ["EV_PER_A2_TO_J_PER_M2", "AdhesionResult", "work_of_adhesion"]
 
 #: 1 eV/A^2 in J/m^2 (1.602176634e-19 J / 1e-20 m^2; CODATA 2018 exact e).
@@ -27,7 +29,7 @@ DEFAULT_TEMPERATURE_K = 573.15
 
 
 @dataclass(frozen=True)
-class AdhesionResult:
+class AdhesionResult(JsonFields):
     """Li|substrate adhesion with one model (energies [eV], area [A^2], W and gammas [J m-2])."""
 
     substrate: str
@@ -81,21 +83,6 @@ class AdhesionResult:
             source=self.model,
             notes=self.notes,
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view: the fields plus both Metrics (:func:`lithiophile.store.to_payload`)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> AdhesionResult:
-        """Back from :meth:`as_dict` (the derived Metrics are recomputed, not read)."""
-        from lithiophile.store import from_payload
-
-        out: AdhesionResult = from_payload(cls, d)
-        return out
 
 
 def _predicted_angle(w_ad: float, temperature_K: float) -> tuple[float | None, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from lithiophile.errors import CalculationFailed
 from lithiophile.metrics import Metric
+from lithiophile.store import JsonFields
 
 __all__ = [
     "DEFINITION_ATOM",
@@ -44,7 +45,7 @@ METAL_NOTE = (
 
 
 @dataclass(frozen=True)
-class SiteResult:
+class SiteResult(JsonFields):
     """One starting site after relaxation.
 
     ``energy_eV`` and the binding energies are None when the relaxation did not converge.
@@ -69,16 +70,9 @@ class SiteResult:
             )
         return f"{self.kind}: E_b {self.binding_vs_bcc_eV:+.3f} eV vs bcc Li"
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form (positions as lists; :func:`lithiophile.store.to_payload`)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
-
 
 @dataclass(frozen=True)
-class BindingResult:
+class BindingResult(JsonFields):
     """Li binding on one host with one model: every site, the lowest one, and its Metrics."""
 
     host: str
@@ -133,21 +127,6 @@ class BindingResult:
     def best_site(self) -> str:
         """Kind of the best site (``"hollow"`` ...)."""
         return self.best.kind
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form: the fields plus the best site and both Metrics (``to_payload``)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> BindingResult:
-        """Back from :meth:`as_dict` (the Metrics are recomputed from the sites)."""
-        from lithiophile.store import from_payload
-
-        out: BindingResult = from_payload(cls, d)
-        return out
 
 
 def host_label(atoms: Any) -> str:

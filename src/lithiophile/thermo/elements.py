@@ -17,6 +17,7 @@ from typing import Any
 
 from lithiophile import cite
 from lithiophile.errors import InputError
+from lithiophile.store import JsonFields
 from lithiophile.thermo import sources as src
 
 #: Classes as the review's text around Figure 3A states them (Li et al. 2021, citing Wang et
@@ -59,7 +60,7 @@ MAX_Z = 83
 
 
 @dataclass(frozen=True)
-class ElementRecord:
+class ElementRecord(JsonFields):
     """One element of the map.
 
     Attributes
@@ -94,13 +95,6 @@ class ElementRecord:
     energy_source: str | None
     review_class: str | None
     predicted: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view: every field (:func:`lithiophile.store.to_payload`)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
 
 
 def _review_class(sym: str) -> str | None:

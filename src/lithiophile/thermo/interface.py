@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lithiophile import cite
+from lithiophile.store import JsonFields
 from lithiophile.thermo import sources as src
 from lithiophile.thermo.material import parse_material
 from lithiophile.thermo.reactions import ReactionResult, react
@@ -157,7 +158,7 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class InterfaceResult:
+class InterfaceResult(JsonFields):
     """Interface type of a material against Li metal.
 
     Attributes
@@ -200,13 +201,6 @@ class InterfaceResult:
     literature: dict[str, str] | None = None
     alloying_elements: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view (:func:`lithiophile.store.to_payload`)."""
-        from lithiophile.store import to_payload
-
-        out: dict[str, Any] = to_payload(self)
-        return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from typing import Any
 
 from lithiophile import cite
 from lithiophile.errors import InputError
+from lithiophile.store import JsonFields
 from lithiophile.thermo import sources as src
 from lithiophile.thermo.material import (
     check_coverage,
@@ -60,7 +61,7 @@ class Phase:
 
 
 @dataclass(frozen=True)
-class Reaction:
+class Reaction(JsonFields):
     """A balanced reaction ``x Li + material -> products`` with its energies.
 
     Energies are reaction energies in the source's scale: ``per_formula_unit_eV`` per formula
@@ -96,17 +97,6 @@ class Reaction:
         right = [f"{_num(p.amount)}{p.formula}" for p in self.products]
         return " + ".join(left) + " -> " + " + ".join(right)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
-        return _payload(self)
-
-
-def _payload(obj: Any) -> dict[str, Any]:
-    from lithiophile.store import to_payload
-
-    out: dict[str, Any] = to_payload(obj)
-    return out
-
 
 def _atoms(formula: str) -> float:
     from pymatgen.core import Composition
@@ -127,7 +117,7 @@ def _num(x: float) -> str:
 
 
 @dataclass(frozen=True)
-class ReactionResult:
+class ReactionResult(JsonFields):
     """What a material turns into in contact with Li, and at what energy.
 
     Attributes
@@ -245,10 +235,6 @@ class ReactionResult:
                 )
             )
         return out
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON view (:func:`lithiophile.store.to_payload`; keys kept for users)."""
-        return _payload(self)
 
 
 @functools.lru_cache(maxsize=4096)
