@@ -25,6 +25,19 @@ def test_thermo_results_round_trip_through_their_json():
     assert ElementRecord.from_dict(record.as_dict()) == record
 
 
+def test_assessment_json_is_the_whole_result_and_comes_back():
+    from lithiophile.thermo import assess
+    from lithiophile.thermo.assessment import Assessment
+
+    a = assess("ZnO", electrolyte="solid")
+    d = json.loads(json.dumps(a.as_dict()))
+    # the reaction and the wetting travel whole, with the summary keys beside them
+    assert d["interface"]["reaction"]["equation"] == "2 Li + ZnO -> Li2O + Zn"
+    assert d["interface_type"] == a.interface.type and d["reacts"] is True
+    assert d["contact_angle_deg"] == a.wetting.estimate.angle_deg
+    assert Assessment.from_dict(d) == a
+
+
 def test_a_view_with_derived_fields_offers_no_way_back():
     from lithiophile.advise.system import System, make_system
 

@@ -155,7 +155,7 @@ def assess_cmd(
         work_of_adhesion_J_m2=adhesion,
     )
     if json_:
-        echo_json(a.as_dict())
+        echo_json(a)
         return
     _print_assessment(a, typer.echo)
 
@@ -213,7 +213,7 @@ def demo_part(folder: Path, echo: Any, results: dict[str, Any]) -> dict[str, Any
     ):
         a = assess(material, electrolyte=electrolyte)
         _print_assessment(a, echo, indent="  ")
-        out["assessments"].append(a.as_dict())
+        out["assessments"].append(to_payload(a))
     records = element_map()
     png = write_map(records, folder / "element_map.png")
     named = [r for r in records if r.review_class in ("green", "blue")]

@@ -146,16 +146,12 @@ def compare_metrics(metrics: list[Any], store: Any = None) -> list[dict[str, Any
     return out
 
 
-def assess_materials(materials: tuple[str, ...]) -> list[dict[str, Any]]:
-    """What ``lithiophile.thermo`` predicts for each named material."""
+def assess_materials(materials: tuple[str, ...]) -> Any:
+    """What ``lithiophile.thermo`` predicts for each named material: an
+    :class:`~lithiophile.thermo.assessment.Assessments` (failures kept with their message),
+    or None when no material was named."""
     if not materials:
-        return []
+        return None
     from lithiophile.thermo import assess
 
-    out = []
-    for name in materials:
-        try:
-            out.append(assess(name).as_dict())
-        except LithiophileError as exc:
-            out.append({"material": name, "error": str(exc)})
-    return out
+    return assess(list(materials))

@@ -211,26 +211,23 @@ def _placement_figure(comp: Any, fid: str) -> Figure | None:
     )
 
 
-def predict(assessed: list[dict[str, Any]]) -> str:
-    """What thermo predicts for the materials named."""
-    if not assessed:
+def predict(assessed: Any) -> str:
+    """What thermo predicts for the materials named (an ``Assessments``, or None)."""
+    if assessed is None:
         return (
             '<h3>prediction</h3><p class="muted">no material named '
             "(--material ZnO) : nothing predicted</p>"
         )
-    rows = []
-    for a in assessed:
-        if "error" in a:
-            rows.append((a["material"], "unknown", a["error"], ""))
-        else:
-            rows.append(
-                (
-                    a["material"],
-                    a["verdict"],
-                    "; ".join(a["reasons"]),
-                    f"{a['reaction']}; interface type {a['interface_type']}",
-                )
-            )
+    rows = [
+        (
+            a.material,
+            a.verdict,
+            "; ".join(a.reasons),
+            f"{a.reaction.equation}; interface type {a.interface_type}",
+        )
+        for a in assessed
+    ]
+    rows += [(name, "unknown", why, "") for name, why in assessed.failures.items()]
     return "<h3>prediction (lithiophile.thermo)</h3>" + table(
         ("material", "verdict", "reasons", "reaction and interface"), rows
     )

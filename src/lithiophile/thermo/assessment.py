@@ -26,6 +26,7 @@ from typing import Any, overload
 from lithiophile import cite
 from lithiophile.errors import InputError
 from lithiophile.metrics import Conditions, Metric
+from lithiophile.store import JsonFields
 from lithiophile.thermo.interface import InterfaceResult, classify_reaction
 from lithiophile.thermo.material import parse_material
 from lithiophile.thermo.reactions import react
@@ -66,7 +67,7 @@ class Wetting:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(JsonFields):
     """One material against Li metal: reaction, interface type, alloying, wetting, verdict.
 
     Attributes
@@ -105,6 +106,9 @@ class Assessment:
     metrics: tuple[Metric, ...] = ()
     citations: tuple[str, ...] = ()
 
+    #: shown in the JSON beside the fields (which hold the whole reaction and wetting)
+    PAYLOAD_EXTRA = ("reacts", "interface_type", "wets_molten_li", "contact_angle_deg")
+
     @property
     def reaction(self) -> Any:
         """The :class:`~lithiophile.thermo.reactions.ReactionResult`."""
@@ -129,41 +133,6 @@ class Assessment:
     @property
     def wetting_basis(self) -> str:
         return self.wetting.basis
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able summary (the CLI's ``--json`` and the report use it)."""
-        rx = self.interface.reaction
-        est = self.wetting.estimate
-        return {
-            "material": self.material,
-            "electrolyte": self.electrolyte,
-            "reaction": rx.equation,
-            "energy_per_atom_eV": rx.energy_per_atom_eV,
-            "energy_uncertainty_per_atom_eV": rx.full.uncertainty_per_atom_eV,
-            "full_reaction": rx.full.equation,
-            "reacts": rx.reacts,
-            "marginal": rx.marginal,
-            "energy_known": rx.full.per_formula_unit_eV is not None,
-            "reduction_onset_V": rx.reduction_onset_V,
-            "interface_type": self.interface.type,
-            "interface_basis": self.interface.basis,
-            "alloys_with_li": self.alloys_with_li,
-            "alloy_products": list(self.alloy_products),
-            "wets_molten_li": self.wetting.wets,
-            "contact_angle_deg": self.wetting.contact_angle_deg,
-            "contact_angle_range_deg": None if est is None else [est.low_deg, est.high_deg],
-            "contact_angle_model": None if est is None else est.model,
-            "temperature_K": None if est is None else est.temperature_K,
-            "wetting_basis": self.wetting.basis,
-            "lithiophilic": self.lithiophilic,
-            "verdict": self.verdict,
-            "reasons": list(self.reasons),
-            "missing_phases": list(rx.missing_phases),
-            "energy_sources": dict(rx.energy_sources),
-            "source": rx.source,
-            "metrics": [m.as_dict() for m in self.metrics],
-            "citations": list(self.citations),
-        }
 
 
 @dataclass(frozen=True)
