@@ -298,7 +298,9 @@ def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
     ``metadata={"payload_key": "yours"}`` shows it under another key (kept stable for users
     when a field is renamed); ``metadata={"payload_as": f}`` shows ``f(value)`` (a view, such
     as the texts of a list of records: such a field does not come back through
-    :func:`from_payload`). The properties named in a class attribute ``PAYLOAD_EXTRA``
+    :func:`from_payload`); with ``"payload_merge": True`` as well, the keys of that view (a
+    dict) stand among the fields' own instead of under one key. The properties named in a
+    class attribute ``PAYLOAD_EXTRA``
     (derived values such as a ratio; a name may also be a method without arguments, which is
     called) are added after the fields. ``drop_none`` leaves out dataclass fields (and
     extras) whose value is None, for outputs that show only what was computed.
@@ -330,6 +332,13 @@ def to_payload(obj: Any, *, drop_none: bool = False) -> Any:
     {'yours': 1.5, 'others': [2.0, 3.0], 'summary': '2 others'}
     >>> from_payload(Ranked, {'yours': 1.5})
     Ranked(mine=1.5, others=())
+    >>> @dataclasses.dataclass
+    ... class Card:
+    ...     fit: Fit = dataclasses.field(
+    ...         metadata={"payload_as": lambda f: {"r": f.r_ohm}, "payload_merge": True})
+    ...     rank: int = 1
+    >>> to_payload(Card(Fit(4.0)))
+    {'r': 4.0, 'rank': 1}
     """
     if obj is None or isinstance(obj, str | bool | int):
         return obj
@@ -362,6 +371,9 @@ def _dataclass_payload(obj: Any, drop_none: bool) -> dict[str, Any]:
         value = getattr(obj, f.name)
         if "payload_as" in f.metadata:
             value = f.metadata["payload_as"](value)
+        if f.metadata.get("payload_merge"):  # a view's keys shown among the fields' own
+            items.extend(value.items())
+            continue
         items.append((f.metadata.get("payload_key", f.name), value))
     for name in getattr(type(obj), "PAYLOAD_EXTRA", ()):
         value = getattr(obj, name)

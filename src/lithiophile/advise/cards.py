@@ -12,7 +12,7 @@ from lithiophile.advise.rules import Step
 from lithiophile.advise.system import System
 from lithiophile.kb.compare import Comparison
 from lithiophile.metrics import Metric
-from lithiophile.store import to_payload
+from lithiophile.store import JsonView, to_payload
 
 __all__ = ["Advice", "Card", "Finding"]
 
@@ -28,11 +28,24 @@ class Finding:
         return self.text + (f" [{'; '.join(self.cites)}]" if self.cites else "")
 
 
+def _strategy_view(s: Strategy) -> dict[str, Any]:
+    """What a card shows of its strategy (the catalogue's matching rules stay out)."""
+    return {
+        "id": s.id,
+        "name": s.name,
+        "category": s.category,
+        "mechanism": s.mechanism,
+        "moves": list(s.moves),
+        "failure_modes": to_payload(s.failures),
+        "review_says": list(s.claims),
+    }
+
+
 @dataclass(frozen=True)
-class Card:
+class Card(JsonView):
     """The evidence for one strategy and its place in the ranking."""
 
-    strategy: Strategy
+    strategy: Strategy = field(metadata={"payload_as": _strategy_view, "payload_merge": True})
     score: float
     confidence: str
     confidence_why: str
@@ -40,8 +53,10 @@ class Card:
     candidate: Prediction | None
     versus_electrolyte: str
     evidence: tuple[Evidence, ...]
-    effect: tuple[str, ...]
+    effect: tuple[str, ...] = field(metadata={"payload_key": "expected_effect"})
     rank: int = 0
+
+    PAYLOAD_EXTRA = ("metrics", "references")
 
     @property
     def metrics(self) -> tuple[Metric, ...]:
@@ -86,46 +101,26 @@ class Card:
             out += [f"    reference {r}" for r in self.references]
         return out
 
-    def as_dict(self) -> dict[str, Any]:
-        s = self.strategy
-        return {
-            "rank": self.rank,
-            "id": s.id,
-            "name": s.name,
-            "category": s.category,
-            "mechanism": s.mechanism,
-            "score": self.score,
-            "confidence": self.confidence,
-            "confidence_why": self.confidence_why,
-            "moves": list(s.moves),
-            "candidate": to_payload(self.candidate),
-            "versus_electrolyte": self.versus_electrolyte,
-            "evidence": [e.as_dict() for e in self.evidence],
-            "metrics": [m.as_dict() for m in self.metrics],
-            "expected_effect": list(self.effect),
-            "failure_modes": [
-                {"text": f.text, "refs": list(f.refs), "cites": list(f.cites)} for f in s.failures
-            ],
-            "review_says": list(s.claims),
-            "steps": [
-                {"rule": x.rule, "points": x.points, "why": x.why, "cites": list(x.cites)}
-                for x in self.steps
-            ],
-            "references": list(self.references),
-        }
-
 
 @dataclass(frozen=True)
-class Advice:
+class Advice(JsonView):
     """Ranked strategies for one system, the diagnosis of its interface, and what was left out."""
 
     system: System
-    cards: tuple[Card, ...]
+    cards: tuple[Card, ...] = field(metadata={"payload_key": "strategies"})
     diagnosis: tuple[Finding, ...]
-    excluded: tuple[tuple[str, str], ...] = ()
-    comparisons: tuple[Comparison, ...] = ()
+    excluded: tuple[tuple[str, str], ...] = field(
+        default=(),
+        metadata={
+            "payload_key": "not_applicable",
+            "payload_as": lambda ex: [{"id": i, "why": w} for i, w in ex],
+        },
+    )
+    comparisons: tuple[Comparison, ...] = field(
+        default=(), metadata={"payload_key": "your_results"}
+    )
     citations: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     def top(self, n: int) -> tuple[Card, ...]:
         return self.cards[:n]
@@ -149,14 +144,3 @@ class Advice:
             "ranking rules: docs/methods.md, 'Advise'; sources: " + ", ".join(self.citations)
         )
         return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "system": self.system.as_dict(),
-            "diagnosis": [{"text": f.text, "cites": list(f.cites)} for f in self.diagnosis],
-            "your_results": to_payload(self.comparisons),
-            "strategies": [c.as_dict() for c in self.cards],
-            "not_applicable": [{"id": i, "why": w} for i, w in self.excluded],
-            "citations": list(self.citations),
-            "warnings": list(self.warnings),
-        }

@@ -22,12 +22,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lithiophile.kb.gaps import Gap, condition_gaps
 from lithiophile.kb.schema import Record
 from lithiophile.metrics import METRICS, Conditions
+from lithiophile.store import JsonView
 
 __all__ = ["Baselines", "Evidence", "baselines", "gather"]
 
@@ -36,34 +37,31 @@ _RATIO = ("cycle_life_time", "cycle_life_cycles", "critical_current_density")
 _RES = ("interfacial_asr", "interfacial_resistance")
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One record set against the user's system."""
+def _record_view(r: Record) -> dict[str, Any]:
+    """The record as a person reads it on a card: value and conditions as text, flags as
+    sentences."""
+    return {
+        "id": r.id,
+        "material": r.material,
+        "metric": r.metric,
+        "value": r.value_text(),
+        "conditions": r.conditions.to_conditions().display(),
+        "ref": r.provenance.ref if r.provenance else None,
+        "citation": r.provenance.citation if r.provenance else r.source,
+        "flags": [f"{f.kind} ({f.severity}): {f.explanation}" for f in r.flags],
+    }
 
-    record: Record
+
+@dataclass(frozen=True)
+class Evidence(JsonView):
+    """One record set against the user's system (its JSON shows the record as a card does)."""
+
+    record: Record = field(metadata={"payload_as": _record_view, "payload_merge": True})
     comparable: bool
-    gaps: tuple[Gap, ...]
+    gaps: tuple[Gap, ...] = field(metadata={"payload_as": lambda gaps: [g.text for g in gaps]})
     weight: float
     strength: float | None
     effect: str
-
-    def as_dict(self) -> dict[str, Any]:
-        r = self.record
-        return {
-            "id": r.id,
-            "material": r.material,
-            "metric": r.metric,
-            "value": r.value_text(),
-            "conditions": r.conditions.to_conditions().display(),
-            "ref": r.provenance.ref if r.provenance else None,
-            "citation": r.provenance.citation if r.provenance else r.source,
-            "flags": [f"{f.kind} ({f.severity}): {f.explanation}" for f in r.flags],
-            "comparable": self.comparable,
-            "gaps": [g.text for g in self.gaps],
-            "weight": self.weight,
-            "strength": self.strength,
-            "effect": self.effect,
-        }
 
 
 def _value(r: Record) -> float:
