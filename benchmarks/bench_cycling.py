@@ -7,7 +7,7 @@
 2. the same data's per-cycle summary through cellpy 1.0.3 next to ours, as cellpy's docs
    intend: ``cellpy.get(file, instrument="neware_txt", mass=...)`` then ``make_step_table()``
    and ``make_summary()``. Both sides read the same Neware BTSDA CSV written by
-   :func:`lithiophile.instrument_files.write_neware_csv`. The two summaries are cross-checked:
+   :func:`lithiophile.synth.instruments.write_neware_csv`. The two summaries are cross-checked:
    cellpy's per-cycle discharge and charge capacities against our plating and stripping
    half-cycle charges, with the largest relative difference printed (and a failure if it
    exceeds 0.1 %). cellpy's summary (step table + per-cycle capacities, CE, end voltages) is

@@ -168,7 +168,7 @@ def bench_big_mpr(rows: int, repeat: int) -> None:
     voltage and current."""
     import numpy as np
 
-    from lithiophile.instrument_files import write_biologic_mpr
+    from lithiophile.synth.instruments import write_biologic_mpr
 
     print(f"\nSynthetic {rows:,}-row GCPL .mpr: ours full read vs galvani (target <= 1.2x)")
     try:
@@ -380,7 +380,7 @@ def _measure(
 def bench_big(rows: int) -> None:
     import polars as pl
 
-    from lithiophile.instrument_files import write_biologic_mpr
+    from lithiophile.synth.instruments import write_biologic_mpr
 
     raw = rows * 3 * 8
     print(f"\nSynthetic {rows:,}-row files (time, voltage, current at 1 s; Li||Li square wave)")

@@ -140,7 +140,7 @@ def test_convert_json(cell_file, tmp_path, capsys):
 
 
 def _truncated_mpr(folder):
-    from lithiophile.instrument_files import write_instrument_examples
+    from lithiophile.synth.instruments import write_instrument_examples
 
     mpr = next(p for p in write_instrument_examples(folder / "w") if p.suffix == ".mpr")
     data = mpr.read_bytes()
@@ -279,7 +279,7 @@ def test_every_command_takes_json():
 def test_read_and_convert_print_what_the_reader_assumed(tmp_path, capsys):
     # issue 11 item 7: an EC-Lab export states its electrode area and carries its own charge
     # counter; the reader uses both and says so, and read and convert print it
-    from lithiophile.instrument_files import write_biologic_mpt
+    from lithiophile.synth.instruments import write_biologic_mpt
 
     path = write_biologic_mpt(li_li_symmetric(cycles=1, sample_s=60.0), tmp_path / "c.mpt")
     assert run(["read", str(path)]) == 0

@@ -1,5 +1,5 @@
 """Each defect class real instrument files show (issue 11), first reproduced by a file the
-package writes itself in the offending layout (:mod:`lithiophile.instrument_files.defects`),
+package writes itself in the offending layout (:mod:`lithiophile.synth.instruments.defects`),
 then read right or refused with the promised error. The data are known by construction."""
 
 from __future__ import annotations
@@ -9,19 +9,19 @@ import pytest
 
 import lithiophile.io as lio
 from lithiophile.errors import FileFormatError, InputError
-from lithiophile.instrument_files import (
+from lithiophile.io.celldata import Provenance
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
+from lithiophile.synth.instruments import (
     write_arbin_csv,
     write_biologic_mpr,
     write_biologic_mpt,
 )
-from lithiophile.instrument_files.defects import (
+from lithiophile.synth.instruments.defects import (
     drop_mpt_label,
     drop_trailing_fields,
     set_mpr_area_unit,
     write_neware_nested_csv,
 )
-from lithiophile.io.celldata import Provenance
-from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 
 @pytest.fixture(scope="module")

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from tests.conftest import SHARED_CYCLER, skip_unless_mdbtools
 
 from lithiophile.errors import FileFormatError, UnknownColumnWarning
-from lithiophile.instrument_files import WRITERS
 from lithiophile.io import bdf
 from lithiophile.io.celldata import PROVENANCE_KINDS, CellData, ImpedanceData
 from lithiophile.io.registry import get_format
 from lithiophile.io.validate import MAX_ABS_CURRENT_A, MAX_ABS_VOLTAGE_V, check
 from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
+from lithiophile.synth.instruments import WRITERS
 
 EXAMPLES = int(os.environ.get("LITHIOPHILE_FUZZ_EXAMPLES", "1000"))
 
@@ -48,7 +48,7 @@ SHARED_SEEDS = {
     "impedance-csv": "impedancepy__exampleData.csv",
     "vendor-eis": "hybdrt__PEIS_LPSCl_IonBlocking_-25C_RelaxIS.txt",
 }
-# vendor layouts written by lithiophile.instrument_files: fuzzed even without ../shared
+# vendor layouts written by lithiophile.synth.instruments: fuzzed even without ../shared
 INSTRUMENT_SEEDS = {
     "biologic-mpr": ".mpr",
     "biologic-mpt": ".mpt",

@@ -10,11 +10,11 @@ import pytest
 
 import lithiophile.io as lio
 from lithiophile.errors import InputError
-from lithiophile.instrument_files import write_biologic_mpr
-from lithiophile.instrument_files.defects import split_file
 from lithiophile.io.celldata import CellData
 from lithiophile.io.join import join
 from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
+from lithiophile.synth.instruments import write_biologic_mpr
+from lithiophile.synth.instruments.defects import split_file
 
 
 @pytest.fixture(scope="module")

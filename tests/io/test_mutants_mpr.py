@@ -53,7 +53,7 @@ def test_unknown_eight_byte_column_is_read_as_float64(shared, tmp_path):
 
 
 # -- files built here, content known by construction ---------------------------------------------
-# The .mpr container is the one lithiophile.instrument_files writes (EC-Lab <= 11.43, data module
+# The .mpr container is the one lithiophile.synth.instruments writes (EC-Lab <= 11.43, data module
 # v3: n rows u32, column count u8, ids u16, rows from 0x196), with any column ids and rows given
 # here: each expected column is the array written into the file.
 
@@ -68,7 +68,7 @@ def _build(path, ids, rows, version=3, n=None, content=None):
     import struct
     from datetime import datetime
 
-    from lithiophile.instrument_files import biologic_mpr as w
+    from lithiophile.synth.instruments import biologic_mpr as w
 
     start = datetime(2024, 1, 2, 3, 4, 5)
     rows_at = w._ROWS_AT if version == 3 else w._ROWS_AT - 1

@@ -263,7 +263,7 @@ def test_errors_name_what_was_read(tmp_path):
 def test_a_file_without_settings_names_no_technique(tmp_path):
     from tests.io.test_mutants_mpr import _T, N
 
-    from lithiophile.instrument_files import biologic_mpr as w
+    from lithiophile.synth.instruments import biologic_mpr as w
 
     rows = np.zeros(N, dtype=[("t", "<f8"), ("e", "<f4")])
     rows["t"], rows["e"] = _T, 3.0

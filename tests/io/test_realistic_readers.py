@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 import lithiophile.io as lio
-from lithiophile.instrument_files import WRITERS
 from lithiophile.io.celldata import CellData
 from lithiophile.io.charge import net_from_capacities
 from lithiophile.io.join import join
 from lithiophile.io.steps import derive_steps
+from lithiophile.synth.instruments import WRITERS
 from lithiophile.synth.realistic import realistic_symmetric
 
 EXT = {"biologic-mpr": ".mpr", "biologic-mpt": ".mpt", "maccor-text": ".001"}

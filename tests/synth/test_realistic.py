@@ -35,7 +35,7 @@ def _read(cell, layout, folder, parts):
 
         paths = [bdf.write(p, folder / f"part{k}.csv") for k, p in enumerate(pieces)]
     else:
-        from lithiophile.instrument_files import WRITERS
+        from lithiophile.synth.instruments import WRITERS
 
         pieces = cell.truth["parts"] if parts > 1 else [cell.data]
         ext = {"biologic-mpt": ".mpt", "biologic-mpr": ".mpr", "maccor-text": ".001"}

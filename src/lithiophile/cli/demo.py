@@ -106,10 +106,10 @@ class ExampleFile:
 
 def _measure(folder: Path, step: Callable[[str], None]) -> list[ExampleFile]:
     """Write the example files, then detect, read (once) and convert each."""
-    from lithiophile.instrument_files import write_instrument_examples
     from lithiophile.io import detect, read
     from lithiophile.io.convert import atomic_output
     from lithiophile.synth.examples import write_examples
+    from lithiophile.synth.instruments import write_instrument_examples
 
     step("measure: writing example files")
     paths = write_examples(folder / "examples") + write_instrument_examples(folder / "instruments")

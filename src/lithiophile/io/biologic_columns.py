@@ -2,7 +2,7 @@
 EC-Lab columns (labels such as ``"Ewe/V"``) to :class:`CellData` / :class:`ImpedanceData`.
 
 Public: used by :mod:`lithiophile.io.biologic_mpr`, :mod:`lithiophile.io.biologic_mpt` and the
-file writers of :mod:`lithiophile.instrument_files` (which write the same ids).
+file writers of :mod:`lithiophile.synth.instruments` (which write the same ids).
 
 Sources of the bundled numbers
 ------------------------------

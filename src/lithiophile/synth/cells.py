@@ -21,7 +21,7 @@ Every generator returns a :class:`SyntheticCell`: the :class:`~lithiophile.io.Ce
 dict ``truth`` of the figures as built (closed forms, or the minimum of the noiseless function
 on a 1 ms grid for the nucleation dip). :meth:`SyntheticCell.write` writes any format the
 project can write (Parquet, BDF CSV, and the instrument layouts of
-:mod:`lithiophile.instrument_files`).
+:mod:`lithiophile.synth.instruments`).
 
 The Li||Li generators (:func:`symmetric`, :func:`ccd_test`) are here; those plating on Cu
 (:func:`li_cu`, :func:`li_cu_reservoir`, :func:`first_plating`) are in

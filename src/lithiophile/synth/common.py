@@ -46,7 +46,7 @@ class SyntheticCell:
 
     def write(self, path: str | Path, fmt: str | None = None) -> Path:
         """Write the data: ``.parquet``, BDF ``.csv``, or ``fmt`` from
-        :data:`lithiophile.instrument_files.WRITERS` (``biologic-mpt``, ``biologic-mpr``,
+        :data:`lithiophile.synth.instruments.WRITERS` (``biologic-mpt``, ``biologic-mpr``,
         ``maccor-text``, ``neware-csv``, ``arbin-csv``, ``land``)."""
         path = Path(path)
         if fmt is None and path.suffix == ".parquet":
@@ -60,7 +60,7 @@ class SyntheticCell:
             from lithiophile.io import bdf
 
             return bdf.write(self.data, path)
-        from lithiophile.instrument_files import WRITERS
+        from lithiophile.synth.instruments import WRITERS
 
         if fmt not in WRITERS:
             raise InputError(f"fmt must be 'bdf' or one of {sorted(WRITERS)}. Got {fmt!r}.")

@@ -80,7 +80,7 @@ def _parts(cols: dict[str, np.ndarray], meta: Metadata, parts: int) -> list[Cell
     its header states its own start time (the test's start plus the offset)."""
     from datetime import timedelta
 
-    from lithiophile.instrument_files import DEFAULT_START
+    from lithiophile.synth.instruments import DEFAULT_START
 
     start = meta.start_time or DEFAULT_START
     cuts = np.linspace(0, cols["time_s"].size, parts + 1).astype(int)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from lithiophile.errors import InputError
-from lithiophile.instrument_files._common import _Cell
+from lithiophile.synth.instruments._common import _Cell
 
 __all__ = [
     "drop_mpt_label",
@@ -44,7 +44,7 @@ def _label_line(data: bytes) -> int:
 
 
 def drop_mpt_label(source: str | Path, path: str | Path, label: str) -> Path:
-    """Copy an .mpt written by :func:`~lithiophile.instrument_files.write_biologic_mpt` to
+    """Copy an .mpt written by :func:`~lithiophile.synth.instruments.write_biologic_mpt` to
     ``path`` with ``label`` removed from its column-label line (the rows keep every value)."""
     data = Path(source).read_bytes()
     lines = data.split(b"\r\n")
@@ -60,7 +60,7 @@ def drop_mpt_label(source: str | Path, path: str | Path, label: str) -> Path:
 
 
 def set_mpr_area_unit(source: str | Path, path: str | Path, area: float, code: int) -> Path:
-    """Copy an .mpr written by :func:`~lithiophile.instrument_files.write_biologic_mpr` to
+    """Copy an .mpr written by :func:`~lithiophile.synth.instruments.write_biologic_mpr` to
     ``path`` with the electrode area ``area`` (float32, settings byte 0x211) stated in unit
     code ``code`` (settings byte 0x250)."""
     data = bytearray(Path(source).read_bytes())

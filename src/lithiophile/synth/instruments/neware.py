@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import _Cell, _rows, _step_names, _write_text
 from lithiophile.io.celldata import CellData
+from lithiophile.synth.instruments._common import _Cell, _rows, _step_names, _write_text
 
 _NEWARE_LABELS = (
     "DataPoint", "Cycle Index", "Step Index", "Step Type", "Time", "Cumulative Time",

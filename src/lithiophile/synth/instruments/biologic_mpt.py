@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import (
+from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.synth.instruments._common import (
     _SYNTHETIC_NOTE,
     _Cell,
     _rows,
@@ -17,8 +18,7 @@ from lithiophile.instrument_files._common import (
     _three_digit_exponents,
     _write_text,
 )
-from lithiophile.instrument_files.biologic_mpr import _I_RANGE_PEIS, _gcpl_blocks
-from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.synth.instruments.biologic_mpr import _I_RANGE_PEIS, _gcpl_blocks
 
 _MPT_GCPL_LABELS = (
     "mode", "ox/red", "error", "control changes", "Ns changes", "counter inc.", "Ns",

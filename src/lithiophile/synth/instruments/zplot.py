@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import _rows, _Spectrum, _write_text
 from lithiophile.io.celldata import ImpedanceData
+from lithiophile.synth.instruments._common import _rows, _Spectrum, _write_text
 
 
 def _zplot_line(key: str, value: Any, indent: int = 2) -> str:

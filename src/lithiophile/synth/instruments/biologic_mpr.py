@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 
 from lithiophile.errors import InputError
-from lithiophile.instrument_files._common import _SYNTHETIC_NOTE, _Cell, _Spectrum, _starts
 from lithiophile.io.biologic_columns import COLUMN_IDS, FLAG_IDS, TECHNIQUE_IDS
 from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.synth.instruments._common import _SYNTHETIC_NOTE, _Cell, _Spectrum, _starts
 
 _MPR_MAGIC = b"BIO-LOGIC MODULAR FILE\x1a".ljust(48) + b"\x00\x00\x00\x00"
 #: Column ids of a GCPL data module: those of navani's jdb11 GCPL file and
@@ -265,7 +265,7 @@ def write_biologic_mpr(
     spectrum.
 
     The layout is described in the module's documentation
-    (:mod:`lithiophile.instrument_files.biologic_mpr`).
+    (:mod:`lithiophile.synth.instruments.biologic_mpr`).
 
     The rows are one numpy structured array written as is, so 10 million rows take seconds
     (about 0.6 GB for the 57-byte GCPL row).

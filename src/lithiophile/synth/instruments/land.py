@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import _Cell, _rows, _step_names, _write_text
 from lithiophile.io.celldata import CellData
+from lithiophile.synth.instruments._common import _Cell, _rows, _step_names, _write_text
 
 _LAND_LABELS = (
     "Index", "Cycle", "StepNo", "StepStatus", "TestTime/Sec", "StepTime/Sec", "Current/mA",

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import _Cell, _rows, _write_text
 from lithiophile.io.celldata import CellData
+from lithiophile.synth.instruments._common import _Cell, _rows, _write_text
 
 _ARBIN_LABELS = (
     "Date_Time", "Test_Time(s)", "Step_Time(s)", "Step_Index", "Cycle_Index", "Voltage(V)",

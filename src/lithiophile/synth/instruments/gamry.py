@@ -6,13 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from lithiophile.instrument_files._common import (
+from lithiophile.io.celldata import ImpedanceData
+from lithiophile.synth.instruments._common import (
     _SYNTHETIC_NOTE,
     _Spectrum,
     _three_digit_exponents,
     _write_text,
 )
-from lithiophile.io.celldata import ImpedanceData
 
 
 def _gamry_number(x: float) -> str:

@@ -67,7 +67,7 @@ for example-sized data. The .mpr writer is vectorised for benchmark-sized data.
 Examples
 --------
 >>> from lithiophile.synth.examples import li_li_symmetric
->>> from lithiophile.instrument_files import write_biologic_mpr
+>>> from lithiophile.synth.instruments import write_biologic_mpr
 >>> import lithiophile.io as lio, tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as d:
 ...     p = write_biologic_mpr(li_li_symmetric(cycles=1), pathlib.Path(d) / "cell.mpr")
@@ -80,19 +80,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from lithiophile.instrument_files._common import DEFAULT_START
-from lithiophile.instrument_files.arbin import write_arbin_csv
-from lithiophile.instrument_files.biologic_mpr import (
+from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.synth.instruments._common import DEFAULT_START
+from lithiophile.synth.instruments.arbin import write_arbin_csv
+from lithiophile.synth.instruments.biologic_mpr import (
     _data_module_length as _data_module_length,  # for the tests
 )
-from lithiophile.instrument_files.biologic_mpr import write_biologic_mpr
-from lithiophile.instrument_files.biologic_mpt import write_biologic_mpt
-from lithiophile.instrument_files.gamry import write_gamry_dta
-from lithiophile.instrument_files.land import write_land
-from lithiophile.instrument_files.maccor import write_maccor_text
-from lithiophile.instrument_files.neware import write_neware_csv
-from lithiophile.instrument_files.zplot import write_zplot
-from lithiophile.io.celldata import CellData, ImpedanceData
+from lithiophile.synth.instruments.biologic_mpr import write_biologic_mpr
+from lithiophile.synth.instruments.biologic_mpt import write_biologic_mpt
+from lithiophile.synth.instruments.gamry import write_gamry_dta
+from lithiophile.synth.instruments.land import write_land
+from lithiophile.synth.instruments.maccor import write_maccor_text
+from lithiophile.synth.instruments.neware import write_neware_csv
+from lithiophile.synth.instruments.zplot import write_zplot
 
 __all__ = [
     "DEFAULT_START",

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lithiophile.instrument_files._common import _SYNTHETIC_NOTE, _Cell, _rows, _write_text
 from lithiophile.io.celldata import CellData
+from lithiophile.synth.instruments._common import _SYNTHETIC_NOTE, _Cell, _rows, _write_text
 
 
 def write_maccor_text(data: CellData | Mapping[str, Any], path: str | Path) -> Path:

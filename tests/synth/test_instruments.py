@@ -1,4 +1,4 @@
-"""Instrument-style example files (:mod:`lithiophile.instrument_files`).
+"""Instrument-style example files (:mod:`lithiophile.synth.instruments`).
 
 Every file is written from synthetic data whose values are known by construction
 (:func:`lithiophile.synth.examples.li_li_symmetric`, :func:`~.synth.examples.rc_spectrum`), then
@@ -25,7 +25,10 @@ from hypothesis import strategies as st
 
 import lithiophile.io as lio
 from lithiophile.errors import InputError
-from lithiophile.instrument_files import (
+from lithiophile.io import CellData, ImpedanceData
+from lithiophile.io.registry import FORMATS
+from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
+from lithiophile.synth.instruments import (
     DEFAULT_START,
     WRITERS,
     _data_module_length,
@@ -39,9 +42,6 @@ from lithiophile.instrument_files import (
     write_neware_csv,
     write_zplot,
 )
-from lithiophile.io import CellData, ImpedanceData
-from lithiophile.io.registry import FORMATS
-from lithiophile.synth.examples import li_li_symmetric, rc_spectrum
 
 CELL = li_li_symmetric(rest_s=600.0)  # the default of write_instrument_examples
 SPECTRUM = rc_spectrum()
