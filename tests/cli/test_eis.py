@@ -92,7 +92,7 @@ def test_fit_refuses_cycling_data(tmp_path, capsys):
     cd = CellData.from_columns({"time_s": t, "voltage_V": 0.01 + 0 * t, "current_A": 1e-3 + 0 * t})
     path = cd.write_parquet(tmp_path / "c.parquet")
     assert run(["eis", "fit", str(path)]) == 1
-    assert "not an impedance spectrum" in capsys.readouterr().err
+    assert "holds cycling data, not an impedance spectrum" in capsys.readouterr().err
 
 
 def test_series_by_temperature(tmp_path, capsys):

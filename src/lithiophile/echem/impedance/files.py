@@ -193,9 +193,8 @@ def _read(path: str) -> Any:
 
     data = lio.read(path)
     if not isinstance(data, lio.ImpedanceData):
-        kind = getattr(data, "KIND", "cycling")
         raise InputError(
-            f"'{path}' holds {kind} data, not an impedance spectrum; give a PEIS/GEIS or other "
+            f"'{path}' holds cycling data, not an impedance spectrum; give a PEIS/GEIS or other "
             "impedance file (lithiophile read FILE shows what a file holds)."
         )
     return data
