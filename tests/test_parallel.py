@@ -134,6 +134,12 @@ def test_run_batch_caches_by_key_and_stores(tmp_path):
     third = run_batch(_square_counted, [2.0, 5.0], key=str, kind="sq", store=store, reuse=False)
     assert [r.value for r in third] == [4.0, 25.0] and not any(r.cached for r in third)
     assert _calls[-2:] == [2.0, 5.0] and store.get("sq", "2.0") == 4.0
+    # a stored payload its decoder cannot read (an older layout) is run again, not a crash
+    store.put("sq", "7.0", {"old": "layout"})
+    (again,) = run_batch(
+        _square_counted, [7.0], key=str, kind="sq", store=store, decode=lambda p: p["value"]
+    )
+    assert again.value == 49.0 and not again.cached and _calls[-1] == 7.0
 
 
 def _warn_twice(x: int) -> int:

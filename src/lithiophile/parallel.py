@@ -486,7 +486,10 @@ class _Cache:
         payload = self.store.get(self.kind, self.keys[i]) if self.reuse else None
         if payload is None:
             return None
-        value = self.decode(payload) if self.decode is not None else payload
+        try:
+            value = self.decode(payload) if self.decode is not None else payload
+        except (TypeError, KeyError, ValueError):  # written by an older layout: run it again
+            return None
         return JobResult(item, value=value, cached=True)
 
     def put(self, i: int, payload: Any) -> None:
