@@ -53,7 +53,9 @@ R = TypeVar("R")
 #: 9.4-9.6): the pool's fixed cost was 0.8 s (0.5 s of work: 0.46 s serial, 1.25 s pool) and
 #: it paid only from about 30 s of work (16 s: 16.7 s serial, 20.7 s pool; 32 s: 36.6 s
 #: serial, 35.2 s pool), because the other programs leave it one core. :func:`free_cores`
-#: sees that load and keeps such batches in one process.
+#: sees that load and keeps such batches in one process. On the idle machine (2026-12-07) the
+#: pool's fixed cost was 1.1-1.5 s (impedance fits: 100 spectra 1.78 s serial, 2.08 s pool;
+#: 300: 4.84 s, 3.73 s; docs/architecture.md, "Measured crossover").
 POOL_OVERHEAD_S = 1.5
 
 
