@@ -134,6 +134,15 @@ def test_run_batch_caches_by_key_and_stores(tmp_path):
     third = run_batch(_square_counted, [2.0, 5.0], key=str, kind="sq", store=store, reuse=False)
     assert [r.value for r in third] == [4.0, 25.0] and not any(r.cached for r in third)
     assert _calls[-2:] == [2.0, 5.0] and store.get("sq", "2.0") == 4.0
+
+    # the stored results of a batch are read in one go, not one store read per item
+    def no_single_reads(*_):
+        raise AssertionError("Store.get called per item")
+
+    store.get = no_single_reads
+    cached = run_batch(_square_counted, [2.0, 5.0, 3.0], key=str, kind="sq", store=store)
+    assert [r.cached for r in cached] == [True, True, True]
+    assert [r.value for r in cached] == [4.0, 25.0, 9.0]
     # a stored payload its decoder cannot read (an older layout) is run again, not a crash
     store.put("sq", "7.0", {"old": "layout"})
     (again,) = run_batch(

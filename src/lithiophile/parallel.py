@@ -442,6 +442,8 @@ def run_batch(
 
     jobs = list(items)
     cache = _Cache(key, kind, store, decode, reuse) if key and kind and store is not None else None
+    if cache is not None:
+        cache.fetch(jobs)
     out: dict[int, JobResult[T, R]] = {}
     todo: list[int] = []
     for i, item in enumerate(jobs):
@@ -470,22 +472,34 @@ def run_batch(
 
 
 class _Cache:
-    """The store lookups of one batch: each item's key, computed once."""
+    """The store lookups of one batch: each item's key, computed once, and every stored
+    payload read in one go (:meth:`lithiophile.store.Store.get_many`)."""
 
     def __init__(
         self, key: Callable[[Any], str], kind: str, store: Any, decode: Any, reuse: bool = True
     ) -> None:
         self.key, self.kind, self.store, self.decode, self.reuse = key, kind, store, decode, reuse
         self.keys: dict[int, str] = {}
+        self.failed: dict[int, Exception] = {}
+        self.stored: dict[str, Any] = {}
+
+    def fetch(self, items: list[Any]) -> None:
+        """Compute every item's key (a key that cannot be computed fails that item only) and
+        read what the store holds for them."""
+        for i, item in enumerate(items):
+            try:
+                self.keys[i] = self.key(item)
+            except (OSError, LithiophileError) as exc:
+                self.failed[i] = exc
+        if self.reuse:
+            self.stored = self.store.get_many(self.kind, list(dict.fromkeys(self.keys.values())))
 
     def lookup(self, i: int, item: Any) -> JobResult[Any, Any] | None:
         """The stored result of item ``i``, a failure when its key cannot be computed (an
         unreadable file), or None: to be run."""
-        try:
-            self.keys[i] = self.key(item)
-        except (OSError, LithiophileError) as exc:
-            return _failure(item, exc)
-        payload = self.store.get(self.kind, self.keys[i]) if self.reuse else None
+        if i in self.failed:
+            return _failure(item, self.failed[i])
+        payload = self.stored.get(self.keys[i])
         if payload is None:
             return None
         try:

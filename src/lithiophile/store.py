@@ -35,7 +35,7 @@ import threading
 import time
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -244,6 +244,18 @@ class Store:
                 "SELECT payload FROM results WHERE kind = ? AND key = ?", [kind, key]
             ).fetchone()
         return None if row is None else json.loads(row[0])
+
+    def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+        """The payloads stored under ``kind`` for those of ``keys`` that are there, by key, in
+        one read (a batch of many items opens the store once, not once per item)."""
+        if not keys or not self.path.exists():
+            return {}
+        with self.transaction(read_only=True) as con:
+            found = con.execute(
+                "SELECT key, payload FROM results WHERE kind = ? AND key IN (SELECT unnest(?))",
+                [kind, list(keys)],
+            ).fetchall()
+        return {k: json.loads(v) for k, v in found}
 
     def keys(self, kind: str) -> set[str]:
         """Every key stored for ``kind``."""

@@ -322,8 +322,11 @@ def test_sweep_runs_the_grid_once_and_then_reads_the_cache(tmp_path, monkeypatch
     setups = sweep_mod.sweep_setups(base, [60.0, 120.0], [10.0], [5.0, 20.0])
     assert len(setups) == 4 and len({s.key() for s in setups}) == 4
     store = Store(tmp_path / "cache.duckdb")
-    first = list(sweep_mod.sweep(setups, store=store))
+    list(sweep_mod.sweep(setups[:1], store=store))  # one of the four already done
+    ticks: list[tuple[int, int]] = []
+    first = list(sweep_mod.sweep(setups, store=store, progress=lambda n, t: ticks.append((n, t))))
     assert all(err is None for _, _, err in first)
+    assert ticks == [(1, 3), (2, 3), (3, 3)]  # progress counts the three that ran
 
     def no_run(s):
         raise AssertionError("a cached setup was run again")

@@ -1,5 +1,5 @@
 """Parameter sweeps (contact angle x current x exchange current) through
-:func:`lithiophile.parallel.run_jobs`, cached by content hash in the store."""
+:func:`lithiophile.parallel.run_batch`, cached by content hash in the store."""
 
 from __future__ import annotations
 
@@ -51,27 +51,29 @@ def sweep(
     progress: Any = None,
 ) -> Iterator[tuple[Setup, dict[str, Any] | None, str | None]]:
     """Run the setups (cached: a setup already in ``store`` is not run again); yields
-    (setup, result dict or None, error or None) in order."""
-    from lithiophile.parallel import run_jobs
+    (setup, result dict or None, error or None) in order. ``progress(n, total)`` after each
+    setup that ran."""
+    from lithiophile.parallel import run_batch
 
-    cached: dict[str, dict[str, Any]] = {}
-    todo = []
-    for s in setups:
-        hit = store.get("deposition", s.key()) if store is not None else None
-        if hit is not None:
-            cached[s.key()] = hit
-        else:
-            todo.append(s)
-    done = {}
-    for n, job in enumerate(run_jobs(_run_one, todo, workers=workers, scheduler=scheduler), 1):
-        done[job.item.key()] = job
-        if job.ok and store is not None:
-            store.put("deposition", job.item.key(), job.value)
-        if progress is not None:
-            progress(n, len(todo))
-    for s in setups:
-        if s.key() in cached:
-            yield s, cached[s.key()], None
-        else:
-            job = done[s.key()]
-            yield s, job.value, job.error
+    ran = cached = 0
+
+    def arrived(job: Any) -> None:  # the cached results arrive first, then those that ran
+        nonlocal ran, cached
+        if job.cached:
+            cached += 1
+        elif progress is not None:
+            ran += 1
+            progress(ran, len(setups) - cached)
+
+    batch = run_batch(
+        _run_one,
+        setups,
+        key=lambda s: s.key(),
+        kind="deposition",
+        store=store,
+        workers=workers,
+        scheduler=scheduler,
+        on_result=arrived,
+    )
+    for job in batch:
+        yield job.item, job.value, job.error

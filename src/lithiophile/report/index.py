@@ -113,45 +113,36 @@ def index_files(
     """Rows of ``files``: from the store when their content was indexed before, else computed
     on ``workers`` processes and stored. ``progress(done, total, name)`` after each file."""
     from lithiophile.io import sha256_of
-    from lithiophile.parallel import run_jobs
+    from lithiophile.parallel import run_batch
 
-    paths = [Path(f) for f in files]
-    keys = {p: _key(sha256_of(p)) for p in paths}
-    cached = _payloads(store, list(keys.values()))
-    rows: dict[Path, dict[str, Any]] = {}
-    done = 0
-    for p in paths:
-        hit = cached.get(keys[p])
-        if hit is not None:
-            rows[p] = {**hit, "name": p.name, "file": str(p)}
-            done += 1
-    total = len(paths)
+    paths = [str(Path(f)) for f in files]
+    total, done = len(paths), 0
     if progress:
-        progress(done, total, "cached")
-    todo = [str(p) for p in paths if p not in rows]
-    for job in run_jobs(_job, todo, workers=workers, ordered=False):
-        p = Path(job.item)
-        if job.ok and job.value is not None:
-            rows[p] = job.value
-            store.put(STORE_KIND, keys[p], job.value)
-        else:
-            rows[p] = {"name": p.name, "file": str(p), "error": job.error or "failed"}
+        progress(0, total, "cached")
+
+    def arrived(job: Any) -> None:
+        nonlocal done
         done += 1
         if progress:
-            progress(done, total, p.name)
-    return [rows[p] for p in paths]
+            progress(done, total, "cached" if job.cached else Path(job.item).name)
 
-
-def _payloads(store: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored rows of ``keys``, in one read (one connection for all)."""
-    if not keys or not Path(store.path).exists():
-        return {}
-    with store.transaction(read_only=True) as con:
-        found = con.execute(
-            "SELECT key, payload FROM results WHERE kind = ? AND key IN (SELECT unnest(?))",
-            [STORE_KIND, keys],
-        ).fetchall()
-    return {k: json.loads(v) for k, v in found}
+    batch = run_batch(
+        _job,
+        paths,
+        key=lambda p: _key(sha256_of(Path(p))),
+        kind=STORE_KIND,
+        store=store,
+        workers=workers,
+        on_result=arrived,
+    )
+    rows = []
+    for job in batch:
+        p = Path(job.item)
+        if job.ok and job.value is not None:  # a stored row keeps its content, not its name
+            rows.append({**job.value, "name": p.name, "file": str(p)})
+        else:
+            rows.append({"name": p.name, "file": str(p), "error": job.error or "failed"})
+    return rows
 
 
 def load_index(store: Any) -> list[dict[str, Any]]:
