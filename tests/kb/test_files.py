@@ -10,6 +10,7 @@ from tests.conftest import file_digest
 
 from lithiophile.errors import FileFormatError, InputError
 from lithiophile.kb import KnowledgeBase, bundled_records
+from lithiophile.kb.base import Imported
 
 MINE = [
     {
@@ -67,7 +68,7 @@ def test_user_records_round_trip(base, tmp_path, suffix):
     path = tmp_path / f"mine{suffix}"
     assert base.export(path, origin="user") == 3
     other = KnowledgeBase(tmp_path / "other.duckdb")
-    assert other.import_file(path) == {"imported": 3, "already_there": 0, "skipped_bundled": 0}
+    assert other.import_file(path) == Imported(imported=3, already_there=0, skipped_bundled=0)
     back = {r.id: r for r in other.query(origin="user")}
     assert {r.id: r for r in added} == back  # every field, value_si and flags included
     # 12.5 ohm cm2 = 12.5e-4 ohm m2 (hand conversion)
@@ -75,7 +76,7 @@ def test_user_records_round_trip(base, tmp_path, suffix):
         pytest.approx(12.5e-4)
     )
     again = other.import_file(path)  # the same records again: said so, kept once
-    assert (again["imported"], again["already_there"]) == (0, 3) and other.count(origin="user") == 3
+    assert (again.imported, again.already_there) == (0, 3) and other.count(origin="user") == 3
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".parquet"])
@@ -85,7 +86,7 @@ def test_exporting_everything_and_importing_it_skips_the_bundled(base, tmp_path,
     n = len(bundled_records())
     assert base.export(path) == n + 1
     other = KnowledgeBase(tmp_path / "other.duckdb")
-    assert other.import_file(path) == {"imported": 1, "already_there": 0, "skipped_bundled": n}
+    assert other.import_file(path) == Imported(imported=1, already_there=0, skipped_bundled=n)
 
 
 def _write_csv(path, rows):
@@ -135,7 +136,7 @@ FLAT = [
 def test_a_hand_written_flat_csv_imports(base, tmp_path):
     path = tmp_path / "flat.csv"
     _write_csv(path, FLAT)
-    assert base.import_file(path)["imported"] == 3
+    assert base.import_file(path).imported == 3
     got = {(r.metric, r.material): r for r in base.query(origin="user")}
     polar = got[("polarization", "N-doped graphene")]
     assert polar.value_si == pytest.approx(0.018)  # 18 mV
@@ -225,7 +226,7 @@ def test_edits_in_the_visible_columns_are_what_gets_imported(base, tmp_path):
     rows[0]["current_density_A_m2"] = "20"
     _write_csv(path, rows)
     other = KnowledgeBase(tmp_path / "other.duckdb")
-    assert other.import_file(path)["imported"] == 1
+    assert other.import_file(path).imported == 1
     (back,) = other.query(origin="user")
     assert back.value_si == pytest.approx(0.975)  # 97.5 % (hand conversion)
     assert back.conditions.current_density_A_m2 == 20.0
@@ -250,6 +251,6 @@ def test_an_edited_bundled_record_comes_in_as_the_users(base, tmp_path):
     _write_csv(path, rows)
     other = KnowledgeBase(tmp_path / "other.duckdb")
     counts = other.import_file(path)
-    assert counts == {"imported": 1, "already_there": 0, "skipped_bundled": len(rows) - 1}
+    assert counts == Imported(imported=1, already_there=0, skipped_bundled=len(rows) - 1)
     (mine,) = other.query(origin="user")
     assert mine.value_si == pytest.approx(0.028) and "edited copy of t1-36-polar" in mine.notes

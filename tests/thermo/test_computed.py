@@ -263,7 +263,7 @@ def test_lipon_stand_in_is_reduced_to_li2o_li3n_li3p_by_both_models():
         assert 0.3 < rx.reduction_onset_V < 0.68
     it = interface_type("Li2PO2N")
     assert it.type == "II" and it.basis == "computed"
-    assert it.literature is not None and it.literature["type"] == "II"
+    assert it.literature is not None and it.literature.type == "II"
 
 
 @pytest.mark.xfail(

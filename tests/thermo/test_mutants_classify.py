@@ -223,7 +223,7 @@ def test_literature_type_with_an_alloying_product_is_not_upgraded():
     it = classify_reaction(Composition("Li3YCl6"), rx)
     assert (it.type, it.basis) == ("III", "literature")
     assert it.alloying_elements == ("Y",)
-    assert it.literature is not None and it.literature["source"] == "Wang2019Angew"
+    assert it.literature is not None and it.literature.source == "Wang2019Angew"
     assert "Wang2019Angew" in cite.used()
     assert it.reasons[1] == (
         "products its elements form at equilibrium with Li in this source: "
@@ -242,7 +242,7 @@ def test_literature_only_material_llto():
     it = interface_type("Li0.33La0.56TiO3")
     assert it.reaction.reacts is None
     assert (it.type, it.basis, it.alloying_elements) == ("III", "literature", ())
-    assert it.literature is not None and it.literature["source"] == "Inaguma1993SSC"
+    assert it.literature is not None and it.literature.source == "Inaguma1993SSC"
     assert it.reasons[1] == (
         "products its elements form at equilibrium with Li in this source: "
         f"{', '.join(it.products)}."

@@ -58,7 +58,7 @@ def test_lgps_elements_would_give_a_conductor():
     it = interface_type("Li10GeP2S12")
     assert "Li2S" in it.products
     assert any("Ge" in f for f in it.products)
-    assert it.literature is not None and it.literature["source"] == "Wenzel2016ChemMater"
+    assert it.literature is not None and it.literature.source == "Wenzel2016ChemMater"
 
 
 def test_electronic_character_rule():

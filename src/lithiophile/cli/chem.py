@@ -88,10 +88,8 @@ def interface_cmd(
         typer.echo(f"  - {r}")
     if it.literature is not None and it.basis != "literature":
         lit = it.literature
-        agree = "agrees" if lit["type"] == it.type else "DISAGREES"
-        typer.echo(
-            f"  literature ({lit['source']}): type {lit['type']}, {agree}: {lit['statement']}"
-        )
+        agree = "agrees" if lit.type == it.type else "DISAGREES"
+        typer.echo(f"  literature ({lit.source}): type {lit.type}, {agree}: {lit.statement}")
 
 
 @app.command("map", help="Elemental lithiophilicity map (review Figure 3A) as PNG or HTML.")

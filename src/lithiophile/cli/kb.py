@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from lithiophile.cli.display import echo_json
 from lithiophile.cli.options import JSON
 
 HELP = (
@@ -30,12 +31,6 @@ def _kb(store: Path | None) -> Any:
     from lithiophile.kb import KnowledgeBase
 
     return KnowledgeBase(store)
-
-
-def _echo_json(data: Any) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def _print_records(records: list[Any], si: bool) -> None:
@@ -85,7 +80,7 @@ def list_(
     """List the records (the review's and yours)."""
     records = _kb(store).query(origin=origin, metric=metric)
     if json_:
-        _echo_json([_record_json(r, si) for r in records])
+        echo_json([_record_json(r, si) for r in records])
         return
     _print_records(records, si)
 
@@ -99,7 +94,7 @@ def show(
     """Show one record in full: value as printed and in SI, conditions, provenance, flags."""
     r = _kb(store).get(record_id)
     if json_:
-        _echo_json(_record_json(r, False))
+        echo_json(_record_json(r, False))
         return
     typer.echo(r.display())
     typer.echo(f"  id          {r.id} ({r.origin})")
@@ -151,7 +146,7 @@ def query(
         limit=limit,
     )
     if json_:
-        _echo_json([_record_json(r, si) for r in records])
+        echo_json([_record_json(r, si) for r in records])
         return
     _print_records(records, si)
 
@@ -347,7 +342,7 @@ def add(
     ]
     done = _kb(store).add_new(records)
     if json_:
-        _echo_json(
+        echo_json(
             {
                 "added": [_record_json(r, False) for r in done.added],
                 "already_there": [_record_json(r, False) for r in done.existing],
@@ -367,15 +362,15 @@ def import_(
     store: Path | None = _STORE,
 ) -> None:
     """Import records as yours (all or nothing: one bad row imports none and is named)."""
-    counts = _kb(store).import_file(file)
+    done = _kb(store).import_file(file)
     if json_:
-        _echo_json(counts)
+        echo_json(done)
         return
-    text = f"imported {counts['imported']} record(s) from {file}"
-    if counts["already_there"]:
-        text += f"; {counts['already_there']} already in the knowledge base (not added again)"
-    if counts["skipped_bundled"]:
-        text += f"; skipped {counts['skipped_bundled']} bundled (unchanged)"
+    text = f"imported {done.imported} record(s) from {file}"
+    if done.already_there:
+        text += f"; {done.already_there} already in the knowledge base (not added again)"
+    if done.skipped_bundled:
+        text += f"; skipped {done.skipped_bundled} bundled (unchanged)"
     typer.echo(text)
 
 
@@ -389,7 +384,7 @@ def export(
     """Export records to JSON, CSV or Parquet."""
     n = _kb(store).export(file, origin=origin)
     if json_:
-        _echo_json({"exported": n, "file": str(file)})
+        echo_json({"exported": n, "file": str(file)})
         return
     typer.echo(f"exported {n} record(s) to {file}")
 
@@ -420,7 +415,6 @@ def compare(
     """Rank a result among the literature of its metric under comparable conditions."""
     from lithiophile.errors import InputError
     from lithiophile.kb.electrolytes import classify_electrolyte
-    from lithiophile.store import to_payload
 
     if not factor >= 1:
         raise InputError(
@@ -440,7 +434,7 @@ def compare(
         control=control,
     )
     if json_:
-        _echo_json(to_payload(results.items))
+        echo_json(results.items)
         return
     for c in results:
         for line in c.lines(limit):
@@ -455,7 +449,7 @@ def claims(json_: bool = JSON) -> None:
 
     found, disagree = bundled_claims(), bundled_discrepancies()
     if json_:
-        _echo_json(
+        echo_json(
             {
                 "claims": [
                     {**c.model_dump(), "value_si": c.value_si, "agrees_with_check": c.agrees}
@@ -502,7 +496,7 @@ def plot(
     base = _kb(store)
     files = [str(f) for k in kinds for f in base.plot(k, out, highlight=highlight, formats=formats)]
     if json_:
-        _echo_json({"files": files})
+        echo_json({"files": files})
         return
     for f in files:
         typer.echo(f"wrote {f}")

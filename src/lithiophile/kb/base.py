@@ -52,10 +52,21 @@ __all__ = [
     "CLUSTER_MIN_ROWS",
     "CONDITION_COLUMNS",
     "Added",
+    "Imported",
     "KnowledgeBase",
     "parse_condition",
     "query_sql",
 ]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What :meth:`KnowledgeBase.import_file` did: records imported new, records already in
+    the knowledge base (kept once), and bundled records skipped because they were unchanged."""
+
+    imported: int
+    already_there: int
+    skipped_bundled: int
 
 
 class RecordFilters(TypedDict, total=False):
@@ -311,7 +322,7 @@ class KnowledgeBase:
 
         return write_records(self.query(origin=origin), Path(path))
 
-    def import_file(self, path: Path | str) -> dict[str, int]:
+    def import_file(self, path: Path | str) -> Imported:
         """Import records from a .json, .csv or .parquet file as the user's records.
 
         Every row is validated before anything is written: one bad row imports nothing and the
@@ -343,11 +354,7 @@ class KnowledgeBase:
             except InputError as exc:
                 raise InputError(f"{exc} Nothing was imported.") from None
         added = self.add_new(records)
-        return {
-            "imported": len(added.added),
-            "already_there": len(added.existing),
-            "skipped_bundled": skipped,
-        }
+        return Imported(len(added.added), len(added.existing), skipped)
 
     # -- compare and plot ------------------------------------------------------------------
     def compare(

@@ -367,7 +367,7 @@ def _citations(it: InterfaceResult, wetting: Wetting) -> tuple[str, ...]:
         keys.append("Park2024")
     keys += [k for k in ("Debski2016LiZn", "Debski2012LiSi", "Debski2018LiGa") if k in origins]
     if it.literature is not None:
-        keys.append(it.literature["source"])
+        keys.append(it.literature.source)
     keys += [src.alloying_table()[s]["source"] for s in it.alloying_elements]
     if wetting.estimate is not None:
         keys.append("Davison1968NASA")
@@ -448,7 +448,7 @@ def _verdict(
     rx = it.reaction
     lit = it.literature
     if it.basis == "literature" and lit is not None:
-        return wetting.wets, (f"type {it.type} (literature, {lit['source']}): {lit['statement']}.")
+        return wetting.wets, (f"type {it.type} (literature, {lit.source}): {lit.statement}.")
     if it.type == "unknown" or wetting.wets is None:
         why = (
             "no energy for the material in this source"

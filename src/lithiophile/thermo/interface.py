@@ -198,7 +198,7 @@ class InterfaceResult(JsonFields):
     characters: tuple[ProductCharacter, ...]
     reaction: ReactionResult
     reasons: tuple[str, ...]
-    literature: dict[str, str] | None = None
+    literature: CitedInterface | None = None
     alloying_elements: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
 
@@ -209,14 +209,40 @@ def _electronic_table() -> dict[str, tuple[str, str]]:
         return {r["formula"]: (r["character"], r["source"]) for r in csv.DictReader(fh)}
 
 
+@dataclass(frozen=True)
+class CitedInterface:
+    """A solid electrolyte's interface with Li as the literature gives it
+    (``data/thermo/interfaces_literature.csv``): the type, the products, the reduction onset
+    [V vs Li/Li+] where stated, one sentence, and the citation key."""
+
+    name: str
+    formula: str
+    type: str
+    products: str
+    reduction_onset_V: float | None
+    statement: str
+    source: str
+
+
 @functools.lru_cache(maxsize=1)
-def literature_table() -> dict[str, dict[str, str]]:
+def literature_table() -> dict[str, CitedInterface]:
     """Cited interface types of the solid electrolytes the review names, by reduced formula."""
     from pymatgen.core import Composition
 
     with open(src.DATA / "interfaces_literature.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return {Composition(r["formula"]).reduced_formula: r for r in rows}
+    return {
+        Composition(r["formula"]).reduced_formula: CitedInterface(
+            r["name"],
+            r["formula"],
+            r["type"],
+            r["products"],
+            float(r["reduction_onset_V"]) if r["reduction_onset_V"] else None,
+            r["statement"],
+            r["source"],
+        )
+        for r in rows
+    }
 
 
 @functools.lru_cache(maxsize=4096)
@@ -478,11 +504,11 @@ def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
                 " eV/atom); the Li-X phase diagram (curated table) decides that it alloys."
             )
     elif lit is not None:
-        kind, basis = lit["type"], "literature"
-        cite.register(lit["source"])
+        kind, basis = lit.type, "literature"
+        cite.register(lit.source)
         reasons.append(
             f"{comp.reduced_formula} has no energy in source '{rx.source}'; literature "
-            f"[{lit['source']}]: {lit['statement']} (products: {lit['products']})."
+            f"[{lit.source}]: {lit.statement} (products: {lit.products})."
         )
         reasons.append(
             "products its elements form at equilibrium with Li in this source: "
@@ -517,7 +543,7 @@ def classify_reaction(comp: Any, rx: ReactionResult) -> InterfaceResult:
         characters=chars,
         reaction=rx,
         reasons=tuple(reasons),
-        literature=dict(lit) if lit else None,
+        literature=lit,
         alloying_elements=alloying,
         variants=variants,
     )
