@@ -118,10 +118,9 @@ def advise(
 
 def _render(found: tuple[Any, ...], *, top: int, explain: bool, json_: bool) -> None:
     if json_:
-        import json
+        from lithiophile.cli.display import echo_json
 
-        data = [a.as_dict() for a in found]
-        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+        echo_json(found[0] if len(found) == 1 else list(found))
         return
     for i, a in enumerate(found):
         if i:

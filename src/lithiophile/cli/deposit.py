@@ -141,8 +141,9 @@ def _report(result: Any, out: Path, basis: str, json_: bool, echo: Any) -> None:
     payload = to_payload(result)
     (out / "deposit.json").write_text(json.dumps(payload, indent=2))
     if json_:
-        extra = {"contact_angle_basis": basis, "files": [str(f) for f in files]}
-        typer.echo(json.dumps({**payload, **extra}, indent=2))
+        from lithiophile.cli.display import echo_json
+
+        echo_json({**payload, "contact_angle_basis": basis, "files": [str(f) for f in files]})
         return
     for m in result.metrics:
         echo("  " + m.display())
