@@ -441,9 +441,11 @@ def run_batch(
     from lithiophile.store import to_payload
 
     jobs = list(items)
-    cache = _Cache(key, kind, store, decode, reuse) if key and kind and store is not None else None
-    if cache is not None:
-        cache.fetch(jobs)
+    cache = (
+        _Cache(jobs, key, kind, store, decode, reuse)
+        if key and kind and store is not None
+        else None
+    )
     out: dict[int, JobResult[T, R]] = {}
     todo: list[int] = []
     for i, item in enumerate(jobs):
@@ -476,23 +478,26 @@ class _Cache:
     payload read in one go (:meth:`lithiophile.store.Store.get_many`)."""
 
     def __init__(
-        self, key: Callable[[Any], str], kind: str, store: Any, decode: Any, reuse: bool = True
+        self,
+        items: list[Any],
+        key: Callable[[Any], str],
+        kind: str,
+        store: Any,
+        decode: Any,
+        reuse: bool = True,
     ) -> None:
-        self.key, self.kind, self.store, self.decode, self.reuse = key, kind, store, decode, reuse
+        """Compute every item's key (a key that cannot be computed fails that item only) and,
+        with ``reuse``, read what the store holds for them."""
+        self.kind, self.store, self.decode = kind, store, decode
         self.keys: dict[int, str] = {}
         self.failed: dict[int, Exception] = {}
-        self.stored: dict[str, Any] = {}
-
-    def fetch(self, items: list[Any]) -> None:
-        """Compute every item's key (a key that cannot be computed fails that item only) and
-        read what the store holds for them."""
         for i, item in enumerate(items):
             try:
-                self.keys[i] = self.key(item)
+                self.keys[i] = key(item)
             except (OSError, LithiophileError) as exc:
                 self.failed[i] = exc
-        if self.reuse:
-            self.stored = self.store.get_many(self.kind, list(dict.fromkeys(self.keys.values())))
+        wanted = list(dict.fromkeys(self.keys.values())) if reuse else []
+        self.stored: dict[str, Any] = store.get_many(kind, wanted) if wanted else {}
 
     def lookup(self, i: int, item: Any) -> JobResult[Any, Any] | None:
         """The stored result of item ``i``, a failure when its key cannot be computed (an
